@@ -1,0 +1,21 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Wirewatch.Classification;
+
+public static class ClassifierRegistration
+{
+    /// <summary>Loads the taxonomy and gazetteer now, so a broken data file stops the worker at start.</summary>
+    public static IServiceCollection AddClassifier(this IServiceCollection services, string topicsPath, string entitiesPath)
+    {
+        var classifier = new TopicClassifier(Taxonomy.Load(topicsPath), new EntityExtractor(Gazetteer.Load(entitiesPath)));
+        services.AddSingleton(classifier);
+        return services;
+    }
+
+    public static IBusRegistrationConfigurator AddClassifierConsumer(this IBusRegistrationConfigurator bus)
+    {
+        bus.AddConsumer<ClassifyArticleConsumer, ClassifyArticleConsumerDefinition>();
+        return bus;
+    }
+}

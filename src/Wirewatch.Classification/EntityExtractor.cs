@@ -1,0 +1,118 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Wirewatch.Contracts;
+
+namespace Wirewatch.Classification;
+
+/// <summary>
+/// People, organizations, places and UN resolution numbers: a gazetteer (<c>entities.json</c>) matched word by word,
+/// plus patterns for people named after their title ("Foreign Minister Yun Byung-se") and for resolution numbers.
+/// Entities are reported as they were written in the gazetteer, in order of first appearance.
+/// </summary>
+public sealed partial class EntityExtractor
+{
+    private readonly PhraseIndex<(Kind Kind, string Name)> _index = new();
+
+    private enum Kind { Person, Organization, Place }
+
+    public EntityExtractor(Gazetteer gazetteer)
+    {
+        foreach (var name in gazetteer.People) _index.Add(name, (Kind.Person, name));
+        foreach (var name in gazetteer.Organizations) _index.Add(name, (Kind.Organization, name));
+        foreach (var name in gazetteer.Places) _index.Add(name, (Kind.Place, name));
+        ContentHash = gazetteer.ContentHash;
+    }
+
+    public string ContentHash { get; }
+
+    public Entities Extract(ArticleCleaned article)
+    {
+        var found = new Dictionary<Kind, List<string>> { [Kind.Person] = [], [Kind.Organization] = [], [Kind.Place] = [] };
+        var resolutions = new List<string>();
+        var texts = new List<string> { article.Headline };
+        if (article.Dateline?.City is { } city)
+        {
+            texts.Add(city);
+        }
+
+        texts.AddRange(article.Paragraphs);
+        foreach (var text in texts)
+        {
+            var tokens = Tokenizer.Tokenize(text);
+            for (var i = 0; i < tokens.Count;)
+            {
+                var best = _index.MatchesAt(tokens, i).DefaultIfEmpty().MaxBy(m => m.Length);
+                if (best.Length == 0)
+                {
+                    i++;
+                    continue;
+                }
+
+                AddOnce(found[best.Payload.Kind], best.Payload.Name);
+                i += best.Length;
+            }
+
+            foreach (Match match in TitledPerson().Matches(text))
+            {
+                AddOnce(found[Kind.Person], match.Groups["name"].Value);
+            }
+
+            foreach (Match match in Resolution().Matches(text))
+            {
+                foreach (Capture number in match.Groups["number"].Captures)
+                {
+                    AddOnce(resolutions, number.Value);
+                }
+            }
+        }
+
+        return new Entities
+        {
+            People = found[Kind.Person],
+            Organizations = found[Kind.Organization],
+            Places = found[Kind.Place],
+            Resolutions = resolutions,
+        };
+    }
+
+    private static void AddOnce(List<string> list, string value)
+    {
+        if (!list.Contains(value, StringComparer.OrdinalIgnoreCase))
+        {
+            list.Add(value);
+        }
+    }
+
+    // A title, then two to four capitalised name words (Korean given names keep their hyphenated part: "Byung-se").
+    [GeneratedRegex("""\b(?:President|Prime Minister|Foreign Minister|Defense Minister|Unification Minister|Minister|Secretary of State|Secretary|Ambassador|Envoy|envoy|Gen\.|General|Adm\.|leader|Leader|Chairman|Commissioner for Human Rights|Rapporteur|spokesman|spokeswoman|spokesperson|Sen\.|Rep\.)\s+(?<name>[A-Z][a-z'\u2019]+(?:-[a-z]+)?(?:\s[A-Z][a-z'\u2019]+(?:-[a-z]+)?){1,3})""")]
+    private static partial Regex TitledPerson();
+
+    [GeneratedRegex("""\b[Rr]esolutions?\s+(?:No\.\s*)?(?<number>\d{3,4})(?:(?:,\s*|\s+and\s+)(?<number>\d{3,4}))*""")]
+    private static partial Regex Resolution();
+}
+
+/// <summary>Known names, read from <c>entities.json</c>.</summary>
+public sealed record Gazetteer
+{
+    public IReadOnlyList<string> People { get; init; } = [];
+    public IReadOnlyList<string> Organizations { get; init; } = [];
+    public IReadOnlyList<string> Places { get; init; } = [];
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string ContentHash { get; init; } = "none";
+
+    public static Gazetteer Load(string path)
+    {
+        try
+        {
+            var bytes = File.ReadAllBytes(path);
+            var gazetteer = JsonSerializer.Deserialize<Gazetteer>(bytes, WireJson.Options) ?? new Gazetteer();
+            return gazetteer with { ContentHash = Convert.ToHexStringLower(SHA256.HashData(bytes))[..8] };
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        {
+            throw new InvalidDataException($"Cannot read entities file '{path}': {e.Message}", e);
+        }
+    }
+}

@@ -1,0 +1,147 @@
+using Wirewatch.Contracts;
+
+namespace Wirewatch.Classification;
+
+/// <summary>
+/// Scores a cleaned article against every topic of the taxonomy in one pass over its words, and keeps the evidence.
+/// Score = 1 - exp(-mass / scale), where mass is the sum of matched term weights (headline x2, lead paragraph x1.5),
+/// divided by (1 + words / 250) so that long articles need proportionally more evidence.
+/// </summary>
+public sealed class TopicClassifier
+{
+    public const string Algorithm = "lexicon-1";
+
+    private const double HeadlineWeight = 2.0;
+    private const double LeadWeight = 1.5;
+    private const double LengthUnit = 250;
+    private const int EvidencePerTopic = 5;
+
+    private readonly Taxonomy _taxonomy;
+    private readonly EntityExtractor _entities;
+    private readonly PhraseIndex<(int Topic, int Term)> _index = new();
+
+    public TopicClassifier(Taxonomy taxonomy, EntityExtractor entities)
+    {
+        _taxonomy = taxonomy;
+        _entities = entities;
+        for (var t = 0; t < taxonomy.Topics.Count; t++)
+        {
+            for (var k = 0; k < taxonomy.Topics[t].Terms.Count; k++)
+            {
+                _index.Add(taxonomy.Topics[t].Terms[k].Term, (t, k));
+            }
+        }
+
+        Version = $"{Algorithm}+{taxonomy.ContentHash}+{entities.ContentHash}";
+    }
+
+    /// <summary>Changes whenever the algorithm, the taxonomy or the gazetteer changes.</summary>
+    public string Version { get; }
+
+    public ArticleClassified Classify(ArticleCleaned article)
+    {
+        var topics = _taxonomy.Topics;
+        var scan = new ScanState(topics.Count);
+        Scan(article.Headline, HeadlineWeight, scan);
+        for (var p = 0; p < article.Paragraphs.Count; p++)
+        {
+            Scan(article.Paragraphs[p], p == 0 ? LeadWeight : 1.0, scan);
+        }
+
+        var (mass, hits) = (scan.Mass, scan.Hits);
+
+        var lengthFactor = 1 + article.WordCount / LengthUnit;
+        var scores = new List<TopicScore>(topics.Count);
+        for (var t = 0; t < topics.Count; t++)
+        {
+            var score = Math.Round(1 - Math.Exp(-Math.Max(0, mass[t]) / lengthFactor / topics[t].Scale), 3);
+            var evidence = hits
+                .Where(h => h.Key.Topic == t)
+                .OrderByDescending(h => h.Value.Count * topics[t].Terms[h.Key.Term].Weight)
+                .ThenBy(h => h.Value.FirstPosition)
+                .Take(EvidencePerTopic)
+                .Select(h => new Evidence { Term = topics[t].Terms[h.Key.Term].Term.TrimEnd('*'), Count = h.Value.Count, Snippet = h.Value.Snippet })
+                .ToList();
+            scores.Add(new TopicScore { Topic = topics[t].Id, Score = score, Match = score >= topics[t].Threshold, Evidence = evidence });
+        }
+
+        return new ArticleClassified
+        {
+            ArticleId = article.ArticleId,
+            Version = article.Version,
+            StoryId = article.StoryId,
+            SourceId = article.SourceId,
+            Url = article.Url,
+            ProducedAt = article.ProducedAt,
+            Headline = article.Headline,
+            Flags = article.Flags,
+            PublishedAt = article.PublishedAt,
+            Dateline = article.Dateline,
+            Summary = article.Paragraphs.Count > 0 ? article.Paragraphs[0] : null,
+            Topics = scores.OrderByDescending(s => s.Score).ThenBy(s => s.Topic, StringComparer.Ordinal).ToList(),
+            Entities = _entities.Extract(article),
+            ClassifierVersion = Version,
+        };
+    }
+
+    private sealed class Hit(string snippet, int firstPosition)
+    {
+        public int Count { get; set; }
+        public string Snippet { get; } = snippet;
+        public int FirstPosition { get; } = firstPosition;
+    }
+
+    /// <summary>What one article's scan accumulates; local to the call, so one classifier serves concurrent consumers.</summary>
+    private sealed class ScanState(int topics)
+    {
+        public double[] Mass { get; } = new double[topics];
+        public Dictionary<(int Topic, int Term), Hit> Hits { get; } = [];
+        public int Position { get; set; }
+    }
+
+    private void Scan(string text, double positionWeight, ScanState scan)
+    {
+        var (mass, hits) = (scan.Mass, scan.Hits);
+        var tokens = Tokenizer.Tokenize(text);
+        var coveredUntil = new int[_taxonomy.Topics.Count];
+        var longest = new (int Length, int Term)[_taxonomy.Topics.Count];
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            Array.Fill(longest, (0, -1));
+            foreach (var (length, (topic, term)) in _index.MatchesAt(tokens, i))
+            {
+                if (i >= coveredUntil[topic] && length > longest[topic].Length)
+                {
+                    longest[topic] = (length, term);
+                }
+            }
+
+            for (var topic = 0; topic < longest.Length; topic++)
+            {
+                var (length, term) = longest[topic];
+                if (term < 0)
+                {
+                    continue;
+                }
+
+                // The longest phrase wins its words for this topic, so a false friend (weight 0) silences what it contains.
+                coveredUntil[topic] = i + length;
+                var weight = _taxonomy.Topics[topic].Terms[term].Weight;
+                mass[topic] += weight * positionWeight;
+                if (weight <= 0)
+                {
+                    continue; // Context against the topic, or a false friend: never evidence for it.
+                }
+
+                if (!hits.TryGetValue((topic, term), out var hit))
+                {
+                    hits[(topic, term)] = hit = new Hit(Sentences.Around(text, tokens[i].Start), scan.Position + i);
+                }
+
+                hit.Count++;
+            }
+        }
+
+        scan.Position += tokens.Count;
+    }
+}

@@ -1,0 +1,14 @@
+namespace Wirewatch.Cleaning;
+
+/// <summary>Bound from <c>Wirewatch:Cleaner</c>.</summary>
+public sealed class CleanerOptions
+{
+    /// <summary>
+    /// The offset of page stamps that carry no zone of their own. Yonhap stamps are Korea Standard Time, +09:00
+    /// (Korea has no daylight saving time, so a fixed offset is exact).
+    /// </summary>
+    public TimeSpan StampOffset { get; set; } = TimeSpan.FromHours(9);
+
+    /// <summary>Bodies shorter than this many words get the <c>short-body</c> warning.</summary>
+    public int ShortBodyWords { get; set; } = 60;
+}

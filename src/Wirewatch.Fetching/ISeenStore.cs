@@ -1,0 +1,31 @@
+namespace Wirewatch.Fetching;
+
+/// <summary>
+/// What the fetcher has already published, per canonical URL, and the HTTP validators for conditional GETs.
+/// SQLite by default (<see cref="SqliteSeenStore"/>); a shared PostgreSQL store can implement the same interface.
+/// </summary>
+public interface ISeenStore
+{
+    Task<SeenArticle?> GetAsync(string canonicalUrl, CancellationToken cancellationToken);
+
+    /// <summary>Called only after the broker confirmed the publication: what is marked here was never lost.</summary>
+    Task MarkPublishedAsync(SeenArticle article, CancellationToken cancellationToken);
+
+    Task<HttpValidators?> GetValidatorsAsync(string url, CancellationToken cancellationToken);
+
+    Task SaveValidatorsAsync(string url, HttpValidators validators, CancellationToken cancellationToken);
+}
+
+public sealed record SeenArticle(
+    string CanonicalUrl,
+    string ArticleId,
+    int Version,
+    string ContentHash,
+    HttpValidators? Validators,
+    DateTimeOffset PublishedAt);
+
+/// <summary>ETag and Last-Modified, sent back as If-None-Match / If-Modified-Since.</summary>
+public sealed record HttpValidators(string? ETag, DateTimeOffset? LastModified)
+{
+    public bool IsEmpty => ETag is null && LastModified is null;
+}

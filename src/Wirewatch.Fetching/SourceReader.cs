@@ -1,0 +1,126 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Wirewatch.Contracts;
+
+namespace Wirewatch.Fetching;
+
+/// <summary>
+/// Turns a source into items (files of a folder, links of a feed, a single page) and reads each item's content.
+/// Listing and reading are separate so that a failing item never hides the rest of a source.
+/// </summary>
+public sealed class SourceReader(WebFetcher web, ISeenStore seen, IOptions<FetcherOptions> options, ILogger<SourceReader> log)
+{
+    private static readonly HashSet<string> ArticleExtensions = new(StringComparer.OrdinalIgnoreCase) { ".txt", ".html", ".htm" };
+
+    public async Task<SourceListing> ListAsync(SourceDefinition source, CancellationToken cancellationToken)
+    {
+        if (source.Kind == SourceKinds.Directory)
+        {
+            var folder = ResolvePath(source.Path!);
+            if (!Path.IsPathRooted(source.Path!))
+            {
+                Directory.CreateDirectory(folder); // A drop folder under the data directory exists from the start.
+            }
+
+            if (!Directory.Exists(folder))
+            {
+                throw new FetchFailedException("missing-folder", $"Source '{source.Id}': folder '{folder}' does not exist.");
+            }
+
+            var files = Directory.EnumerateFiles(folder)
+                .Where(f => ArticleExtensions.Contains(Path.GetExtension(f)))
+                .Order(StringComparer.Ordinal)
+                .Select(f => new SourceItem(new Uri(f).AbsoluteUri, null))
+                .ToList();
+            return new SourceListing(files, null, null);
+        }
+
+        if (source.Kind == SourceKinds.File)
+        {
+            var file = ResolvePath(source.Path!);
+            if (!File.Exists(file))
+            {
+                throw new FetchFailedException("missing-file", $"Source '{source.Id}': file '{file}' does not exist.");
+            }
+
+            return new SourceListing([new SourceItem(new Uri(file).AbsoluteUri, null)], null, null);
+        }
+
+        var url = new Uri(source.Url!);
+        if (source.Kind == SourceKinds.Page)
+        {
+            return new SourceListing([new SourceItem(url.AbsoluteUri, null)], null, null);
+        }
+
+        // Feeds (and 'auto', which is a feed if it looks like one and a page otherwise).
+        var validators = await seen.GetValidatorsAsync(url.AbsoluteUri, cancellationToken);
+        var response = await web.GetAsync(url, validators, cancellationToken);
+        if (response.NotModified)
+        {
+            log.LogDebug("Source {SourceId}: {Url} not modified", source.Id, url);
+            return new SourceListing([], url.AbsoluteUri, response.Validators) { NotModified = true };
+        }
+
+        if (source.Kind == SourceKinds.Auto && !FeedParser.LooksLikeFeed(response.ContentType, response.Text!))
+        {
+            var page = new SourceItem(url.AbsoluteUri, null) { Prefetched = response };
+            return new SourceListing([page], null, null);
+        }
+
+        var items = FeedParser.Parse(response.Text!, response.FinalUrl);
+        return new SourceListing(items, url.AbsoluteUri, response.Validators);
+    }
+
+    /// <summary>The item's content, or null when the server said it has not changed since the validators we hold.</summary>
+    public async Task<ItemContent?> ReadAsync(SourceItem item, HttpValidators? validators, CancellationToken cancellationToken)
+    {
+        var uri = new Uri(item.Url);
+        if (uri.IsFile)
+        {
+            var bytes = await File.ReadAllBytesAsync(uri.LocalPath, cancellationToken);
+            if (bytes.Length > options.Value.MaxBytes)
+            {
+                throw new FetchFailedException("too-large", $"{uri.LocalPath} is over the cap of {options.Value.MaxBytes} bytes.");
+            }
+
+            var (text, charset) = TextDecoding.Decode(bytes, null);
+            var type = Path.GetExtension(uri.LocalPath).ToLowerInvariant() is ".html" or ".htm" ? "text/html" : "text/plain";
+            return new ItemContent(text, type, charset, null);
+        }
+
+        var response = item.Prefetched ?? await web.GetAsync(uri, validators, cancellationToken);
+        if (response.NotModified)
+        {
+            return null;
+        }
+
+        return new ItemContent(
+            response.Text!,
+            response.ContentType,
+            response.Charset,
+            new HttpFacts { Status = response.Status, ETag = response.Validators.ETag, LastModified = response.Validators.LastModified })
+        {
+            Validators = response.Validators,
+        };
+    }
+
+    private string ResolvePath(string path) =>
+        Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(options.Value.DataDir, path));
+}
+
+/// <summary>What a source lists; the listing's own validators are saved only after every item was handled.</summary>
+public sealed record SourceListing(IReadOnlyList<SourceItem> Items, string? ListingUrl, HttpValidators? ListingValidators)
+{
+    public bool NotModified { get; init; }
+}
+
+public sealed record SourceItem(string Url, FeedHints? Feed)
+{
+    /// <summary>Set when listing already fetched the page (an <c>auto</c> source that turned out to be a page).</summary>
+    public WebResponse? Prefetched { get; init; }
+}
+
+public sealed record ItemContent(string Text, string ContentType, string? Charset, HttpFacts? Http)
+{
+    public HttpValidators? Validators { get; init; }
+}

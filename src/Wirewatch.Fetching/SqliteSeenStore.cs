@@ -1,0 +1,141 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace Wirewatch.Fetching;
+
+/// <summary>The seen-store in the SQLite file under the data directory.</summary>
+public sealed class SqliteSeenStore : ISeenStore
+{
+    private readonly string _connectionString;
+
+    public SqliteSeenStore(string databasePath)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(databasePath))!);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = databasePath,
+            DefaultTimeout = 30,
+            Pooling = true,
+        }.ToString();
+
+        using var connection = Open();
+        Execute(connection, """
+            PRAGMA journal_mode = WAL;
+            CREATE TABLE IF NOT EXISTS fetched_articles (
+                canonical_url TEXT PRIMARY KEY,
+                article_id    TEXT NOT NULL,
+                version       INTEGER NOT NULL,
+                content_hash  TEXT NOT NULL,
+                etag          TEXT NULL,
+                last_modified TEXT NULL,
+                published_at  TEXT NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS http_validators (
+                url           TEXT PRIMARY KEY,
+                etag          TEXT NULL,
+                last_modified TEXT NULL
+            );
+            """);
+    }
+
+    public async Task<SeenArticle?> GetAsync(string canonicalUrl, CancellationToken cancellationToken)
+    {
+        await using var connection = Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT article_id, version, content_hash, etag, last_modified, published_at
+            FROM fetched_articles WHERE canonical_url = $url
+            """;
+        command.Parameters.AddWithValue("$url", canonicalUrl);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        return new SeenArticle(
+            canonicalUrl,
+            reader.GetString(0),
+            reader.GetInt32(1),
+            reader.GetString(2),
+            ReadValidators(reader, 3),
+            DateTimeOffset.Parse(reader.GetString(5), CultureInfo.InvariantCulture));
+    }
+
+    public async Task MarkPublishedAsync(SeenArticle article, CancellationToken cancellationToken)
+    {
+        await using var connection = Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO fetched_articles (canonical_url, article_id, version, content_hash, etag, last_modified, published_at)
+            VALUES ($url, $id, $version, $hash, $etag, $lastModified, $at)
+            ON CONFLICT (canonical_url) DO UPDATE SET
+                version = excluded.version, content_hash = excluded.content_hash,
+                etag = excluded.etag, last_modified = excluded.last_modified, published_at = excluded.published_at
+            """;
+        command.Parameters.AddWithValue("$url", article.CanonicalUrl);
+        command.Parameters.AddWithValue("$id", article.ArticleId);
+        command.Parameters.AddWithValue("$version", article.Version);
+        command.Parameters.AddWithValue("$hash", article.ContentHash);
+        command.Parameters.AddWithValue("$etag", (object?)article.Validators?.ETag ?? DBNull.Value);
+        command.Parameters.AddWithValue("$lastModified", (object?)article.Validators?.LastModified?.ToString("O", CultureInfo.InvariantCulture) ?? DBNull.Value);
+        command.Parameters.AddWithValue("$at", article.PublishedAt.ToString("O", CultureInfo.InvariantCulture));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<HttpValidators?> GetValidatorsAsync(string url, CancellationToken cancellationToken)
+    {
+        await using var connection = Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT etag, last_modified FROM http_validators WHERE url = $url";
+        command.Parameters.AddWithValue("$url", url);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadValidators(reader, 0) : null;
+    }
+
+    public async Task SaveValidatorsAsync(string url, HttpValidators validators, CancellationToken cancellationToken)
+    {
+        await using var connection = Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO http_validators (url, etag, last_modified) VALUES ($url, $etag, $lastModified)
+            ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified
+            """;
+        command.Parameters.AddWithValue("$url", url);
+        command.Parameters.AddWithValue("$etag", (object?)validators.ETag ?? DBNull.Value);
+        command.Parameters.AddWithValue("$lastModified", (object?)validators.LastModified?.ToString("O", CultureInfo.InvariantCulture) ?? DBNull.Value);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Used by the readiness check: the store answers a trivial query.</summary>
+    public async Task<bool> IsReachableAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT 1";
+        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) == 1;
+    }
+
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        return connection;
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static HttpValidators? ReadValidators(SqliteDataReader reader, int first)
+    {
+        var etag = reader.IsDBNull(first) ? null : reader.GetString(first);
+        DateTimeOffset? lastModified = reader.IsDBNull(first + 1)
+            ? null
+            : DateTimeOffset.Parse(reader.GetString(first + 1), CultureInfo.InvariantCulture);
+        return etag is null && lastModified is null ? null : new HttpValidators(etag, lastModified);
+    }
+}

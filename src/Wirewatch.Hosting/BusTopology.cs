@@ -1,0 +1,34 @@
+using MassTransit;
+using RabbitMQ.Client;
+using Wirewatch.Contracts;
+
+namespace Wirewatch.Hosting;
+
+/// <summary>
+/// The public face of the bus: exchanges named by <see cref="WireNames"/> (never by .NET type), plain JSON bodies
+/// (<c>application/json</c>, no MassTransit envelope) and the alerts exchange as a topic exchange keyed
+/// <c>&lt;topic&gt;.&lt;severity&gt;</c>.
+/// </summary>
+public static class BusTopology
+{
+    public static void ApplyCommon(IBusFactoryConfigurator cfg)
+    {
+        cfg.Message<ArticleFetched>(m => m.SetEntityName(WireNames.ArticlesFetchedExchange));
+        cfg.Message<ArticleCleaned>(m => m.SetEntityName(WireNames.ArticlesCleanedExchange));
+        cfg.Message<ArticleClassified>(m => m.SetEntityName(WireNames.ArticlesClassifiedExchange));
+        cfg.Message<ArticleRejected>(m => m.SetEntityName(WireNames.ArticlesRejectedExchange));
+        cfg.Message<AlertRaised>(m => m.SetEntityName(WireNames.AlertsExchange));
+
+        // Plain JSON that a Python or shell AMQP client reads; message and correlation ids travel as headers.
+        cfg.ClearSerialization();
+        cfg.UseRawJsonSerializer(RawSerializerOptions.All, isDefault: true);
+        cfg.ConfigureJsonSerializerOptions(options => WireJson.Configure(options));
+    }
+
+    public static void ApplyRabbitMq(IRabbitMqBusFactoryConfigurator cfg)
+    {
+        ApplyCommon(cfg);
+        cfg.Publish<AlertRaised>(p => p.ExchangeType = ExchangeType.Topic);
+        cfg.Send<AlertRaised>(s => s.UseRoutingKeyFormatter(context => AlertRouting.KeyFor(context.Message)));
+    }
+}

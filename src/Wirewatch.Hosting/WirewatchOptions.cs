@@ -1,0 +1,54 @@
+namespace Wirewatch.Hosting;
+
+/// <summary>Bound from the <c>Wirewatch</c> section (environment: <c>Wirewatch__Key</c>).</summary>
+public sealed class WirewatchOptions
+{
+    public const string Section = "Wirewatch";
+
+    /// <summary><c>InMemory</c> (embedded, no broker) or <c>RabbitMq</c>.</summary>
+    public string Transport { get; set; } = Transports.InMemory;
+
+    /// <summary><c>all</c>, or a comma-separated list of <c>fetcher</c>, <c>cleaner</c>, <c>classifier</c>, <c>alerter</c>.</summary>
+    public string Roles { get; set; } = "all";
+
+    /// <summary>State (SQLite: seen URLs, validators, alert ledger) and relative directory sources live here.</summary>
+    public string DataDir { get; set; } = "data";
+
+    /// <summary>Data files; when unset, the defaults shipped beside the executable (<c>defaults/*.json</c>).</summary>
+    public string? SourcesFile { get; set; }
+    public string? SubscriptionsFile { get; set; }
+    public string? TopicsFile { get; set; }
+    public string? EntitiesFile { get; set; }
+
+    public RabbitMqOptions RabbitMq { get; set; } = new();
+
+    /// <summary>How many messages each consumer works on at once.</summary>
+    public int ConcurrentMessages { get; set; } = 8;
+}
+
+public sealed class RabbitMqOptions
+{
+    public string Host { get; set; } = "localhost";
+    public int Port { get; set; } = 5672;
+    public string VirtualHost { get; set; } = "/";
+    public string Username { get; set; } = "guest";
+    public string Password { get; set; } = "guest";
+    public bool UseTls { get; set; }
+}
+
+public static class Transports
+{
+    public const string InMemory = "InMemory";
+    public const string RabbitMq = "RabbitMq";
+}
+
+[Flags]
+public enum WirewatchRoles
+{
+    None = 0,
+    Fetcher = 1,
+    Cleaner = 2,
+    Classifier = 4,
+    Alerter = 8,
+    All = Fetcher | Cleaner | Classifier | Alerter,
+}

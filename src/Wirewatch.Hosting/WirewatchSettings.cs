@@ -1,0 +1,131 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace Wirewatch.Hosting;
+
+/// <summary>
+/// Reads and validates the <c>Wirewatch</c> section before anything is composed: roles decide what gets registered,
+/// so a wrong value must stop the worker at once with a message that names the key.
+/// </summary>
+public sealed record WirewatchSettings(WirewatchOptions Options, WirewatchRoles Roles)
+{
+    public static string DefaultsFolder => Path.Combine(AppContext.BaseDirectory, "defaults");
+
+    public string DatabasePath => Path.Combine(Path.GetFullPath(Options.DataDir), "wirewatch.db");
+    public string SourcesPath => Options.SourcesFile ?? Path.Combine(DefaultsFolder, "sources.json");
+    public string SubscriptionsPath => Options.SubscriptionsFile ?? Path.Combine(DefaultsFolder, "subscriptions.json");
+    public string TopicsPath => Options.TopicsFile ?? Path.Combine(DefaultsFolder, "topics.json");
+    public string EntitiesPath => Options.EntitiesFile ?? Path.Combine(DefaultsFolder, "entities.json");
+
+    public bool Has(WirewatchRoles role) => (Roles & role) == role;
+
+    public static WirewatchSettings Read(IConfiguration configuration)
+    {
+        var options = new WirewatchOptions();
+        try
+        {
+            configuration.GetSection(WirewatchOptions.Section).Bind(options);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new WirewatchConfigurationException($"Configuration section '{WirewatchOptions.Section}' has a value of the wrong type: {e.Message}");
+        }
+
+        var result = new WirewatchOptionsValidator().Validate(null, options);
+        if (result.Failed)
+        {
+            throw new WirewatchConfigurationException(string.Join(Environment.NewLine, result.Failures));
+        }
+
+        return new WirewatchSettings(options, ParseRoles(options.Roles)!.Value);
+    }
+
+    /// <summary>Null when the text names an unknown role.</summary>
+    public static WirewatchRoles? ParseRoles(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        var roles = WirewatchRoles.None;
+        foreach (var name in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            WirewatchRoles? role = name.ToLowerInvariant() switch
+            {
+                "all" => WirewatchRoles.All,
+                "fetcher" => WirewatchRoles.Fetcher,
+                "cleaner" => WirewatchRoles.Cleaner,
+                "classifier" => WirewatchRoles.Classifier,
+                "alerter" => WirewatchRoles.Alerter,
+                _ => null,
+            };
+            if (role is null)
+            {
+                return null;
+            }
+
+            roles |= role.Value;
+        }
+
+        return roles == WirewatchRoles.None ? null : roles;
+    }
+}
+
+/// <summary>Validates <see cref="WirewatchOptions"/>; also registered for <c>ValidateOnStart</c>.</summary>
+public sealed class WirewatchOptionsValidator : IValidateOptions<WirewatchOptions>
+{
+    public ValidateOptionsResult Validate(string? name, WirewatchOptions options)
+    {
+        var failures = new List<string>();
+        if (options.Transport is not (Transports.InMemory or Transports.RabbitMq))
+        {
+            failures.Add($"Wirewatch:Transport must be '{Transports.InMemory}' or '{Transports.RabbitMq}' (was '{options.Transport}').");
+        }
+
+        if (WirewatchSettings.ParseRoles(options.Roles) is null)
+        {
+            failures.Add($"Wirewatch:Roles must be 'all' or a comma-separated list of fetcher, cleaner, classifier, alerter (was '{options.Roles}').");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.DataDir))
+        {
+            failures.Add("Wirewatch:DataDir must name a folder.");
+        }
+
+        if (options.ConcurrentMessages is < 1 or > 1000)
+        {
+            failures.Add($"Wirewatch:ConcurrentMessages must be between 1 and 1000 (was {options.ConcurrentMessages}).");
+        }
+
+        if (options.Transport == Transports.RabbitMq)
+        {
+            if (string.IsNullOrWhiteSpace(options.RabbitMq.Host))
+            {
+                failures.Add("Wirewatch:RabbitMq:Host is required when Wirewatch:Transport is RabbitMq.");
+            }
+
+            if (options.RabbitMq.Port is < 1 or > 65535)
+            {
+                failures.Add($"Wirewatch:RabbitMq:Port must be between 1 and 65535 (was {options.RabbitMq.Port}).");
+            }
+        }
+
+        foreach (var (key, path) in new[]
+                 {
+                     ("SourcesFile", options.SourcesFile), ("SubscriptionsFile", options.SubscriptionsFile),
+                     ("TopicsFile", options.TopicsFile), ("EntitiesFile", options.EntitiesFile),
+                 })
+        {
+            if (path is not null && !File.Exists(path))
+            {
+                failures.Add($"Wirewatch:{key}: file '{path}' does not exist.");
+            }
+        }
+
+        return failures.Count > 0 ? ValidateOptionsResult.Fail(failures) : ValidateOptionsResult.Success;
+    }
+}
+
+/// <summary>Configuration that cannot work; the message says which key and what to fix. The CLI exits with code 2.</summary>
+public sealed class WirewatchConfigurationException(string message) : Exception(message);

@@ -1,0 +1,127 @@
+using Microsoft.Extensions.Configuration;
+using Wirewatch.Classification;
+using Wirewatch.Cleaning;
+using Wirewatch.Contracts;
+using Wirewatch.Fetching;
+using Wirewatch.Hosting;
+
+namespace Wirewatch.Worker.Cli;
+
+/// <summary><c>wirewatch clean</c> and <c>wirewatch classify</c>: the same stage classes the consumers use, without a bus.</summary>
+internal static class StageCommands
+{
+    public static async Task<int> CleanAsync(string[] inputs, bool json, string? configFile, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        var configuration = WorkerConfiguration.Build(configFile);
+        var cleaner = CreateCleaner(configuration);
+        var output = new CliOutput(stdout, json);
+        return await ForEachInputAsync(inputs, stderr, cancellationToken, (path, raw) =>
+        {
+            var result = cleaner.Clean(raw);
+            if (result.Article is { } article)
+            {
+                output.Cleaned(path, article);
+            }
+            else
+            {
+                output.Rejected("path", path, result.RejectionReason!, result.RejectionDetail);
+            }
+        });
+    }
+
+    public static async Task<int> ClassifyAsync(string[] inputs, bool json, string? configFile, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        var configuration = WorkerConfiguration.Build(configFile);
+        var settings = WirewatchSettings.Read(configuration);
+        var cleaner = CreateCleaner(configuration);
+        var classifier = new TopicClassifier(Taxonomy.Load(settings.TopicsPath), new EntityExtractor(Gazetteer.Load(settings.EntitiesPath)));
+        var output = new CliOutput(stdout, json);
+        return await ForEachInputAsync(inputs, stderr, cancellationToken, (path, raw) =>
+        {
+            var result = cleaner.Clean(raw);
+            if (result.Article is { } article)
+            {
+                output.Classified("path", path, classifier.Classify(article));
+            }
+            else
+            {
+                output.Rejected("path", path, result.RejectionReason!, result.RejectionDetail);
+            }
+        });
+    }
+
+    private static WireArticleCleaner CreateCleaner(IConfiguration configuration)
+    {
+        var options = new CleanerOptions();
+        configuration.GetSection("Wirewatch:Cleaner").Bind(options);
+        return new WireArticleCleaner(options);
+    }
+
+    /// <summary>Reads every input first, so a missing file is exit code 2 before anything is printed.</summary>
+    private static async Task<int> ForEachInputAsync(string[] inputs, TextWriter stderr, CancellationToken cancellationToken, Action<string, ArticleFetched> handle)
+    {
+        var missing = inputs.Where(i => !IsUrl(i) && !File.Exists(i)).ToList();
+        if (missing.Count > 0)
+        {
+            throw new CliInputException($"no such file: {string.Join(", ", missing)} (give files or http(s) URLs).");
+        }
+
+        var status = WirewatchCli.Success;
+        using var http = new HttpClient();
+        http.DefaultRequestHeaders.UserAgent.ParseAdd(new FetcherOptions().UserAgent);
+        foreach (var input in inputs)
+        {
+            try
+            {
+                handle(input, await ReadAsync(input, http, cancellationToken));
+            }
+            catch (HttpRequestException e)
+            {
+                await stderr.WriteLineAsync($"wirewatch: {input}: {e.Message}");
+                status = WirewatchCli.Failure;
+            }
+        }
+
+        return status;
+    }
+
+    private static async Task<ArticleFetched> ReadAsync(string input, HttpClient http, CancellationToken cancellationToken)
+    {
+        string text, contentType;
+        string? charset;
+        string url;
+        if (IsUrl(input))
+        {
+            using var response = await http.GetAsync(input, cancellationToken);
+            response.EnsureSuccessStatusCode();
+            (text, charset) = TextDecoding.Decode(await response.Content.ReadAsByteArrayAsync(cancellationToken), response.Content.Headers.ContentType?.CharSet);
+            contentType = response.Content.Headers.ContentType?.MediaType ?? "text/html";
+            url = CanonicalUrl.Normalize(input);
+        }
+        else
+        {
+            var full = Path.GetFullPath(input);
+            (text, charset) = TextDecoding.Decode(await File.ReadAllBytesAsync(full, cancellationToken), null);
+            contentType = Path.GetExtension(full).ToLowerInvariant() is ".html" or ".htm" ? "text/html" : "text/plain";
+            url = new Uri(full).AbsoluteUri;
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        return new ArticleFetched
+        {
+            ArticleId = CanonicalUrl.ArticleIdFor(url),
+            Version = 1,
+            SourceId = "cli",
+            Url = url,
+            ProducedAt = now,
+            Content = text,
+            ContentType = contentType,
+            Charset = charset,
+            ContentHash = CanonicalUrl.ContentHash(text),
+            FetchedAt = now,
+        };
+    }
+
+    private static bool IsUrl(string input) =>
+        input.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || input.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+}

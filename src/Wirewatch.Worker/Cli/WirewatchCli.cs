@@ -1,0 +1,95 @@
+using System.CommandLine;
+using Wirewatch.Alerting;
+using Wirewatch.Fetching;
+using Wirewatch.Hosting;
+
+namespace Wirewatch.Worker.Cli;
+
+/// <summary>
+/// The <c>wirewatch</c> command: <c>run</c> (default), <c>once</c>, <c>clean</c>, <c>classify</c>.
+/// Exit codes: 0 success, 2 bad arguments or configuration (with a message saying what to fix), 1 anything else.
+/// </summary>
+public static class WirewatchCli
+{
+    public const int Success = 0;
+    public const int Failure = 1;
+    public const int BadInput = 2;
+
+    public static async Task<int> InvokeAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
+    {
+        var config = new Option<string?>("--config") { Description = "A JSON settings file layered over appsettings.json and the environment.", Recursive = true };
+        var json = new Option<bool>("--json") { Description = "One JSON object per line on stdout; logs stay on stderr." };
+
+        var run = new Command("run", "The long-running worker: roles and transport from configuration; health on /health/live and /health/ready.");
+        run.SetAction((parse, ct) => Guard(stderr, () => RunCommand.RunAsync(parse.GetValue(config), ct)));
+
+        var sources = new Option<string[]>("--source") { Description = "A folder, a file, or an http(s) URL of a feed or page (repeatable). Default: the shipped samples.", AllowMultipleArgumentsPerToken = false };
+        var subscriptions = new Option<string?>("--subscriptions") { Description = "A subscriptions.json to use instead of the configured one." };
+        var dataDir = new Option<string?>("--data-dir") { Description = "Where state lives between runs. Default: a temporary folder, so every run starts fresh." };
+        var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for the pipeline to finish.", DefaultValueFactory = _ => 120 };
+        var once = new Command("once", "One fetch cycle through the whole pipeline in this process; waits until every article is classified and alerted, or rejected.")
+        {
+            sources, subscriptions, dataDir, json, timeout,
+        };
+        once.SetAction((parse, ct) => Guard(stderr, () => OnceCommand.RunAsync(
+            new OnceArguments(parse.GetValue(sources) ?? [], parse.GetValue(subscriptions), parse.GetValue(dataDir), parse.GetValue(json), TimeSpan.FromSeconds(parse.GetValue(timeout)), parse.GetValue(config)),
+            stdout, stderr, ct)));
+
+        var cleanInputs = new Argument<string[]>("inputs") { Description = "Files or http(s) URLs of article pages.", Arity = ArgumentArity.OneOrMore };
+        var clean = new Command("clean", "The cleaner alone: headline, flags, time, dateline and body of each page.") { cleanInputs, json };
+        clean.SetAction((parse, ct) => Guard(stderr, () => StageCommands.CleanAsync(parse.GetValue(cleanInputs)!, parse.GetValue(json), parse.GetValue(config), stdout, stderr, ct)));
+
+        var classifyInputs = new Argument<string[]>("inputs") { Description = "Files or http(s) URLs of article pages.", Arity = ArgumentArity.OneOrMore };
+        var classify = new Command("classify", "The cleaner and the classifier: topics with their evidence, and entities.") { classifyInputs, json };
+        classify.SetAction((parse, ct) => Guard(stderr, () => StageCommands.ClassifyAsync(parse.GetValue(classifyInputs)!, parse.GetValue(json), parse.GetValue(config), stdout, stderr, ct)));
+
+        var root = new RootCommand("Wirewatch watches news wires and tells subscribers when something that matters to them is published.")
+        {
+            config, run, once, clean, classify,
+        };
+        root.SetAction((parse, ct) => Guard(stderr, () => RunCommand.RunAsync(parse.GetValue(config), ct)));
+
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors)
+            {
+                await stderr.WriteLineAsync($"wirewatch: {error.Message}");
+            }
+
+            await stderr.WriteLineAsync("Run 'wirewatch --help' for usage.");
+            return BadInput;
+        }
+
+        // The host handles SIGTERM/Ctrl+C itself (graceful drain), so the parser must not kill the process first.
+        return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, ProcessTerminationTimeout = null }, cancellationToken);
+    }
+
+    /// <summary>Turns configuration and input problems into exit code 2 with one clear message, and the rest into 1.</summary>
+    private static async Task<int> Guard(TextWriter stderr, Func<Task<int>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (Exception e) when (e is WirewatchConfigurationException or InvalidSourceException or InvalidSubscriptionException
+                                       or InvalidDataException or CliInputException or Microsoft.Extensions.Options.OptionsValidationException)
+        {
+            await stderr.WriteLineAsync($"wirewatch: {e.Message}");
+            return BadInput;
+        }
+        catch (OperationCanceledException)
+        {
+            await stderr.WriteLineAsync("wirewatch: cancelled.");
+            return Failure;
+        }
+        catch (Exception e)
+        {
+            await stderr.WriteLineAsync($"wirewatch: {e.GetType().Name}: {e.Message}");
+            return Failure;
+        }
+    }
+}
+
+/// <summary>A command-line value that cannot work (a missing path, an unreadable file); exit code 2.</summary>
+public sealed class CliInputException(string message) : Exception(message);
