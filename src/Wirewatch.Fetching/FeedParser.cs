@@ -29,7 +29,7 @@ public static class FeedParser
             using var reader = XmlReader.Create(new StringReader(xml), settings);
             feed = SyndicationFeed.Load(reader);
         }
-        catch (Exception e) when (e is XmlException or InvalidOperationException or FormatException)
+        catch (Exception e) when (e is XmlException or InvalidOperationException or FormatException or NotSupportedException or ArgumentException)
         {
             throw new FetchFailedException("invalid-feed", $"{feedUrl} is not a valid RSS or Atom feed: {e.Message}", e);
         }
