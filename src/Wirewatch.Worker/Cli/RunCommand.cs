@@ -8,6 +8,14 @@ internal static class RunCommand
 {
     public static async Task<int> RunAsync(string? configFile, CancellationToken cancellationToken)
     {
+        await using var app = Build(configFile);
+        await app.RunAsync(cancellationToken);
+        return WirewatchCli.Success;
+    }
+
+    /// <summary>The worker as <c>run</c> starts it: every configured role, Quartz schedules, health endpoints.</summary>
+    public static WebApplication Build(string? configFile)
+    {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         WorkerConfiguration.Layer(builder.Configuration, configFile);
         if (string.IsNullOrEmpty(builder.Configuration["Urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
@@ -16,9 +24,8 @@ internal static class RunCommand
         }
 
         builder.AddWirewatch(scheduleFetches: true);
-        await using var app = builder.Build();
+        var app = builder.Build();
         app.MapWirewatchHealth();
-        await app.RunAsync(cancellationToken);
-        return WirewatchCli.Success;
+        return app;
     }
 }
