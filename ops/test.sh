@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The test command: builds the solution in Release (warnings are errors) and runs every test project.
+# Integration tests start private RabbitMQ nodes of their own, so Debian's rabbitmq-server is installed when missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -x /usr/lib/rabbitmq/bin/rabbitmq-server ]; then
+  echo "ops/test.sh: installing rabbitmq-server (the integration tests start private nodes of it)"
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq rabbitmq-server >/dev/null
+fi
+
+dotnet build Workers.sln -c Release -nologo -v quiet
+log=$(mktemp)
+status=0
+dotnet test Workers.sln -c Release --no-build -nologo "$@" 2>&1 | tee "$log" || status=$?
+
+# One closing line for CI: "N passed, N failed, N skipped".
+awk '/(Passed|Failed)! +- +Failed: /{
+  for (i = 1; i <= NF; i++) { gsub(",", "", $(i+1)); if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) }
+} END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+rm -f "$log"
+exit $status
