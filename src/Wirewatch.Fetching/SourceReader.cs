@@ -77,15 +77,7 @@ public sealed class SourceReader(WebFetcher web, ISeenStore seen, IOptions<Fetch
         var uri = new Uri(item.Url);
         if (uri.IsFile)
         {
-            var bytes = await File.ReadAllBytesAsync(uri.LocalPath, cancellationToken);
-            if (bytes.Length > options.Value.MaxBytes)
-            {
-                throw new FetchFailedException("too-large", $"{uri.LocalPath} is over the cap of {options.Value.MaxBytes} bytes.");
-            }
-
-            var (text, charset) = TextDecoding.Decode(bytes, null);
-            var type = Path.GetExtension(uri.LocalPath).ToLowerInvariant() is ".html" or ".htm" ? "text/html" : "text/plain";
-            return new ItemContent(text, type, charset, null);
+            return await ReadFileAsync(uri.LocalPath, options.Value.MaxBytes, cancellationToken);
         }
 
         var response = item.Prefetched ?? await web.GetAsync(uri, validators, cancellationToken);
@@ -102,6 +94,20 @@ public sealed class SourceReader(WebFetcher web, ISeenStore seen, IOptions<Fetch
         {
             Validators = response.Validators,
         };
+    }
+
+    /// <summary>A local file as the fetcher sees it: decoded text, and a content type from its extension.</summary>
+    public static async Task<ItemContent> ReadFileAsync(string path, long maxBytes, CancellationToken cancellationToken)
+    {
+        var bytes = await File.ReadAllBytesAsync(path, cancellationToken);
+        if (bytes.Length > maxBytes)
+        {
+            throw new FetchFailedException("too-large", $"{path} is over the cap of {maxBytes} bytes.");
+        }
+
+        var (text, charset) = TextDecoding.Decode(bytes, null);
+        var type = Path.GetExtension(path).ToLowerInvariant() is ".html" or ".htm" ? "text/html" : "text/plain";
+        return new ItemContent(text, type, charset, null);
     }
 
     private string ResolvePath(string path) =>

@@ -101,8 +101,8 @@ internal static class StageCommands
         else
         {
             var full = Path.GetFullPath(input);
-            (text, charset) = TextDecoding.Decode(await File.ReadAllBytesAsync(full, cancellationToken), null);
-            contentType = Path.GetExtension(full).ToLowerInvariant() is ".html" or ".htm" ? "text/html" : "text/plain";
+            var file = await SourceReader.ReadFileAsync(full, new FetcherOptions().MaxBytes, cancellationToken);
+            (text, charset, contentType) = (file.Text, file.Charset, file.ContentType);
             url = new Uri(full).AbsoluteUri;
         }
 
