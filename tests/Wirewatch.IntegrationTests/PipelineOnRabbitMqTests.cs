@@ -73,6 +73,7 @@ public sealed class PipelineOnRabbitMqTests(RabbitMqNode node) : IDisposable
         exchanges.GetValueOrDefault(WireNames.ArticlesCleanedExchange).ShouldBe("fanout", Describe(exchanges));
         exchanges.GetValueOrDefault(WireNames.ArticlesClassifiedExchange).ShouldBe("fanout", Describe(exchanges));
         exchanges.GetValueOrDefault(WireNames.AlertsExchange).ShouldBe("topic", Describe(exchanges));
+        exchanges.GetValueOrDefault(WireNames.ArticlesRejectedExchange).ShouldBe("fanout", Describe(exchanges));
         foreach (var queue in WirewatchQueues)
         {
             queues.GetValueOrDefault(queue).ShouldBe("true", $"{queue} must exist and be durable; queues: {Describe(queues)}");
