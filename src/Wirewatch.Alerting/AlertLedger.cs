@@ -4,8 +4,10 @@ using Microsoft.Data.Sqlite;
 namespace Wirewatch.Alerting;
 
 /// <summary>
-/// Every alert ever raised, unique on its id: the primary key, not a read-then-write, is what stops a redelivered
-/// message or a second alerter replica from sending the same alert twice.
+/// Every alert ever raised, unique on its id: once an alert is marked delivered, no redelivered message claims it
+/// again. A claim never marked delivered (a crash between send and mark) can be claimed again, so an alert is never
+/// lost; receivers de-duplicate on the alert id. Within one process the alerter serialises claims per alert id; two
+/// replicas sharing one ledger need a row lock held across the send (the planned PostgreSQL ledger).
 /// </summary>
 public interface IAlertLedger
 {

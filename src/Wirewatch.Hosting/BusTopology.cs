@@ -28,7 +28,15 @@ public static class BusTopology
     public static void ApplyRabbitMq(IRabbitMqBusFactoryConfigurator cfg)
     {
         ApplyCommon(cfg);
+        cfg.Publish<ArticleFetched>();
+        cfg.Publish<ArticleCleaned>();
+        cfg.Publish<ArticleClassified>();
+        cfg.Publish<ArticleRejected>();
         cfg.Publish<AlertRaised>(p => p.ExchangeType = ExchangeType.Topic);
         cfg.Send<AlertRaised>(s => s.UseRoutingKeyFormatter(context => AlertRouting.KeyFor(context.Message)));
+
+        // Every role declares every public exchange when it starts, not on its first publication: a downstream service
+        // can bind to wirewatch.alerts (or .rejected) before the first alert (or rejection) without a 404.
+        cfg.DeployPublishTopology = true;
     }
 }

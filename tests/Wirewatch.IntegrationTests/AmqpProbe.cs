@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using System.Text;
+using RabbitMQ.Client;
+
+namespace Wirewatch.IntegrationTests;
+
+/// <summary>
+/// What a downstream service written in anything but .NET does: a plain AMQP client (RabbitMQ.Client, no MassTransit)
+/// that binds its own queues to Wirewatch's exchanges and publishes plain JSON into them.
+/// </summary>
+public sealed class AmqpProbe : IAsyncDisposable
+{
+    private readonly IConnection _connection;
+    private readonly IChannel _channel;
+
+    private AmqpProbe(IConnection connection, IChannel channel)
+    {
+        _connection = connection;
+        _channel = channel;
+    }
+
+    public static async Task<AmqpProbe> ConnectAsync(RabbitMqNode node, string virtualHost)
+    {
+        var factory = new ConnectionFactory
+        {
+            HostName = "127.0.0.1",
+            Port = node.AmqpPort,
+            VirtualHost = virtualHost,
+            UserName = "guest",
+            Password = "guest",
+            ClientProvidedName = "wirewatch-integration-probe",
+        };
+        var connection = await factory.CreateConnectionAsync();
+        var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+        return new AmqpProbe(connection, channel);
+    }
+
+    /// <summary>Declares the exchange as the documentation describes it (durable); a mismatch with Wirewatch's own declaration fails here.</summary>
+    public Task DeclareExchangeAsync(string exchange, string type) =>
+        _channel.ExchangeDeclareAsync(exchange, type, durable: true, autoDelete: false);
+
+    /// <summary>A private, exclusive, server-named queue bound to <paramref name="exchange"/> with <paramref name="bindingKey"/>.</summary>
+    public async Task<string> BindPrivateQueueAsync(string exchange, string bindingKey)
+    {
+        var queue = await _channel.QueueDeclareAsync(queue: "", durable: false, exclusive: true, autoDelete: true);
+        await _channel.QueueBindAsync(queue.QueueName, exchange, bindingKey);
+        return queue.QueueName;
+    }
+
+    /// <summary>Takes the next message of the queue, or null when the queue is empty right now.</summary>
+    public async Task<ReceivedMessage?> TryGetAsync(string queue)
+    {
+        var result = await _channel.BasicGetAsync(queue, autoAck: true);
+        return result is null
+            ? null
+            : new ReceivedMessage(result.Exchange, result.RoutingKey, result.BasicProperties.ContentType, result.Body.ToArray());
+    }
+
+    /// <summary>Polls the queue until a message arrives; fails the test at the deadline.</summary>
+    public async Task<ReceivedMessage> GetAsync(string queue, TimeSpan timeout, string what)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            if (await TryGetAsync(queue) is { } message)
+            {
+                return message;
+            }
+
+            if (deadline.Elapsed > timeout)
+            {
+                throw new TimeoutException($"No message on {what} within {timeout.TotalSeconds:0} s.");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Publishes a JSON body as a non-.NET producer would: content type, persistence, a message id, nothing else.</summary>
+    public async Task PublishJsonAsync(string exchange, string routingKey, string json)
+    {
+        var properties = new BasicProperties
+        {
+            ContentType = "application/json",
+            DeliveryMode = DeliveryModes.Persistent,
+            MessageId = Guid.NewGuid().ToString(),
+        };
+        await _channel.BasicPublishAsync(exchange, routingKey, mandatory: false, properties, Encoding.UTF8.GetBytes(json));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _channel.CloseAsync();
+        await _channel.DisposeAsync();
+        await _connection.CloseAsync();
+        await _connection.DisposeAsync();
+    }
+}
+
+public sealed record ReceivedMessage(string Exchange, string RoutingKey, string? ContentType, byte[] Body)
+{
+    public string Text => Encoding.UTF8.GetString(Body);
+}

@@ -1,0 +1,93 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Wirewatch.Fetching;
+using Wirewatch.Hosting;
+
+namespace Wirewatch.IntegrationTests;
+
+/// <summary>
+/// One host per role, each composed exactly as a deployment of the one image would be (<c>Wirewatch:Roles</c> set to a
+/// single role, RabbitMQ transport), each with its own data directory: four deployments in one test process.
+/// </summary>
+public sealed class RoleHosts : IAsyncDisposable
+{
+    public const string Fetcher = "fetcher";
+    public const string Cleaner = "cleaner";
+    public const string Classifier = "classifier";
+    public const string Alerter = "alerter";
+    public static readonly string[] AllRoles = [Fetcher, Cleaner, Classifier, Alerter];
+
+    private readonly Dictionary<string, IHost> _hosts;
+
+    private RoleHosts(Dictionary<string, IHost> hosts) => _hosts = hosts;
+
+    public IHost this[string role] => _hosts[role];
+
+    /// <summary>The fetcher host's fetch cycle and bus, for driving one cycle by hand (no Quartz schedule).</summary>
+    public Task<FetchCycleResult> RunFetchCycleAsync(SourceDefinition source, CancellationToken cancellationToken = default)
+    {
+        var host = _hosts[Fetcher];
+        return host.Services.GetRequiredService<FetchCycle>().RunAsync(source, host.Services.GetRequiredService<IBus>(), cancellationToken);
+    }
+
+    public static async Task<RoleHosts> StartAsync(RabbitMqNode node, string virtualHost, string workFolder, SourceCatalog? sources, params string[] roles)
+    {
+        var hosts = new Dictionary<string, IHost>(StringComparer.Ordinal);
+        try
+        {
+            foreach (var role in roles)
+            {
+                hosts[role] = Build(node, virtualHost, Path.Combine(workFolder, "data-" + role), role, sources);
+            }
+
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await Task.WhenAll(hosts.Values.Select(h => h.StartAsync(deadline.Token)));
+            return new RoleHosts(hosts);
+        }
+        catch
+        {
+            await new RoleHosts(hosts).DisposeAsync();
+            throw;
+        }
+    }
+
+    private static IHost Build(RabbitMqNode node, string virtualHost, string dataDir, string role, SourceCatalog? sources)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            ContentRootPath = AppContext.BaseDirectory,
+            Args = [],
+            ApplicationName = "wirewatch-" + role,
+        });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Wirewatch:Transport"] = Transports.RabbitMq,
+            ["Wirewatch:RabbitMq:Host"] = "127.0.0.1",
+            ["Wirewatch:RabbitMq:Port"] = node.AmqpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Wirewatch:RabbitMq:VirtualHost"] = virtualHost,
+            ["Wirewatch:Roles"] = role,
+            ["Wirewatch:DataDir"] = dataDir,
+            ["Logging:LogLevel:Default"] = "Warning",
+        });
+        builder.AddWirewatch(scheduleFetches: false, role == Fetcher ? sources : null);
+        return builder.Build();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await Task.WhenAll(_hosts.Values.Select(async h =>
+        {
+            try
+            {
+                await h.StopAsync(deadline.Token);
+            }
+            finally
+            {
+                h.Dispose();
+            }
+        }));
+    }
+}
