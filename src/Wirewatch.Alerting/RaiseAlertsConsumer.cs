@@ -70,12 +70,4 @@ public sealed class RaiseAlertsConsumer(
 public sealed class RaiseAlertsConsumerDefinition : ConsumerDefinition<RaiseAlertsConsumer>
 {
     public RaiseAlertsConsumerDefinition() => EndpointName = WireNames.AlerterQueue;
-
-    protected override void ConfigureConsumer(
-        IReceiveEndpointConfigurator endpointConfigurator,
-        IConsumerConfigurator<RaiseAlertsConsumer> consumerConfigurator,
-        IRegistrationContext context)
-    {
-        endpointConfigurator.UseMessageRetry(r => r.Intervals(200, 1000, 5000));
-    }
 }

@@ -33,12 +33,4 @@ public sealed class ClassifyArticleConsumer(TopicClassifier classifier, TimeProv
 public sealed class ClassifyArticleConsumerDefinition : ConsumerDefinition<ClassifyArticleConsumer>
 {
     public ClassifyArticleConsumerDefinition() => EndpointName = WireNames.ClassifierQueue;
-
-    protected override void ConfigureConsumer(
-        IReceiveEndpointConfigurator endpointConfigurator,
-        IConsumerConfigurator<ClassifyArticleConsumer> consumerConfigurator,
-        IRegistrationContext context)
-    {
-        endpointConfigurator.UseMessageRetry(r => r.Intervals(200, 1000, 5000));
-    }
 }

@@ -48,13 +48,4 @@ public sealed class CleanArticleConsumer(WireArticleCleaner cleaner, TimeProvide
 public sealed class CleanArticleConsumerDefinition : ConsumerDefinition<CleanArticleConsumer>
 {
     public CleanArticleConsumerDefinition() => EndpointName = WireNames.CleanerQueue;
-
-    protected override void ConfigureConsumer(
-        IReceiveEndpointConfigurator endpointConfigurator,
-        IConsumerConfigurator<CleanArticleConsumer> consumerConfigurator,
-        IRegistrationContext context)
-    {
-        // Transient failures only; a page the cleaner cannot read is a rejection, not an exception.
-        endpointConfigurator.UseMessageRetry(r => r.Intervals(200, 1000, 5000));
-    }
 }

@@ -118,6 +118,7 @@ public static class WirewatchComposition
                         }
                     });
                     BusTopology.ApplyRabbitMq(cfg);
+                    UseRetries(cfg);
                     cfg.PrefetchCount = concurrency * 2;
                     cfg.ConcurrentMessageLimit = concurrency;
                     cfg.ConfigureEndpoints(context);
@@ -128,6 +129,7 @@ public static class WirewatchComposition
                 bus.UsingInMemory((context, cfg) =>
                 {
                     BusTopology.ApplyCommon(cfg);
+                    UseRetries(cfg);
                     cfg.ConcurrentMessageLimit = concurrency;
                     cfg.ConfigureEndpoints(context);
                 });
@@ -141,6 +143,13 @@ public static class WirewatchComposition
             o.StopTimeout = TimeSpan.FromSeconds(20);
         });
     }
+
+    /// <summary>
+    /// Every consumer: short in-memory retries for transient failures, then the message moves to <c>&lt;queue&gt;_error</c>.
+    /// A page a stage cannot use is a rejection (a message), not an exception, so it never spins here.
+    /// </summary>
+    private static void UseRetries(IBusFactoryConfigurator cfg) =>
+        cfg.UseMessageRetry(r => r.Intervals(200, 1000, 5000));
 
     private static void AddTelemetry(IHostApplicationBuilder builder)
     {
