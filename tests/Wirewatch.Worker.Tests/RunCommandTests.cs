@@ -4,6 +4,8 @@ using MassTransit;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using Wirewatch.Contracts;
 using Wirewatch.Tests.Shared;
 using Wirewatch.Worker.Cli;
@@ -35,6 +37,10 @@ public sealed class RunCommandTests
         using var http = new HttpClient();
         (await http.GetAsync($"{address}/health/live")).StatusCode.ShouldBe(HttpStatusCode.OK);
         await Eventually.True(async () => (await http.GetAsync($"{address}/health/ready")).StatusCode == HttpStatusCode.OK, "ready");
+        var readiness = app.Services.GetRequiredService<IOptions<HealthCheckServiceOptions>>().Value.Registrations
+            .Where(r => r.Tags.Contains("ready")).Select(r => r.Name).ToList();
+        readiness.ShouldContain("state-store");
+        readiness.ShouldContain(name => name.Contains("masstransit", StringComparison.OrdinalIgnoreCase), $"ready checks: {string.Join(", ", readiness)}");
 
         await app.StopAsync();
         alerts.Count(a => a.SubscriptionId == "sanctions-desk").ShouldBe(1); // Later polls saw the file as unchanged.
