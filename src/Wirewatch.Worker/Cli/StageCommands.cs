@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Wirewatch.Classification;
+using Wirewatch.Classification.Evaluation;
 using Wirewatch.Cleaning;
 using Wirewatch.Contracts;
 using Wirewatch.Fetching;
@@ -48,6 +49,57 @@ internal static class StageCommands
                 output.Rejected("path", path, result.RejectionReason!, result.RejectionDetail);
             }
         });
+    }
+
+    /// <summary><c>wirewatch eval</c>: cleans and classifies a labelled corpus and prints precision, recall and F1 per topic.</summary>
+    public static async Task<int> EvalAsync(string corpusFolder, string split, bool json, string? configFile, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        if (!CorpusLabels.Splits.Contains(split))
+        {
+            throw new CliInputException($"--split must be one of {string.Join(", ", CorpusLabels.Splits)} (was '{split}').");
+        }
+
+        CorpusLabels corpus;
+        try
+        {
+            corpus = CorpusLabels.Load(corpusFolder);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new CliInputException($"--corpus: {e.Message}");
+        }
+
+        var configuration = WorkerConfiguration.Build(configFile);
+        var settings = WirewatchSettings.Read(configuration);
+        var cleaner = CreateCleaner(configuration);
+        var classifier = new TopicClassifier(Taxonomy.Load(settings.TopicsPath), new EntityExtractor(Gazetteer.Load(settings.EntitiesPath)));
+        var articles = new List<(LabelledArticle, ArticleCleaned)>();
+        using var http = new HttpClient();
+        foreach (var label in corpus.InSplit(split))
+        {
+            var path = corpus.PathOf(label);
+            var result = cleaner.Clean(await ReadAsync(path, http, cancellationToken));
+            articles.Add((label, result.Article
+                ?? throw new CliInputException($"--corpus: '{label.File}' was rejected by the cleaner: {result.RejectionReason} {result.RejectionDetail}".TrimEnd())));
+        }
+
+        if (articles.Count == 0)
+        {
+            throw new CliInputException($"--corpus: no article of '{corpusFolder}' is in split '{split}'.");
+        }
+
+        EvaluationReport report;
+        try
+        {
+            report = ClassifierEvaluation.Evaluate(classifier, articles);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new CliInputException($"--corpus: {e.Message}");
+        }
+
+        EvaluationOutput.Write(stdout, report, split, json);
+        return WirewatchCli.Success;
     }
 
     private static WireArticleCleaner CreateCleaner(IConfiguration configuration)

@@ -6,7 +6,7 @@ using Wirewatch.Hosting;
 namespace Wirewatch.Worker.Cli;
 
 /// <summary>
-/// The <c>wirewatch</c> command: <c>run</c> (default), <c>once</c>, <c>clean</c>, <c>classify</c>.
+/// The <c>wirewatch</c> command: <c>run</c> (default), <c>once</c>, <c>clean</c>, <c>classify</c>, <c>eval</c>.
 /// Exit codes: 0 success, 2 bad arguments or configuration (with a message saying what to fix), 1 anything else.
 /// </summary>
 public static class WirewatchCli
@@ -43,9 +43,18 @@ public static class WirewatchCli
         var classify = new Command("classify", "The cleaner and the classifier: topics with their evidence, and entities.") { classifyInputs, json };
         classify.SetAction((parse, ct) => Guard(stderr, () => StageCommands.ClassifyAsync(parse.GetValue(classifyInputs)!, parse.GetValue(json), parse.GetValue(config), stdout, stderr, ct)));
 
+        var corpus = new Option<string>("--corpus") { Description = "A folder of labelled articles with its labels.json.", Required = true };
+        var split = new Option<string>("--split") { Description = "Which articles to measure: dev, test or all.", DefaultValueFactory = _ => "dev" };
+        split.AcceptOnlyFromAmong("dev", "test", "all");
+        var eval = new Command("eval", "Measures the classifier on a labelled corpus: precision, recall and F1 per topic, macro-F1, and the confusions.")
+        {
+            corpus, split, json,
+        };
+        eval.SetAction((parse, ct) => Guard(stderr, () => StageCommands.EvalAsync(parse.GetValue(corpus)!, parse.GetValue(split)!, parse.GetValue(json), parse.GetValue(config), stdout, ct)));
+
         var root = new RootCommand("Wirewatch watches news wires and tells subscribers when something that matters to them is published.")
         {
-            config, run, once, clean, classify,
+            config, run, once, clean, classify, eval,
         };
         root.SetAction((parse, ct) => Guard(stderr, () => RunCommand.RunAsync(parse.GetValue(config), ct)));
 
