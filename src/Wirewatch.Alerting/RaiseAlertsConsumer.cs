@@ -20,14 +20,6 @@ public sealed class RaiseAlertsConsumer(
     private static readonly Meter Meter = new("Wirewatch");
     private static readonly Counter<long> Alerts = Meter.CreateCounter<long>("wirewatch.alerts", "{alert}", "Alerts by channel and outcome (delivered, duplicate).");
 
-    /// <summary>
-    /// A claim that is pending (never marked delivered) may be taken again, so that a crash between send and mark
-    /// cannot lose an alert. Two copies of one classification consumed at the same time (a producer's retry, a
-    /// redelivery; up to <c>ConcurrentMessages</c> run at once) would then both claim and both send. Claim, send and
-    /// mark of one alert id therefore run one at a time in this process; the second copy finds the alert delivered.
-    /// </summary>
-    private static readonly SemaphoreSlim[] ClaimGates = Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
-
     public async Task Consume(ConsumeContext<ArticleClassified> context)
     {
         var article = context.Message;
@@ -40,25 +32,17 @@ public sealed class RaiseAlertsConsumer(
                 continue;
             }
 
-            var gate = ClaimGates[(alert.AlertId.GetHashCode(StringComparison.Ordinal) & int.MaxValue) % ClaimGates.Length];
-            await gate.WaitAsync(context.CancellationToken);
-            try
+            var delivered = await ledger.DeliverOnceAsync(alert, async (isUpdate, cancellationToken) =>
             {
-                if (!await ledger.TryClaimAsync(alert.AlertId, subscription.Id, alert.StoryId!, alert.Version, now, context.CancellationToken))
-                {
-                    Alerts.Add(1, new("channel", ChannelTypes.Bus), new("outcome", "duplicate"));
-                    log.LogInformation("Alert {AlertId} was already delivered; not sending it again", alert.AlertId);
-                    continue;
-                }
-
-                alert = alert with { IsUpdate = await ledger.HasEarlierAlertAsync(subscription.Id, alert.StoryId!, alert.Version, context.CancellationToken) };
+                alert = alert with { IsUpdate = isUpdate };
                 Activity.Current?.SetTag("wirewatch.subscription", subscription.Id);
-                await context.Publish(alert, context.CancellationToken);
-                await ledger.MarkDeliveredAsync(alert.AlertId, time.GetUtcNow(), context.CancellationToken);
-            }
-            finally
+                await context.Publish(alert, cancellationToken);
+            }, now, context.CancellationToken);
+            if (!delivered)
             {
-                gate.Release();
+                Alerts.Add(1, new("channel", ChannelTypes.Bus), new("outcome", "duplicate"));
+                log.LogInformation("Alert {AlertId} was already delivered; not sending it again", alert.AlertId);
+                continue;
             }
 
             Alerts.Add(1, new("channel", ChannelTypes.Bus), new("outcome", "delivered"));

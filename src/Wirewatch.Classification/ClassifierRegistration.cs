@@ -8,8 +8,7 @@ public static class ClassifierRegistration
     /// <summary>Loads the taxonomy and gazetteer now, so a broken data file stops the worker at start.</summary>
     public static IServiceCollection AddClassifier(this IServiceCollection services, string topicsPath, string entitiesPath)
     {
-        var classifier = new TopicClassifier(Taxonomy.Load(topicsPath), new EntityExtractor(Gazetteer.Load(entitiesPath)));
-        services.AddSingleton(classifier);
+        services.AddSingleton(TopicClassifier.Load(topicsPath, entitiesPath));
         return services;
     }
 

@@ -35,6 +35,10 @@ public sealed class TopicClassifier
         Version = $"{Algorithm}+{taxonomy.ContentHash}+{entities.ContentHash}";
     }
 
+    /// <summary>The classifier of a taxonomy file and a gazetteer file; a broken file throws <see cref="InvalidDataException"/>.</summary>
+    public static TopicClassifier Load(string topicsPath, string entitiesPath) =>
+        new(Taxonomy.Load(topicsPath), new EntityExtractor(Gazetteer.Load(entitiesPath)));
+
     /// <summary>Changes whenever the algorithm, the taxonomy or the gazetteer changes.</summary>
     public string Version { get; }
 

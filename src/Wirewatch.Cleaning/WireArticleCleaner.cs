@@ -105,7 +105,7 @@ public sealed partial class WireArticleCleaner(CleanerOptions options)
             if (line.Length == 0 || Boilerplate().IsMatch(line))
             {
                 FlushBlock(block, paragraphs);
-                if (paragraphs.Count > 0 && (ended || EndMarker().IsMatch(rawLine.Trim())))
+                if (paragraphs.Count > 0 && ended)
                 {
                     break;
                 }
@@ -313,9 +313,6 @@ public sealed partial class WireArticleCleaner(CleanerOptions options)
     // Lines that are never part of an article: site navigation, share bars, feedback widgets, markers.
     [GeneratedRegex("""^(?:(?:Go to (?:Contents|Navigation)\s*)+|All News|HOME(?: TOP)?|TOP|\(END\)|Send Feedback|How can we improve\?|Thanks for your feedback!|Advertisement|ADVERTISEMENT|Share(?: this(?: article)?)?|Print|E-?mail|Facebook|Twitter|X|Kakao(?:Talk)?|Copy(?: link)?|(?:Copyright|\u00A9|\(c\)).*|All rights reserved\.?.*)$""", RegexOptions.IgnoreCase)]
     private static partial Regex Boilerplate();
-
-    [GeneratedRegex("""^\(END\)$""")]
-    private static partial Regex EndMarker();
 
     [GeneratedRegex("""\s*\(END\)\s*$""")]
     private static partial Regex TrailingEnd();

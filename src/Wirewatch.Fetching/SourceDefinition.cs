@@ -22,7 +22,6 @@ public sealed record SourceDefinition
 
     public bool Enabled { get; init; } = true;
 
-    internal bool IsFeed => Kind is SourceKinds.Rss or SourceKinds.Atom or SourceKinds.Feed;
     internal bool IsLocal => Kind is SourceKinds.Directory or SourceKinds.File;
 }
 

@@ -107,15 +107,6 @@ public sealed class SqliteSeenStore : ISeenStore
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>Used by the readiness check: the store answers a trivial query.</summary>
-    public async Task<bool> IsReachableAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT 1";
-        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) == 1;
-    }
-
     private SqliteConnection Open()
     {
         var connection = new SqliteConnection(_connectionString);

@@ -6,7 +6,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -41,8 +40,6 @@ public static class WirewatchComposition
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         services.AddSingleton(settings);
         services.AddSingleton(TimeProvider.System);
-        services.AddOptions<WirewatchOptions>().Bind(configuration.GetSection(WirewatchOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<WirewatchOptions>, WirewatchOptionsValidator>();
         services.AddOptions<FetcherOptions>().Bind(configuration.GetSection("Wirewatch:Fetcher"))
             .PostConfigure(o => o.DataDir = Path.GetFullPath(settings.Options.DataDir));
         services.AddOptions<CleanerOptions>().Bind(configuration.GetSection("Wirewatch:Cleaner"));

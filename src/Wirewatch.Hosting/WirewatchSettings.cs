@@ -72,7 +72,7 @@ public sealed record WirewatchSettings(WirewatchOptions Options, WirewatchRoles 
     }
 }
 
-/// <summary>Validates <see cref="WirewatchOptions"/>; also registered for <c>ValidateOnStart</c>.</summary>
+/// <summary>Validates <see cref="WirewatchOptions"/> before the host is composed (stricter than <c>ValidateOnStart</c>: nothing starts with a bad value).</summary>
 public sealed class WirewatchOptionsValidator : IValidateOptions<WirewatchOptions>
 {
     public ValidateOptionsResult Validate(string? name, WirewatchOptions options)

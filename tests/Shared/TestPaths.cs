@@ -23,6 +23,14 @@ internal static class TestPaths
 
     public static string TempFolder(string prefix) => Directory.CreateTempSubdirectory($"wirewatch-{prefix}-").FullName;
 
+    /// <summary>Writes <paramref name="content"/> to a file of that name in a fresh temporary folder and returns its path.</summary>
+    public static string TempFile(string name, string content)
+    {
+        var path = Path.Combine(TempFolder(Path.GetFileNameWithoutExtension(name)), name);
+        File.WriteAllText(path, content);
+        return path;
+    }
+
     private static string FindRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);

@@ -100,8 +100,7 @@ public sealed class SubscriptionCatalogTests
     [InlineData("""{ "subscriptions": [ """, "Cannot read subscriptions file")]
     public void A_broken_subscription_is_refused_naming_the_subscription_and_field(string json, string message)
     {
-        var path = Path.Combine(TestPaths.TempFolder("subs"), "subscriptions.json");
-        File.WriteAllText(path, json);
+        var path = TestPaths.TempFile("subscriptions.json", json);
 
         Should.Throw<InvalidSubscriptionException>(() => SubscriptionCatalog.Load(path)).Message.ShouldContain(message);
     }
@@ -115,48 +114,60 @@ public sealed class SubscriptionCatalogTests
 
 public sealed class AlertLedgerTests
 {
+    private static AlertRaised Alert(int version = 1) => new SubscriptionMatcher().Match(Classified.Article(0.9, version: version), Classified.Sanctions(), Articles.FixedNow)!;
+
     [Fact]
-    public async Task An_alert_id_is_claimed_once_after_delivery()
+    public async Task A_delivered_alert_is_never_delivered_again()
     {
         var ledger = new SqliteAlertLedger(Path.Combine(TestPaths.TempFolder("ledger"), "wirewatch.db"));
+        var deliveries = 0;
 
-        (await ledger.TryClaimAsync("s:story:v1", "s", "story", 1, Articles.FixedNow, default)).ShouldBeTrue();
-        await ledger.MarkDeliveredAsync("s:story:v1", Articles.FixedNow, default);
+        (await ledger.DeliverOnceAsync(Alert(), (_, _) => { deliveries++; return Task.CompletedTask; }, Articles.FixedNow, default)).ShouldBeTrue();
+        (await ledger.DeliverOnceAsync(Alert(), (_, _) => { deliveries++; return Task.CompletedTask; }, Articles.FixedNow, default)).ShouldBeFalse();
 
-        (await ledger.TryClaimAsync("s:story:v1", "s", "story", 1, Articles.FixedNow, default)).ShouldBeFalse();
+        deliveries.ShouldBe(1);
     }
 
     [Fact]
-    public async Task A_claim_that_was_never_delivered_can_be_taken_again()
+    public async Task A_delivery_that_failed_is_made_again_so_no_alert_is_lost()
     {
         var ledger = new SqliteAlertLedger(Path.Combine(TestPaths.TempFolder("ledger"), "wirewatch.db"));
 
-        (await ledger.TryClaimAsync("s:story:v1", "s", "story", 1, Articles.FixedNow, default)).ShouldBeTrue();
+        await Should.ThrowAsync<IOException>(() => ledger.DeliverOnceAsync(Alert(), (_, _) => throw new IOException("channel down"), Articles.FixedNow, default));
 
-        (await ledger.TryClaimAsync("s:story:v1", "s", "story", 1, Articles.FixedNow, default)).ShouldBeTrue();
+        (await ledger.DeliverOnceAsync(Alert(), (_, _) => Task.CompletedTask, Articles.FixedNow, default)).ShouldBeTrue();
     }
 
     [Fact]
-    public async Task Two_ledgers_on_one_file_racing_on_an_alert_deliver_it_once()
+    public async Task Two_ledgers_on_one_file_racing_on_an_alert_deliver_it_exactly_once()
     {
         var path = Path.Combine(TestPaths.TempFolder("ledger"), "wirewatch.db");
         var ledgers = new[] { new SqliteAlertLedger(path), new SqliteAlertLedger(path) };
-        var delivered = 0;
+        var deliveries = 0;
 
-        await Task.WhenAll(Enumerable.Range(0, 20).Select(async i =>
-        {
-            var ledger = ledgers[i % 2];
-            if (await ledger.TryClaimAsync("s:story:v1", "s", "story", 1, Articles.FixedNow, default))
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(() => ledgers[i % 2].DeliverOnceAsync(
+            Alert(),
+            async (_, _) =>
             {
-                await ledger.MarkDeliveredAsync("s:story:v1", Articles.FixedNow, default);
-                Interlocked.Increment(ref delivered);
-            }
-        }));
+                Interlocked.Increment(ref deliveries);
+                await Task.Yield(); // Give the racers a chance to overlap the delivery.
+            },
+            Articles.FixedNow,
+            default))));
 
-        // Claims race before delivery is marked, so more than one claim may win; never more than the racers that
-        // saw no delivery yet. What must hold: once delivered, no claim wins again.
-        delivered.ShouldBeGreaterThanOrEqualTo(1);
-        (await ledgers[0].TryClaimAsync("s:story:v1", "s", "story", 1, Articles.FixedNow, default)).ShouldBeFalse();
+        deliveries.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_later_version_of_an_alerted_story_is_delivered_as_an_update()
+    {
+        var ledger = new SqliteAlertLedger(Path.Combine(TestPaths.TempFolder("ledger"), "wirewatch.db"));
+        var updates = new List<bool>();
+
+        await ledger.DeliverOnceAsync(Alert(version: 1), (isUpdate, _) => { updates.Add(isUpdate); return Task.CompletedTask; }, Articles.FixedNow, default);
+        await ledger.DeliverOnceAsync(Alert(version: 2), (isUpdate, _) => { updates.Add(isUpdate); return Task.CompletedTask; }, Articles.FixedNow, default);
+
+        updates.ShouldBe([false, true]);
     }
 }
 

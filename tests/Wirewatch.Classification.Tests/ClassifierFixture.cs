@@ -7,8 +7,7 @@ namespace Wirewatch.Classification.Tests;
 /// <summary>The shipped taxonomy and gazetteer, and a cleaner to turn pages into input.</summary>
 internal static class Classifiers
 {
-    public static TopicClassifier Shipped() =>
-        new(Taxonomy.Load(TestPaths.Defaults("topics.json")), new EntityExtractor(Gazetteer.Load(TestPaths.Defaults("entities.json"))));
+    public static TopicClassifier Shipped() => TopicClassifier.Load(TestPaths.Defaults("topics.json"), TestPaths.Defaults("entities.json"));
 
     public static ArticleCleaned Clean(string path) =>
         new WireArticleCleaner(new CleanerOptions()).Clean(Articles.FromFile(path)).Article

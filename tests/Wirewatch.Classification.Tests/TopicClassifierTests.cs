@@ -78,9 +78,7 @@ public sealed class TopicClassifierTests
     [Fact]
     public void A_topic_added_to_the_data_file_is_scored_without_code_changes()
     {
-        var folder = TestPaths.TempFolder("taxonomy");
-        var topics = Path.Combine(folder, "topics.json");
-        File.WriteAllText(topics, """
+        var topics = TestPaths.TempFile("topics.json", """
             { "topics": [
               { "id": "sanctions", "threshold": 0.5, "terms": [ { "term": "sanctions", "weight": 3 } ] },
               { "id": "nuclear_tests", "label": "Nuclear tests", "threshold": 0.5, "scale": 3,
@@ -102,9 +100,7 @@ public sealed class TopicClassifierTests
     [Fact]
     public void Changing_the_taxonomy_changes_the_classifier_version()
     {
-        var folder = TestPaths.TempFolder("taxonomy");
-        var topics = Path.Combine(folder, "topics.json");
-        File.WriteAllText(topics, """{ "topics": [ { "id": "sanctions", "terms": [ { "term": "sanctions", "weight": 3 } ] } ] }""");
+        var topics = TestPaths.TempFile("topics.json", """{ "topics": [ { "id": "sanctions", "terms": [ { "term": "sanctions", "weight": 3 } ] } ] }""");
         var before = new TopicClassifier(Taxonomy.Load(topics), new EntityExtractor(new Gazetteer())).Version;
         File.WriteAllText(topics, """{ "topics": [ { "id": "sanctions", "terms": [ { "term": "sanctions", "weight": 2 } ] } ] }""");
         var after = new TopicClassifier(Taxonomy.Load(topics), new EntityExtractor(new Gazetteer())).Version;
@@ -120,8 +116,7 @@ public sealed class TopicClassifierTests
     [InlineData("""{ "topics": [ """, "Cannot read topics file")]
     public void A_broken_taxonomy_is_refused_with_a_message_naming_the_topic_and_field(string json, string message)
     {
-        var path = Path.Combine(TestPaths.TempFolder("taxonomy"), "topics.json");
-        File.WriteAllText(path, json);
+        var path = TestPaths.TempFile("topics.json", json);
 
         Should.Throw<InvalidDataException>(() => Taxonomy.Load(path)).Message.ShouldContain(message);
     }

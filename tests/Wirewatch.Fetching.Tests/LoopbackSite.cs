@@ -1,12 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Wirewatch.Tests.Shared.Http;
 
 namespace Wirewatch.Fetching.Tests;
 
@@ -16,28 +12,24 @@ namespace Wirewatch.Fetching.Tests;
 /// </summary>
 public sealed class LoopbackSite : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private LoopbackHttpServer _server = null!;
 
     public ConcurrentDictionary<string, string> Pages { get; } = new();
     public ConcurrentDictionary<string, int> Hits { get; } = new();
     public int FlakyFailures { get; set; } = 2;
 
-    private LoopbackSite(WebApplication app) => _app = app;
+    private LoopbackSite()
+    {
+    }
 
-    public Uri BaseUri { get; private set; } = null!;
+    public Uri BaseUri => _server.BaseUri;
 
-    public Uri Url(string path) => new(BaseUri, path);
+    public Uri Url(string path) => _server.Url(path);
 
     public static async Task<LoopbackSite> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        var site = new LoopbackSite(app);
-        site.Map(app);
-        await app.StartAsync();
-        site.BaseUri = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
+        var site = new LoopbackSite();
+        site._server = await LoopbackHttpServer.StartAsync(site.Map);
         return site;
     }
 
@@ -91,5 +83,5 @@ public sealed class LoopbackSite : IAsyncDisposable
         <p>SEOUL, Feb. 8 (Yonhap) -- {body}</p></article></body></html>
         """;
 
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+    public async ValueTask DisposeAsync() => await _server.DisposeAsync();
 }

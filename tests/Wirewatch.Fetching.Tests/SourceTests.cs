@@ -34,8 +34,7 @@ public sealed class SourceCatalogTests
     [InlineData("""{ "sources": [ """, "Cannot read sources file")]
     public void An_invalid_source_is_refused_with_a_message_naming_source_and_field(string json, string message)
     {
-        var path = Path.Combine(Wirewatch.Tests.Shared.TestPaths.TempFolder("sources"), "sources.json");
-        File.WriteAllText(path, json);
+        var path = Wirewatch.Tests.Shared.TestPaths.TempFile("sources.json", json);
 
         Should.Throw<InvalidSourceException>(() => SourceCatalog.Load(path)).Message.ShouldContain(message);
     }

@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Text;
 using RabbitMQ.Client;
+using Wirewatch.Tests.Shared;
 
 namespace Wirewatch.IntegrationTests;
 
@@ -59,21 +59,9 @@ public sealed class AmqpProbe : IAsyncDisposable
     /// <summary>Polls the queue until a message arrives; fails the test at the deadline.</summary>
     public async Task<ReceivedMessage> GetAsync(string queue, TimeSpan timeout, string what)
     {
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            if (await TryGetAsync(queue) is { } message)
-            {
-                return message;
-            }
-
-            if (deadline.Elapsed > timeout)
-            {
-                throw new TimeoutException($"No message on {what} within {timeout.TotalSeconds:0} s.");
-            }
-
-            await Task.Delay(100);
-        }
+        ReceivedMessage? message = null;
+        await Eventually.True(async () => (message = await TryGetAsync(queue)) is not null, $"a message on {what}", timeout);
+        return message!;
     }
 
     /// <summary>Publishes a JSON body as a non-.NET producer would: content type, persistence, a message id, nothing else.</summary>

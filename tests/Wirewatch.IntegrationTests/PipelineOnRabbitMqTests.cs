@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Wirewatch.Contracts;
 using Wirewatch.Fetching;
+using Wirewatch.Tests.Shared;
 
 namespace Wirewatch.IntegrationTests;
 
@@ -173,24 +173,18 @@ public sealed class PipelineOnRabbitMqTests(RabbitMqNode node) : IDisposable
     private async Task WaitUntilDrainedAsync(string vhost, params string[] queues)
     {
         queues = queues.Length > 0 ? queues : WirewatchQueues;
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            var rows = Rows(await node.CtlAsync("list_queues", "-p", vhost, "name", "messages_ready", "messages_unacknowledged", "--no-table-headers"))
-                .Where(r => queues.Contains(r[0]))
-                .ToList();
-            if (rows.Count == queues.Length && rows.All(r => r[1] == "0" && r[2] == "0"))
+        List<string[]> rows = [];
+        await Eventually.True(
+            async () =>
             {
-                return;
-            }
-
-            if (deadline.Elapsed > Deadline)
-            {
-                throw new TimeoutException($"Queues not drained within {Deadline.TotalSeconds:0} s: {Describe(rows.Select(r => string.Join(' ', r)))}");
-            }
-
-            await Task.Delay(200);
-        }
+                rows = Rows(await node.CtlAsync("list_queues", "-p", vhost, "name", "messages_ready", "messages_unacknowledged", "--no-table-headers"))
+                    .Where(r => queues.Contains(r[0]))
+                    .ToList();
+                return rows.Count == queues.Length && rows.All(r => r[1] == "0" && r[2] == "0");
+            },
+            $"queues {string.Join(", ", queues)} drained",
+            Deadline,
+            () => Describe(rows.Select(r => string.Join(' ', r))));
     }
 
     /// <summary>The exchange routes to the queue directly, or through an exchange named after the queue (MassTransit's way).</summary>

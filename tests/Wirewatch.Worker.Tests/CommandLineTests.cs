@@ -71,9 +71,7 @@ public sealed class OnceCommandTests
     [Fact]
     public async Task Once_uses_a_subscriptions_file_given_on_the_command_line()
     {
-        var folder = TestPaths.TempFolder("subs");
-        var subscriptions = Path.Combine(folder, "subscriptions.json");
-        File.WriteAllText(subscriptions, """{ "subscriptions": [ { "id": "only-defense", "topics": ["defense"], "minScore": 0.5 } ] }""");
+        var subscriptions = TestPaths.TempFile("subscriptions.json", """{ "subscriptions": [ { "id": "only-defense", "topics": ["defense"], "minScore": 0.5 } ] }""");
 
         var (exit, stdout, stderr) = await Cli.RunAsync("once", "--subscriptions", subscriptions, "--json");
 
@@ -152,8 +150,7 @@ public sealed class BadInputTests
     [Fact]
     public async Task An_unreadable_config_file_is_exit_code_2()
     {
-        var config = Path.Combine(TestPaths.TempFolder("config"), "settings.json");
-        File.WriteAllText(config, "{ not json");
+        var config = TestPaths.TempFile("settings.json", "{ not json");
 
         var (exit, _, stderr) = await Cli.RunAsync("once", "--config", config);
 
@@ -167,8 +164,7 @@ public sealed class BadInputTests
     [InlineData("""{ "Wirewatch": { "SubscriptionsFile": "/no/such/subscriptions.json" } }""", "Wirewatch:SubscriptionsFile")]
     public async Task Bad_configuration_is_exit_code_2_naming_the_key(string json, string message)
     {
-        var config = Path.Combine(TestPaths.TempFolder("config"), "settings.json");
-        File.WriteAllText(config, json);
+        var config = TestPaths.TempFile("settings.json", json);
 
         var (exit, _, stderr) = await Cli.RunAsync("run", "--config", config);
 

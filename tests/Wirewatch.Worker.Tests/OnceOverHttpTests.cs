@@ -1,12 +1,8 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Wirewatch.Tests.Shared;
+using Wirewatch.Tests.Shared.Http;
 
 namespace Wirewatch.Worker.Tests;
 
@@ -14,26 +10,18 @@ namespace Wirewatch.Worker.Tests;
 public sealed class OnceOverHttpTests : IAsyncLifetime
 {
     private readonly ConcurrentDictionary<string, string> _pages = new();
-    private WebApplication _site = null!;
-    private string _feedUrl = null!;
+    private LoopbackHttpServer _site = null!;
 
-    public async Task InitializeAsync()
+    public async Task InitializeAsync() => _site = await LoopbackHttpServer.StartAsync(app =>
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        _site = builder.Build();
-        _site.MapGet("/feed.xml", (HttpContext context) =>
+        app.MapGet("/feed.xml", (HttpContext context) =>
         {
             var origin = $"{context.Request.Scheme}://{context.Request.Host}";
             var items = string.Concat(_pages.Keys.Order().Select(id => $"<item><title>{id}</title><link>{origin}/news/{id}</link></item>"));
             return Results.Text($"""<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><link>{origin}</link><description>d</description>{items}</channel></rss>""", "application/rss+xml");
         });
-        _site.MapGet("/news/{id}", (string id) => _pages.TryGetValue(id, out var text) ? Results.Text(text, "text/plain; charset=utf-8") : Results.NotFound());
-        await _site.StartAsync();
-        var address = _site.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        _feedUrl = $"{address}/feed.xml";
-    }
+        app.MapGet("/news/{id}", (string id) => _pages.TryGetValue(id, out var text) ? Results.Text(text, "text/plain; charset=utf-8") : Results.NotFound());
+    });
 
     public async Task DisposeAsync() => await _site.DisposeAsync();
 
@@ -44,11 +32,12 @@ public sealed class OnceOverHttpTests : IAsyncLifetime
         _pages["drills"] = File.ReadAllText(Path.Combine(TestPaths.SamplesFolder, "003-defense-air-drills.txt"));
         _pages["weather"] = File.ReadAllText(Path.Combine(TestPaths.SamplesFolder, "006-weather-monsoon.txt"));
         var dataDir = TestPaths.TempFolder("once-http");
+        var feed = _site.Url("feed.xml").AbsoluteUri;
 
-        var first = await Cli.RunAsync("once", "--source", _feedUrl, "--json", "--data-dir", dataDir);
-        var second = await Cli.RunAsync("once", "--source", _feedUrl, "--json", "--data-dir", dataDir);
+        var first = await Cli.RunAsync("once", "--source", feed, "--json", "--data-dir", dataDir);
+        var second = await Cli.RunAsync("once", "--source", feed, "--json", "--data-dir", dataDir);
         _pages["drills"] = _pages["drills"].Replace("(2nd LD)", "(3rd LD)", StringComparison.Ordinal) + "\nThe launch was the North's fifth this year.";
-        var third = await Cli.RunAsync("once", "--source", _feedUrl, "--json", "--data-dir", dataDir);
+        var third = await Cli.RunAsync("once", "--source", feed, "--json", "--data-dir", dataDir);
 
         first.Exit.ShouldBe(0, first.Err);
         Classified(first.Out).Count.ShouldBe(3);

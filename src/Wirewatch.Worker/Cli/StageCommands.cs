@@ -35,7 +35,7 @@ internal static class StageCommands
         var configuration = WorkerConfiguration.Build(configFile);
         var settings = WirewatchSettings.Read(configuration);
         var cleaner = CreateCleaner(configuration);
-        var classifier = new TopicClassifier(Taxonomy.Load(settings.TopicsPath), new EntityExtractor(Gazetteer.Load(settings.EntitiesPath)));
+        var classifier = TopicClassifier.Load(settings.TopicsPath, settings.EntitiesPath);
         var output = new CliOutput(stdout, json);
         return await ForEachInputAsync(inputs, stderr, cancellationToken, (path, raw) =>
         {
@@ -72,13 +72,12 @@ internal static class StageCommands
         var configuration = WorkerConfiguration.Build(configFile);
         var settings = WirewatchSettings.Read(configuration);
         var cleaner = CreateCleaner(configuration);
-        var classifier = new TopicClassifier(Taxonomy.Load(settings.TopicsPath), new EntityExtractor(Gazetteer.Load(settings.EntitiesPath)));
+        var classifier = TopicClassifier.Load(settings.TopicsPath, settings.EntitiesPath);
         var articles = new List<(LabelledArticle, ArticleCleaned)>();
-        using var http = new HttpClient();
         foreach (var label in corpus.InSplit(split))
         {
             var path = corpus.PathOf(label);
-            var result = cleaner.Clean(await ReadAsync(path, http, cancellationToken));
+            var result = cleaner.Clean(await ReadAsync(path, http: null, cancellationToken));
             articles.Add((label, result.Article
                 ?? throw new CliInputException($"--corpus: '{label.File}' was rejected by the cleaner: {result.RejectionReason} {result.RejectionDetail}".TrimEnd())));
         }
@@ -137,14 +136,15 @@ internal static class StageCommands
         return status;
     }
 
-    private static async Task<ArticleFetched> ReadAsync(string input, HttpClient http, CancellationToken cancellationToken)
+    /// <summary>A file, or a URL (then <paramref name="http"/> is required), as the fetcher would publish it.</summary>
+    private static async Task<ArticleFetched> ReadAsync(string input, HttpClient? http, CancellationToken cancellationToken)
     {
         string text, contentType;
         string? charset;
         string url;
         if (IsUrl(input))
         {
-            using var response = await http.GetAsync(input, cancellationToken);
+            using var response = await (http ?? throw new InvalidOperationException("An HTTP client is needed for URLs.")).GetAsync(input, cancellationToken);
             response.EnsureSuccessStatusCode();
             (text, charset) = TextDecoding.Decode(await response.Content.ReadAsByteArrayAsync(cancellationToken), response.Content.Headers.ContentType?.CharSet);
             contentType = response.Content.Headers.ContentType?.MediaType ?? "text/html";
