@@ -1,13 +1,57 @@
+using System.CommandLine;
 using BenchmarkDotNet.Running;
+using Wirewatch.Benchmarks.Pipeline;
 
 namespace Wirewatch.Benchmarks;
 
 /// <summary>
-/// Kernel benchmarks (BenchmarkDotNet): <c>dotnet run -c Release --project tests/Wirewatch.Benchmarks -- --filter '*'</c>.
-/// Each benchmark class holds Wirewatch's stage and its raw baseline side by side, so ratios come from one run.
+/// <c>dotnet run -c Release --project tests/Wirewatch.Benchmarks -- pipeline [--articles N] [--quick]</c>: the load
+/// harness on a private RabbitMQ node. Anything else goes to BenchmarkDotNet's kernel benchmarks, e.g.
+/// <c>-- --filter '*Cleaning*'</c>. Each benchmark holds Wirewatch's stage and its raw baseline side by side, so
+/// ratios come from one run.
 /// </summary>
 public static class Program
 {
-    public static void Main(string[] args) =>
-        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Length == 0 || args[0] != "pipeline")
+        {
+            BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+            return 0;
+        }
+
+        var articles = new Option<int?>("--articles") { Description = "Articles per phase (default 2000; 300 with --quick)." };
+        var quick = new Option<bool>("--quick") { Description = "Smoke mode: fewer articles, classic queues only, no growth runs; a few minutes on 2 cores." };
+        var concurrency = new Option<int>("--concurrency") { Description = "Messages each consumer works on at once (Wirewatch:ConcurrentMessages).", DefaultValueFactory = _ => 8 };
+        var pipeline = new Command("pipeline", "The load harness: each stage alone, the whole pipeline, the bus alone and raw RabbitMQ.Client, on one private broker.")
+        {
+            articles, quick, concurrency,
+        };
+        pipeline.SetAction(async (parse, _) =>
+        {
+            var isQuick = parse.GetValue(quick);
+            var settings = new PipelineSettings(parse.GetValue(articles) ?? (isQuick ? 300 : 2000), isQuick, parse.GetValue(concurrency));
+            return await new PipelineHarness(settings, Console.Out, WorkerAssembly()).RunAsync();
+        });
+        var root = new RootCommand("Wirewatch benchmarks") { pipeline };
+        return await root.Parse(args).InvokeAsync();
+    }
+
+    /// <summary>wirewatch.dll as built beside this project, in the same configuration (bin/&lt;Configuration&gt;/net10.0).</summary>
+    private static string WorkerAssembly()
+    {
+        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var framework = output.Name;
+        var configuration = output.Parent!.Name;
+        var root = output;
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Workers.sln")))
+        {
+            root = root.Parent;
+        }
+
+        var dll = Path.Combine(root?.FullName ?? ".", "src", "Wirewatch.Worker", "bin", configuration, framework, "wirewatch.dll");
+        return File.Exists(dll)
+            ? dll
+            : throw new FileNotFoundException($"The worker is not built at {dll}: run `dotnet build -c {configuration} Workers.sln` first.");
+    }
 }

@@ -1,0 +1,100 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+
+namespace Wirewatch.Benchmarks.Pipeline;
+
+/// <summary>
+/// A plain AMQP consumer on a private queue bound to one of Wirewatch's exchanges: it keeps every body it sees (the
+/// next phase is fed with them) and when each article id first arrived, so phases are timed from what the broker
+/// delivered, not from what a process logged.
+/// </summary>
+public sealed class AmqpRecorder : IAsyncDisposable
+{
+    private readonly IChannel _channel;
+    private readonly ConcurrentDictionary<string, long> _firstSeen = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<byte[]> _bodies = new();
+    private readonly bool _keepBodies;
+    private int _messages;
+
+    private AmqpRecorder(IChannel channel, bool keepBodies)
+    {
+        _channel = channel;
+        _keepBodies = keepBodies;
+    }
+
+    public int Messages => Volatile.Read(ref _messages);
+
+    /// <summary>Distinct article ids seen.</summary>
+    public int Articles => _firstSeen.Count;
+
+    /// <summary>Stopwatch timestamps of each article id's first message.</summary>
+    public IReadOnlyDictionary<string, long> FirstSeen => _firstSeen;
+
+    public IReadOnlyList<byte[]> Bodies => [.. _bodies];
+
+    public static async Task<AmqpRecorder> StartAsync(IConnection connection, string exchange, string exchangeType, bool keepBodies)
+    {
+        var channel = await connection.CreateChannelAsync();
+        await channel.ExchangeDeclareAsync(exchange, exchangeType, durable: true, autoDelete: false);
+        var queue = await channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true);
+        await channel.QueueBindAsync(queue.QueueName, exchange, exchangeType == ExchangeType.Topic ? "#" : "");
+        await channel.BasicQosAsync(0, 500, false);
+        var recorder = new AmqpRecorder(channel, keepBodies);
+        var consumer = new AsyncEventingBasicConsumer(channel);
+        consumer.ReceivedAsync += (_, delivery) =>
+        {
+            recorder.Record(delivery.Body.Span);
+            return channel.BasicAckAsync(delivery.DeliveryTag, multiple: false).AsTask();
+        };
+        await channel.BasicConsumeAsync(queue.QueueName, autoAck: false, consumer);
+        return recorder;
+    }
+
+    /// <summary>Waits until <paramref name="articles"/> distinct articles were seen; false at the deadline.</summary>
+    public async Task<bool> WaitForArticlesAsync(int articles, TimeSpan deadline)
+    {
+        var clock = Stopwatch.StartNew();
+        while (Articles < articles)
+        {
+            if (clock.Elapsed > deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(20);
+        }
+
+        return true;
+    }
+
+    private void Record(ReadOnlySpan<byte> body)
+    {
+        var now = Stopwatch.GetTimestamp();
+        Interlocked.Increment(ref _messages);
+        if (_keepBodies)
+        {
+            _bodies.Enqueue(body.ToArray());
+        }
+
+        var reader = new Utf8JsonReader(body);
+        if (JsonDocument.TryParseValue(ref reader, out var document))
+        {
+            using (document)
+            {
+                if (document.RootElement.TryGetProperty("articleId", out var id) && id.GetString() is { } articleId)
+                {
+                    _firstSeen.TryAdd(articleId, now);
+                }
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _channel.CloseAsync();
+        _channel.Dispose();
+    }
+}

@@ -1,0 +1,169 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Wirewatch.Benchmarks.Pipeline;
+
+/// <summary>
+/// One <c>wirewatch run</c> process with one role, configured as a container of the one image would be (environment
+/// variables only), so the pipeline is measured as deployed: four processes, four connections, one broker.
+/// </summary>
+public sealed class WorkerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly List<string> _errors = [];
+
+    private WorkerProcess(string role, Process process)
+    {
+        Role = role;
+        _process = process;
+    }
+
+    public string Role { get; }
+
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            try
+            {
+                _process.Refresh();
+                return _process.TotalProcessorTime;
+            }
+            catch (InvalidOperationException)
+            {
+                return TimeSpan.Zero;
+            }
+        }
+    }
+
+    /// <summary>Peak resident set (VmHWM) in MB, read from /proc while the process lives.</summary>
+    public double PeakRssMegabytes
+    {
+        get
+        {
+            try
+            {
+                foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+                {
+                    if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                    {
+                        var kb = long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+                        return kb / 1024.0;
+                    }
+                }
+            }
+            catch (Exception e) when (e is IOException or InvalidOperationException or UnauthorizedAccessException)
+            {
+                // Gone already.
+            }
+
+            return 0;
+        }
+    }
+
+    public static WorkerProcess Start(string workerDll, string role, int amqpPort, string virtualHost, string dataDir, string? sourcesFile, int concurrentMessages)
+    {
+        Directory.CreateDirectory(dataDir);
+        var start = new ProcessStartInfo("dotnet")
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = dataDir,
+        };
+        start.ArgumentList.Add(workerDll);
+        start.ArgumentList.Add("run");
+        var environment = new Dictionary<string, string>
+        {
+            ["Wirewatch__Roles"] = role,
+            ["Wirewatch__Transport"] = "RabbitMq",
+            ["Wirewatch__RabbitMq__Host"] = "127.0.0.1",
+            ["Wirewatch__RabbitMq__Port"] = amqpPort.ToString(CultureInfo.InvariantCulture),
+            ["Wirewatch__RabbitMq__VirtualHost"] = virtualHost,
+            ["Wirewatch__DataDir"] = dataDir,
+            ["Wirewatch__ConcurrentMessages"] = concurrentMessages.ToString(CultureInfo.InvariantCulture),
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort()}",
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["DOTNET_gcServer"] = "0",
+        };
+        if (sourcesFile is not null)
+        {
+            environment["Wirewatch__SourcesFile"] = sourcesFile;
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start the {role} process");
+        var worker = new WorkerProcess(role, process);
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) => worker.Remember(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return worker;
+    }
+
+    /// <summary>The last error lines the process wrote, for a failure message.</summary>
+    public string ErrorTail()
+    {
+        lock (_errors)
+        {
+            return string.Join(Environment.NewLine, _errors.TakeLast(15));
+        }
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    private void Remember(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_errors)
+        {
+            _errors.Add(line);
+            if (_errors.Count > 200)
+            {
+                _errors.RemoveRange(0, 100);
+            }
+        }
+    }
+
+    /// <summary>SIGTERM (the graceful stop a container gets), then a kill if it has not exited in 30 s.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync();
+            }
+
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            try
+            {
+                await _process.WaitForExitAsync(grace.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+            }
+        }
+
+        _process.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
