@@ -6,7 +6,7 @@ using Wirewatch.Hosting;
 namespace Wirewatch.Worker.Cli;
 
 /// <summary>
-/// The <c>wirewatch</c> command: <c>run</c> (default), <c>once</c>, <c>clean</c>, <c>classify</c>, <c>eval</c>.
+/// The <c>wirewatch</c> command: <c>run</c> (default), <c>once</c>, <c>clean</c>, <c>classify</c>, <c>eval</c>, <c>errors</c>.
 /// Exit codes: 0 success, 2 bad arguments or configuration (with a message saying what to fix), 1 anything else.
 /// </summary>
 public static class WirewatchCli
@@ -52,9 +52,17 @@ public static class WirewatchCli
         };
         eval.SetAction((parse, ct) => Guard(stderr, () => StageCommands.EvalAsync(parse.GetValue(corpus)!, parse.GetValue(split)!, parse.GetValue(json), parse.GetValue(config), stdout, ct)));
 
+        var errorQueue = new Argument<string>("queue") { Description = "A consumer queue (wirewatch-cleaner, wirewatch-classifier, wirewatch-alerter) or its _error queue." };
+        var limit = new Option<int>("--limit") { Description = "At most this many messages.", DefaultValueFactory = _ => 100 };
+        var errorsList = new Command("list", "Shows the messages of <queue>_error and why they failed; moves nothing.") { errorQueue, limit, json };
+        errorsList.SetAction((parse, ct) => Guard(stderr, () => ErrorsCommand.ListAsync(parse.GetValue(errorQueue)!, parse.GetValue(limit), parse.GetValue(json), parse.GetValue(config), stdout, ct)));
+        var errorsReplay = new Command("replay", "Moves the messages of <queue>_error back into <queue>, each confirmed before it is removed.") { errorQueue, limit };
+        errorsReplay.SetAction((parse, ct) => Guard(stderr, () => ErrorsCommand.ReplayAsync(parse.GetValue(errorQueue)!, parse.GetValue(limit), parse.GetValue(config), stdout, ct)));
+        var errors = new Command("errors", "The error queues on the configured RabbitMQ broker.") { errorsList, errorsReplay };
+
         var root = new RootCommand("Wirewatch watches news wires and tells subscribers when something that matters to them is published.")
         {
-            config, run, once, clean, classify, eval,
+            config, run, once, clean, classify, eval, errors,
         };
         root.SetAction((parse, ct) => Guard(stderr, () => RunCommand.RunAsync(parse.GetValue(config), ct)));
 
