@@ -101,6 +101,7 @@ public static class WirewatchComposition
             if (settings.Options.Transport == Transports.RabbitMq)
             {
                 var rabbit = settings.Options.RabbitMq;
+                bus.AddConfigureEndpointsCallback((_, _, endpoint) => DeclareConsumerQueue(endpoint, rabbit));
                 bus.UsingRabbitMq((context, cfg) =>
                 {
                     cfg.Host(rabbit.Host, (ushort)rabbit.Port, rabbit.VirtualHost, host =>
@@ -116,6 +117,7 @@ public static class WirewatchComposition
                     });
                     BusTopology.ApplyRabbitMq(cfg);
                     UseRetries(cfg);
+                    cfg.UseConsumeFilter(typeof(DeliveryLimitFilter<>), context);
                     cfg.PrefetchCount = concurrency * 2;
                     cfg.ConcurrentMessageLimit = concurrency;
                     cfg.ConfigureEndpoints(context);
@@ -146,7 +148,24 @@ public static class WirewatchComposition
     /// A page a stage cannot use is a rejection (a message), not an exception, so it never spins here.
     /// </summary>
     private static void UseRetries(IBusFactoryConfigurator cfg) =>
-        cfg.UseMessageRetry(r => r.Intervals(200, 1000, 5000));
+        cfg.UseMessageRetry(r =>
+        {
+            r.Intervals(200, 1000, 5000);
+            r.Ignore<DeliveryLimitExceededException>();
+        });
+
+    /// <summary>
+    /// Quorum queues (by default) count redeliveries, which <see cref="DeliveryLimitFilter{T}"/> reads; the queue's own
+    /// delivery limit, twice ours, is the backstop. RabbitMQ 3.10 has no default limit.
+    /// </summary>
+    private static void DeclareConsumerQueue(IReceiveEndpointConfigurator endpoint, RabbitMqOptions rabbit)
+    {
+        if (endpoint is IRabbitMqReceiveEndpointConfigurator queue && rabbit.QueueType == QueueTypes.Quorum)
+        {
+            queue.SetQuorumQueue();
+            queue.SetQueueArgument("x-delivery-limit", rabbit.DeliveryLimit * 2);
+        }
+    }
 
     private static void AddTelemetry(IHostApplicationBuilder builder)
     {

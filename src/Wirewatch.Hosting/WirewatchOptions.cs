@@ -34,6 +34,21 @@ public sealed class RabbitMqOptions
     public string Username { get; set; } = "guest";
     public string Password { get; set; } = "guest";
     public bool UseTls { get; set; }
+
+    /// <summary>
+    /// <c>quorum</c> (default: replicated, counts redeliveries, so a poison message cannot crash-loop a worker) or
+    /// <c>classic</c>. Decides how Wirewatch declares its consumer queues; an existing queue keeps its type.
+    /// </summary>
+    public string QueueType { get; set; } = QueueTypes.Quorum;
+
+    /// <summary>Returns (unacknowledged deliveries) after which a message goes to <c>&lt;queue&gt;_error</c> unprocessed.</summary>
+    public int DeliveryLimit { get; set; } = 5;
+}
+
+public static class QueueTypes
+{
+    public const string Quorum = "quorum";
+    public const string Classic = "classic";
 }
 
 public static class Transports

@@ -109,6 +109,16 @@ public sealed class WirewatchOptionsValidator : IValidateOptions<WirewatchOption
             {
                 failures.Add($"Wirewatch:RabbitMq:Port must be between 1 and 65535 (was {options.RabbitMq.Port}).");
             }
+
+            if (options.RabbitMq.QueueType is not (QueueTypes.Quorum or QueueTypes.Classic))
+            {
+                failures.Add($"Wirewatch:RabbitMq:QueueType must be '{QueueTypes.Quorum}' or '{QueueTypes.Classic}' (was '{options.RabbitMq.QueueType}').");
+            }
+
+            if (options.RabbitMq.DeliveryLimit is < 1 or > 100)
+            {
+                failures.Add($"Wirewatch:RabbitMq:DeliveryLimit must be between 1 and 100 (was {options.RabbitMq.DeliveryLimit}).");
+            }
         }
 
         foreach (var (key, path) in new[]

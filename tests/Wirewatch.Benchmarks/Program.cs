@@ -1,6 +1,7 @@
 using System.CommandLine;
 using BenchmarkDotNet.Running;
 using Wirewatch.Benchmarks.Pipeline;
+using Wirewatch.Tests.Shared.Load;
 
 namespace Wirewatch.Benchmarks;
 
@@ -31,27 +32,9 @@ public static class Program
         {
             var isQuick = parse.GetValue(quick);
             var settings = new PipelineSettings(parse.GetValue(articles) ?? (isQuick ? 300 : 2000), isQuick, parse.GetValue(concurrency));
-            return await new PipelineHarness(settings, Console.Out, WorkerAssembly()).RunAsync();
+            return await new PipelineHarness(settings, Console.Out, WorkerProcess.LocateWorker()).RunAsync();
         });
         var root = new RootCommand("Wirewatch benchmarks") { pipeline };
         return await root.Parse(args).InvokeAsync();
-    }
-
-    /// <summary>wirewatch.dll as built beside this project, in the same configuration (bin/&lt;Configuration&gt;/net10.0).</summary>
-    private static string WorkerAssembly()
-    {
-        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var framework = output.Name;
-        var configuration = output.Parent!.Name;
-        var root = output;
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Workers.sln")))
-        {
-            root = root.Parent;
-        }
-
-        var dll = Path.Combine(root?.FullName ?? ".", "src", "Wirewatch.Worker", "bin", configuration, framework, "wirewatch.dll");
-        return File.Exists(dll)
-            ? dll
-            : throw new FileNotFoundException($"The worker is not built at {dll}: run `dotnet build -c {configuration} Workers.sln` first.");
     }
 }

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
-using Wirewatch.Benchmarks.Pipeline;
+using Wirewatch.Tests.Shared.Load;
 using Wirewatch.Contracts;
 
 namespace Wirewatch.Benchmarks;

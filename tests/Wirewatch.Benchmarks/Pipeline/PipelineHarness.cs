@@ -5,6 +5,8 @@ using System.Text.Json;
 using RabbitMQ.Client;
 using Wirewatch.Contracts;
 
+using Wirewatch.Tests.Shared.Load;
+
 namespace Wirewatch.Benchmarks.Pipeline;
 
 /// <summary>

@@ -1,14 +1,14 @@
 using System.Globalization;
 using System.Text;
 
-namespace Wirewatch.Benchmarks.Pipeline;
+namespace Wirewatch.Tests.Shared.Load;
 
 /// <summary>
 /// Wire-style articles of our own making for the load harness: each is clearly about one topic (so each raises an
 /// alert), and each is composed from seeded random choices, so no two are near-duplicates that the story detector
 /// would fold into one story. <c>sizeFactor</c> repeats the body with fresh sentences: 1x is about 3 KB.
 /// </summary>
-public static class SyntheticArticles
+internal static class SyntheticArticles
 {
     private static readonly string[] Cities = ["SEOUL", "WASHINGTON", "UNITED NATIONS", "TOKYO", "BEIJING", "GENEVA", "NEW YORK", "BRUSSELS"];
     private static readonly string[] Months = ["Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec."];

@@ -4,18 +4,19 @@ using System.Text.Json;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 
-namespace Wirewatch.Benchmarks.Pipeline;
+namespace Wirewatch.Tests.Shared.Load;
 
 /// <summary>
 /// A plain AMQP consumer on a private queue bound to one of Wirewatch's exchanges: it keeps every body it sees (the
 /// next phase is fed with them) and when each article id first arrived, so phases are timed from what the broker
 /// delivered, not from what a process logged.
 /// </summary>
-public sealed class AmqpRecorder : IAsyncDisposable
+internal sealed class AmqpRecorder : IAsyncDisposable
 {
     private readonly IChannel _channel;
     private readonly ConcurrentDictionary<string, long> _firstSeen = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<byte[]> _bodies = new();
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, byte>> _copies = new(StringComparer.Ordinal);
     private readonly bool _keepBodies;
     private int _messages;
 
@@ -35,18 +36,33 @@ public sealed class AmqpRecorder : IAsyncDisposable
 
     public IReadOnlyList<byte[]> Bodies => [.. _bodies];
 
-    public static async Task<AmqpRecorder> StartAsync(IConnection connection, string exchange, string exchangeType, bool keepBodies)
+    /// <summary>
+    /// Per alert id (or other <c>copyKey</c> property), how many distinct messages carried it: more than one is a
+    /// duplicate publication. The recorder's own redeliveries (same AMQP message id) are not counted twice.
+    /// </summary>
+    public IReadOnlyDictionary<string, int> Copies => _copies.ToDictionary(c => c.Key, c => c.Value.Count, StringComparer.Ordinal);
+
+    private string? _copyKey;
+
+    /// <summary>
+    /// A recorder on a private queue; with <paramref name="durableQueue"/>, on a durable named queue that outlives broker
+    /// restarts and dropped connections (the client recovers the connection and the consumer), so nothing published
+    /// while the recorder was cut off is missed.
+    /// </summary>
+    public static async Task<AmqpRecorder> StartAsync(IConnection connection, string exchange, string exchangeType, bool keepBodies, string? durableQueue = null, string? copyKey = null)
     {
         var channel = await connection.CreateChannelAsync();
         await channel.ExchangeDeclareAsync(exchange, exchangeType, durable: true, autoDelete: false);
-        var queue = await channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true);
+        var queue = durableQueue is null
+            ? await channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true)
+            : await channel.QueueDeclareAsync(durableQueue, durable: true, exclusive: false, autoDelete: false);
         await channel.QueueBindAsync(queue.QueueName, exchange, exchangeType == ExchangeType.Topic ? "#" : "");
         await channel.BasicQosAsync(0, 500, false);
-        var recorder = new AmqpRecorder(channel, keepBodies);
+        var recorder = new AmqpRecorder(channel, keepBodies) { _copyKey = copyKey };
         var consumer = new AsyncEventingBasicConsumer(channel);
         consumer.ReceivedAsync += (_, delivery) =>
         {
-            recorder.Record(delivery.Body.Span);
+            recorder.Record(delivery.Body.Span, delivery.BasicProperties.MessageId ?? delivery.DeliveryTag.ToString(System.Globalization.CultureInfo.InvariantCulture));
             return channel.BasicAckAsync(delivery.DeliveryTag, multiple: false).AsTask();
         };
         await channel.BasicConsumeAsync(queue.QueueName, autoAck: false, consumer);
@@ -70,7 +86,7 @@ public sealed class AmqpRecorder : IAsyncDisposable
         return true;
     }
 
-    private void Record(ReadOnlySpan<byte> body)
+    private void Record(ReadOnlySpan<byte> body, string messageId)
     {
         var now = Stopwatch.GetTimestamp();
         Interlocked.Increment(ref _messages);
@@ -87,6 +103,11 @@ public sealed class AmqpRecorder : IAsyncDisposable
                 if (document.RootElement.TryGetProperty("articleId", out var id) && id.GetString() is { } articleId)
                 {
                     _firstSeen.TryAdd(articleId, now);
+                }
+
+                if (_copyKey is not null && document.RootElement.TryGetProperty(_copyKey, out var key) && key.GetString() is { } copy)
+                {
+                    _copies.GetOrAdd(copy, _ => new ConcurrentDictionary<string, byte>(StringComparer.Ordinal)).TryAdd(messageId, 0);
                 }
             }
         }

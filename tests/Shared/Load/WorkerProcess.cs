@@ -3,13 +3,13 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Wirewatch.Benchmarks.Pipeline;
+namespace Wirewatch.Tests.Shared.Load;
 
 /// <summary>
 /// One <c>wirewatch run</c> process with one role, configured as a container of the one image would be (environment
 /// variables only), so the pipeline is measured as deployed: four processes, four connections, one broker.
 /// </summary>
-public sealed class WorkerProcess : IAsyncDisposable
+internal sealed class WorkerProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly List<string> _errors = [];
@@ -63,7 +63,25 @@ public sealed class WorkerProcess : IAsyncDisposable
         }
     }
 
-    public static WorkerProcess Start(string workerDll, string role, int amqpPort, string virtualHost, string dataDir, string? sourcesFile, int concurrentMessages)
+    /// <summary>wirewatch.dll as built in this repository, in the caller's configuration (bin/&lt;Configuration&gt;/net10.0).</summary>
+    public static string LocateWorker()
+    {
+        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var framework = output.Name;
+        var configuration = output.Parent!.Name;
+        var root = output;
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Workers.sln")))
+        {
+            root = root.Parent;
+        }
+
+        var dll = Path.Combine(root?.FullName ?? ".", "src", "Wirewatch.Worker", "bin", configuration, framework, "wirewatch.dll");
+        return File.Exists(dll)
+            ? dll
+            : throw new FileNotFoundException($"The worker is not built at {dll}: run `dotnet build -c {configuration} Workers.sln` first.");
+    }
+
+    public static WorkerProcess Start(string workerDll, string role, int amqpPort, string virtualHost, string dataDir, string? sourcesFile, int concurrentMessages, IReadOnlyDictionary<string, string>? settings = null)
     {
         Directory.CreateDirectory(dataDir);
         var start = new ProcessStartInfo("dotnet")
@@ -93,6 +111,11 @@ public sealed class WorkerProcess : IAsyncDisposable
             environment["Wirewatch__SourcesFile"] = sourcesFile;
         }
 
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;
@@ -117,6 +140,17 @@ public sealed class WorkerProcess : IAsyncDisposable
     }
 
     public bool HasExited => _process.HasExited;
+
+    public int Id => _process.Id;
+
+    /// <summary>Sends a signal by name (<c>KILL</c>, <c>TERM</c>, <c>STOP</c>, <c>CONT</c>): the faults a container meets.</summary>
+    public async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", _process.Id.ToString(CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+    }
+
+    public Task WaitForExitAsync(CancellationToken cancellationToken) => _process.WaitForExitAsync(cancellationToken);
 
     private void Remember(string? line)
     {

@@ -1,0 +1,202 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using RabbitMQ.Client;
+using Wirewatch.Contracts;
+using Wirewatch.IntegrationTests;
+using Wirewatch.Tests.Shared.Load;
+
+namespace Wirewatch.FaultTests;
+
+/// <summary>
+/// One case of the fault suite: the four roles as four <c>wirewatch run</c> processes on their own virtual host, a
+/// directory source holding N synthetic articles (each about one topic, so each must raise at least one alert), and a
+/// ledger: a durable queue bound to <c>wirewatch.alerts</c> that survives the faults. At the end each article counts
+/// as alerted or lost, and each alert id as delivered once or duplicated.
+/// </summary>
+internal sealed class FaultRun : IAsyncDisposable
+{
+    private static readonly TimeSpan ReadyDeadline = TimeSpan.FromSeconds(120);
+    private static readonly string[] ConsumerRoles = ["cleaner", "classifier", "alerter"];
+
+    private readonly RabbitMqNode _node;
+    private readonly string _folder;
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly List<WorkerProcess> _processes = [];
+    private IConnection? _connection;
+    private AmqpRecorder? _ledger;
+
+    private FaultRun(RabbitMqNode node, string name, string vhost, int articles)
+    {
+        _node = node;
+        Name = name;
+        VirtualHost = vhost;
+        Articles = SyntheticArticles.Create(articles, seed: name.Length * 7919 + articles);
+        _folder = Directory.CreateTempSubdirectory($"wirewatch-fault-{name}-").FullName;
+    }
+
+    public string Name { get; }
+    public string VirtualHost { get; }
+    public IReadOnlyList<SyntheticArticles.Article> Articles { get; }
+    public IReadOnlyList<WorkerProcess> Processes => _processes;
+
+    /// <summary>Alerted articles so far.</summary>
+    public int Alerted => _ledger?.Articles ?? 0;
+
+    public IConnection Connection => _connection!;
+
+    public static async Task<FaultRun> StartAsync(RabbitMqNode node, string name, int articles)
+    {
+        var vhost = await node.CreateVirtualHostAsync(name);
+        var run = new FaultRun(node, name, vhost, articles);
+        try
+        {
+            await run.StartProcessesAsync();
+            return run;
+        }
+        catch
+        {
+            await run.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task StartProcessesAsync()
+    {
+        var factory = new ConnectionFactory
+        {
+            HostName = "127.0.0.1", Port = _node.AmqpPort, VirtualHost = VirtualHost, UserName = "guest", Password = "guest",
+            AutomaticRecoveryEnabled = true, TopologyRecoveryEnabled = true, NetworkRecoveryInterval = TimeSpan.FromSeconds(1),
+        };
+        _connection = await factory.CreateConnectionAsync("wirewatch-fault-ledger");
+        _ledger = await AmqpRecorder.StartAsync(_connection, WireNames.AlertsExchange, ExchangeType.Topic, keepBodies: false, durableQueue: "fault-ledger", copyKey: "alertId");
+
+        var worker = WorkerProcess.LocateWorker();
+        foreach (var role in ConsumerRoles)
+        {
+            _processes.Add(WorkerProcess.Start(worker, role, _node.AmqpPort, VirtualHost, Path.Combine(_folder, role), null, 8));
+        }
+
+        foreach (var queue in new[] { WireNames.CleanerQueue, WireNames.ClassifierQueue, WireNames.AlerterQueue })
+        {
+            await WaitForConsumerAsync(queue);
+        }
+
+        var inbox = Directory.CreateDirectory(Path.Combine(_folder, "inbox")).FullName;
+        foreach (var article in Articles)
+        {
+            await File.WriteAllTextAsync(Path.Combine(inbox, article.FileName), article.Text);
+        }
+
+        // A short interval: a cycle that failed because the broker was away is simply run again a moment later.
+        var sources = Path.Combine(_folder, "sources.json");
+        await File.WriteAllTextAsync(sources, JsonSerializer.Serialize(new
+        {
+            sources = new[] { new { id = "fault-inbox", kind = "directory", path = inbox, interval = "00:00:02", enabled = true } },
+        }));
+        _processes.Add(WorkerProcess.Start(worker, "fetcher", _node.AmqpPort, VirtualHost, Path.Combine(_folder, "fetcher"), sources, 8));
+    }
+
+    public WorkerProcess Role(string role) => _processes.First(p => p.Role == role && !p.HasExited);
+
+    /// <summary>A new process for a role whose process was stopped or killed: what an orchestrator does next.</summary>
+    public Task StartReplacementAsync(string role)
+    {
+        _processes.Add(WorkerProcess.Start(WorkerProcess.LocateWorker(), role, _node.AmqpPort, VirtualHost, Path.Combine(_folder, role + "-" + _processes.Count), null, 8));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Waits (with a deadline) until at least this many articles have raised their alerts.</summary>
+    public async Task WaitForAlertedAsync(int articles, TimeSpan deadline)
+    {
+        if (!await _ledger!.WaitForArticlesAsync(articles, deadline))
+        {
+            throw new TimeoutException($"{Name}: {Alerted} of {articles} articles alerted after {deadline.TotalSeconds:0} s.{Environment.NewLine}{Diagnostics()}");
+        }
+    }
+
+    /// <summary>
+    /// Waits until every article is alerted (or the deadline passes) and the three queues are empty, so duplicates that
+    /// were still in flight are counted, then tallies the ledger.
+    /// </summary>
+    public async Task<Ledger> FinishAsync(TimeSpan deadline)
+    {
+        await _ledger!.WaitForArticlesAsync(Articles.Count, deadline);
+        var drained = Stopwatch.StartNew();
+        while (drained.Elapsed < TimeSpan.FromSeconds(60) && !await QueuesDrainedAsync())
+        {
+            await Task.Delay(250);
+        }
+
+        var copies = _ledger.Copies;
+        return new Ledger(Name, Articles.Count, _ledger.Articles, Articles.Count - _ledger.Articles, copies.Values.Sum(c => c - 1), _clock.Elapsed.TotalSeconds);
+    }
+
+    public string Diagnostics() =>
+        string.Join(Environment.NewLine, _processes.Select(p => $"[{p.Role}{(p.HasExited ? ", exited" : "")}] {p.ErrorTail()}"));
+
+    private async Task<bool> QueuesDrainedAsync()
+    {
+        var rows = (await _node.CtlAsync("list_queues", "-p", VirtualHost, "name", "messages", "--no-table-headers"))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.Split('\t', StringSplitOptions.TrimEntries))
+            .Where(r => r.Length == 2 && r[0] is WireNames.CleanerQueue or WireNames.ClassifierQueue or WireNames.AlerterQueue or "fault-ledger");
+        return rows.All(r => r[1] == "0");
+    }
+
+    private async Task WaitForConsumerAsync(string queue)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var rows = (await _node.CtlAsync("list_queues", "-p", VirtualHost, "name", "consumers", "--no-table-headers"))
+                .Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Select(l => l.Split('\t', StringSplitOptions.TrimEntries));
+            if (rows.Any(r => r.Length == 2 && r[0] == queue && int.Parse(r[1], CultureInfo.InvariantCulture) > 0))
+            {
+                return;
+            }
+
+            if (clock.Elapsed > ReadyDeadline)
+            {
+                throw new TimeoutException($"{Name}: {queue} has no consumer after {ReadyDeadline.TotalSeconds:0} s.{Environment.NewLine}{Diagnostics()}");
+            }
+
+            await Task.Delay(250);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var process in _processes)
+        {
+            await process.DisposeAsync();
+        }
+
+        if (_ledger is not null)
+        {
+            await _ledger.DisposeAsync();
+        }
+
+        if (_connection is not null)
+        {
+            await _connection.DisposeAsync();
+        }
+
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A temporary folder; the system cleans it eventually.
+        }
+    }
+}
+
+/// <summary>What went in against what came out, in the suite's one-line form.</summary>
+internal sealed record Ledger(string Fault, int Sent, int Alerted, int Lost, int Duplicated, double Seconds)
+{
+    public override string ToString() =>
+        FormattableString.Invariant($"fault={Fault} sent={Sent} alerted={Alerted} lost={Lost} duplicated={Duplicated} seconds={Seconds:0.0}");
+}

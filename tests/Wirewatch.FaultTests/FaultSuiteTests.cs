@@ -1,0 +1,139 @@
+using System.Globalization;
+using System.Text;
+using RabbitMQ.Client;
+using Wirewatch.Contracts;
+using Wirewatch.IntegrationTests;
+using Wirewatch.Tests.Shared;
+using Xunit.Abstractions;
+
+namespace Wirewatch.FaultTests;
+
+/// <summary>
+/// The fault suite: each case pushes a load of synthetic articles through the four roles as separate processes,
+/// injects its fault mid-flow, and ends with a ledger line. Every case must end with lost = 0 and duplicated = 0.
+/// The article count is <c>WIREWATCH_FAULT_ARTICLES</c> (default 150, the CI subset; docs/reliability.md has a full run).
+/// With <c>WIREWATCH_FAULT_REPORT=FILE</c>, each ledger line is appended to FILE as well.
+/// </summary>
+[Collection("rabbitmq")]
+[Trait("Category", "Fault")]
+public sealed class FaultSuiteTests(RabbitMqNode node, ITestOutputHelper output)
+{
+    private static readonly TimeSpan FlowDeadline = TimeSpan.FromMinutes(5);
+
+    private static int ArticleCount =>
+        int.TryParse(Environment.GetEnvironmentVariable("WIREWATCH_FAULT_ARTICLES"), CultureInfo.InvariantCulture, out var n) && n > 0 ? n : 150;
+
+    [Fact]
+    public async Task Broker_application_restarted_three_times_mid_flow_loses_and_doubles_nothing()
+    {
+        await using var run = await FaultRun.StartAsync(node, "broker-restart", ArticleCount);
+
+        for (var i = 1; i <= 3; i++)
+        {
+            await run.WaitForAlertedAsync(ArticleCount * i / 5, FlowDeadline);
+            await node.CtlAsync("stop_app");
+            await Task.Delay(TimeSpan.FromSeconds(2)); // The outage itself: two seconds without a broker.
+            await node.CtlAsync("start_app");
+        }
+
+        await AssertCleanAsync(run);
+    }
+
+    [Fact]
+    public async Task All_connections_closed_by_the_broker_three_times_mid_flow_loses_and_doubles_nothing()
+    {
+        await using var run = await FaultRun.StartAsync(node, "connections-closed", ArticleCount);
+
+        for (var i = 1; i <= 3; i++)
+        {
+            await run.WaitForAlertedAsync(ArticleCount * i / 5, FlowDeadline);
+            await node.CtlAsync("close_all_connections", "-p", run.VirtualHost, "fault suite: connection closed on purpose");
+        }
+
+        await AssertCleanAsync(run);
+    }
+
+    [Fact]
+    public async Task A_cleaner_stopped_with_sigterm_mid_flow_hands_back_its_messages_and_a_new_one_finishes()
+    {
+        await using var run = await FaultRun.StartAsync(node, "sigterm-cleaner", ArticleCount);
+
+        await run.WaitForAlertedAsync(ArticleCount / 5, FlowDeadline);
+        var cleaner = run.Role("cleaner");
+        await cleaner.SignalAsync("TERM");
+        using (var exit = new CancellationTokenSource(TimeSpan.FromSeconds(40)))
+        {
+            await cleaner.WaitForExitAsync(exit.Token); // Within the 20 s stop timeout, well inside a container's grace period.
+        }
+
+        await run.StartReplacementAsync("cleaner");
+
+        var ledger = await AssertCleanAsync(run);
+        (await ErrorMessagesAsync(run, WireNames.CleanerQueue)).ShouldBe(0, $"a graceful stop requeues, it never fails messages: {ledger}");
+    }
+
+    [Fact]
+    public async Task A_message_that_throws_goes_to_the_error_queue_and_the_flow_goes_on()
+    {
+        await using var run = await FaultRun.StartAsync(node, "poison-throws", ArticleCount);
+        await run.WaitForAlertedAsync(ArticleCount / 5, FlowDeadline);
+
+        await PublishAsync(run, WireNames.ArticlesFetchedExchange, """{"articleId":"poison-1","note":"not an article"}""", headers: null);
+
+        await AssertCleanAsync(run);
+        await Eventually.True(async () => await ErrorMessagesAsync(run, WireNames.CleanerQueue) == 1, "the poison message in wirewatch-cleaner_error", TimeSpan.FromSeconds(60));
+    }
+
+    [Fact]
+    public async Task A_message_returned_more_times_than_the_delivery_limit_goes_to_the_error_queue_unprocessed()
+    {
+        await using var run = await FaultRun.StartAsync(node, "delivery-limit", 10);
+        await run.WaitForAlertedAsync(10, FlowDeadline);
+
+        // What a message that crashed its consumer five times looks like on a quorum queue: x-delivery-count 5.
+        var article = Articles.FromText("SEOUL, March 3 (Yonhap) -- A story that crashed its consumer five times.", url: "https://wire.example/crashes/1");
+        await PublishAsync(run, WireNames.ArticlesFetchedExchange, System.Text.Json.JsonSerializer.Serialize(article, WireJson.Options),
+            new Dictionary<string, object?> { ["x-delivery-count"] = 5L });
+
+        await Eventually.True(async () => await ErrorMessagesAsync(run, WireNames.CleanerQueue) == 1, "the message in wirewatch-cleaner_error", TimeSpan.FromSeconds(60));
+        var queues = await node.CtlAsync("list_queues", "-p", run.VirtualHost, "name", "type", "arguments", "--no-table-headers");
+        queues.ShouldContain(WireNames.CleanerQueue + "\tquorum", Case.Sensitive, queues);
+        queues.ShouldContain("x-delivery-limit", Case.Sensitive, queues);
+    }
+
+    private async Task<Ledger> AssertCleanAsync(FaultRun run)
+    {
+        var ledger = await run.FinishAsync(FlowDeadline);
+        output.WriteLine(ledger.ToString());
+        if (Environment.GetEnvironmentVariable("WIREWATCH_FAULT_REPORT") is { Length: > 0 } report)
+        {
+            await File.AppendAllTextAsync(report, ledger + Environment.NewLine, Encoding.UTF8);
+        }
+
+        ledger.Lost.ShouldBe(0, $"{ledger}{Environment.NewLine}{run.Diagnostics()}");
+        ledger.Duplicated.ShouldBe(0, $"{ledger}{Environment.NewLine}{run.Diagnostics()}");
+        return ledger;
+    }
+
+    private async Task<int> ErrorMessagesAsync(FaultRun run, string queue)
+    {
+        var rows = (await node.CtlAsync("list_queues", "-p", run.VirtualHost, "name", "messages", "--no-table-headers"))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.Split('\t', StringSplitOptions.TrimEntries));
+        var row = rows.FirstOrDefault(r => r[0] == queue + "_error");
+        return row is null ? 0 : int.Parse(row[1], CultureInfo.InvariantCulture);
+    }
+
+    private static async Task PublishAsync(FaultRun run, string exchange, string json, IDictionary<string, object?>? headers)
+    {
+        await using var channel = await run.Connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+        var properties = new BasicProperties
+        {
+            ContentType = "application/json",
+            DeliveryMode = DeliveryModes.Persistent,
+            MessageId = Guid.NewGuid().ToString(),
+            Headers = headers,
+        };
+        await channel.BasicPublishAsync(exchange, "", mandatory: false, properties, Encoding.UTF8.GetBytes(json));
+    }
+}
