@@ -101,6 +101,71 @@ public sealed class FaultSuiteTests(RabbitMqNode node, ITestOutputHelper output)
         queues.ShouldContain("x-delivery-limit", Case.Sensitive, queues);
     }
 
+    [Fact]
+    public async Task Readiness_goes_unhealthy_while_the_broker_is_away_and_healthy_again_after()
+    {
+        await using var run = await FaultRun.StartAsync(node, "health", 10);
+        await run.WaitForAlertedAsync(10, FlowDeadline);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var cleaner = run.Role("cleaner");
+        var ready = new Uri(cleaner.BaseAddress, "/health/ready");
+        var live = new Uri(cleaner.BaseAddress, "/health/live");
+        (await StatusAsync(http, ready)).ShouldBe(200);
+
+        await node.CtlAsync("stop_app");
+        try
+        {
+            var seen = 0;
+            await Eventually.True(async () => (seen = await StatusAsync(http, ready)) == 503, "/health/ready answering 503 without a broker", TimeSpan.FromSeconds(60),
+                () => $"last status {seen}: {LastBody}");
+            (await StatusAsync(http, live)).ShouldBe(200, "the process itself is fine: liveness must not restart it for a broker outage");
+        }
+        finally
+        {
+            await node.CtlAsync("start_app");
+        }
+
+        await Eventually.True(async () => await StatusAsync(http, ready) == 200, "/health/ready healthy again once the broker is back", TimeSpan.FromSeconds(90));
+    }
+
+    [Fact]
+    public async Task A_broker_password_never_appears_in_the_logs_even_when_it_is_refused()
+    {
+        const string secret = "pw-7f3c9b1e-never-print";
+        var vhost = await node.CreateVirtualHostAsync("secrets");
+        var folder = TestPaths.TempFolder("secrets");
+        await using var worker = Tests.Shared.Load.WorkerProcess.Start(
+            Tests.Shared.Load.WorkerProcess.LocateWorker(), "cleaner", node.AmqpPort, vhost, folder, null, 2,
+            new Dictionary<string, string>
+            {
+                ["Wirewatch__RabbitMq__Username"] = "nobody",
+                ["Wirewatch__RabbitMq__Password"] = secret,
+                ["Logging__LogLevel__Default"] = "Debug",
+            });
+
+        // The broker refuses the login; the worker logs that it cannot connect, and keeps trying.
+        await Eventually.True(() => worker.Logs().Contains("nobody", StringComparison.Ordinal) || worker.Logs().Contains("ACCESS_REFUSED", StringComparison.OrdinalIgnoreCase) || worker.Logs().Contains("RabbitMQ", StringComparison.Ordinal),
+            "a log line about the refused connection", TimeSpan.FromSeconds(60), () => worker.Logs());
+
+        worker.Logs().ShouldNotContain(secret);
+    }
+
+    private static string LastBody = "";
+
+    private static async Task<int> StatusAsync(HttpClient http, Uri url)
+    {
+        try
+        {
+            using var response = await http.GetAsync(url);
+            LastBody = await response.Content.ReadAsStringAsync();
+            return (int)response.StatusCode;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return 0;
+        }
+    }
+
     private async Task<Ledger> AssertCleanAsync(FaultRun run)
     {
         var ledger = await run.FinishAsync(FlowDeadline);

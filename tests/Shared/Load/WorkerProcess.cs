@@ -14,13 +14,26 @@ internal sealed class WorkerProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly List<string> _errors = [];
 
-    private WorkerProcess(string role, Process process)
+    private WorkerProcess(string role, Process process, Uri baseAddress)
     {
         Role = role;
         _process = process;
+        BaseAddress = baseAddress;
     }
 
     public string Role { get; }
+
+    /// <summary>Where the process serves <c>/health/live</c> and <c>/health/ready</c>.</summary>
+    public Uri BaseAddress { get; }
+
+    /// <summary>Everything the process wrote on stderr (its logs) that is still kept: the last 100 to 200 lines.</summary>
+    public string Logs()
+    {
+        lock (_errors)
+        {
+            return string.Join(Environment.NewLine, _errors);
+        }
+    }
 
     public TimeSpan CpuTime
     {
@@ -84,6 +97,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
     public static WorkerProcess Start(string workerDll, string role, int amqpPort, string virtualHost, string dataDir, string? sourcesFile, int concurrentMessages, IReadOnlyDictionary<string, string>? settings = null)
     {
         Directory.CreateDirectory(dataDir);
+        var baseAddress = new Uri($"http://127.0.0.1:{FreePort()}/");
         var start = new ProcessStartInfo("dotnet")
         {
             UseShellExecute = false,
@@ -102,7 +116,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
             ["Wirewatch__RabbitMq__VirtualHost"] = virtualHost,
             ["Wirewatch__DataDir"] = dataDir,
             ["Wirewatch__ConcurrentMessages"] = concurrentMessages.ToString(CultureInfo.InvariantCulture),
-            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort()}",
+            ["ASPNETCORE_URLS"] = baseAddress.ToString().TrimEnd('/'),
             ["Logging__LogLevel__Default"] = "Warning",
             ["DOTNET_gcServer"] = "0",
         };
@@ -122,7 +136,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start the {role} process");
-        var worker = new WorkerProcess(role, process);
+        var worker = new WorkerProcess(role, process, baseAddress);
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, e) => worker.Remember(e.Data);
         process.BeginOutputReadLine();
