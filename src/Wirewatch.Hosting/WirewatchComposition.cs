@@ -65,12 +65,19 @@ public static class WirewatchComposition
         }
 
         AddBus(services, settings);
-        AddTelemetry(builder);
-        services.AddHealthChecks().AddCheck<StateStoreHealthCheck>("state-store", tags: ["ready"]);
+        AddTelemetry(builder, settings);
+
+        // Only the roles that keep state need the store to be ready; the cleaner and classifier need only the bus.
+        var health = services.AddHealthChecks();
+        if (settings.Has(WirewatchRoles.Fetcher) || settings.Has(WirewatchRoles.Alerter))
+        {
+            health.AddCheck<StateStoreHealthCheck>("state-store", tags: ["ready"]);
+        }
+
         return settings;
     }
 
-    /// <summary><c>/health/live</c>: the process answers. <c>/health/ready</c>: bus connected and state store reachable.</summary>
+    /// <summary><c>/health/live</c>: the process answers. <c>/health/ready</c>: bus connected and (fetcher, alerter) state store reachable.</summary>
     public static IEndpointRouteBuilder MapWirewatchHealth(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
@@ -141,6 +148,13 @@ public static class WirewatchComposition
         });
     }
 
+    /// <summary><c>wirewatch</c> for all roles in one process, else <c>wirewatch-</c> and the roles, e.g. <c>wirewatch-cleaner</c>.</summary>
+    public static string ServiceNameFor(WirewatchRoles roles) => roles == WirewatchRoles.All
+        ? "wirewatch"
+        : "wirewatch-" + string.Join('-', Enum.GetValues<WirewatchRoles>()
+            .Where(r => r is not (WirewatchRoles.None or WirewatchRoles.All) && roles.HasFlag(r))
+            .Select(r => r.ToString().ToLowerInvariant()));
+
     /// <summary>
     /// Every consumer: short in-memory retries for transient failures, then the message moves to <c>&lt;queue&gt;_error</c>.
     /// A page a stage cannot use is a rejection (a message), not an exception, so it never spins here.
@@ -148,10 +162,15 @@ public static class WirewatchComposition
     private static void UseRetries(IBusFactoryConfigurator cfg) =>
         cfg.UseMessageRetry(r => r.Intervals(200, 1000, 5000));
 
-    private static void AddTelemetry(IHostApplicationBuilder builder)
+    private static void AddTelemetry(IHostApplicationBuilder builder, WirewatchSettings settings)
     {
+        // One service per deployment in the traces UI and one label value per role in Prometheus
+        // (wirewatch-cleaner, ...); OTEL_SERVICE_NAME, when set, wins.
+        var serviceName = builder.Configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } configured ? configured : ServiceNameFor(settings.Roles);
         var telemetry = builder.Services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService("wirewatch"))
+            .ConfigureResource(r => r
+                .AddService(serviceName, serviceNamespace: "wirewatch", serviceInstanceId: Environment.MachineName)
+                .AddAttributes([new("wirewatch.roles", settings.Options.Roles)]))
             .WithTracing(t => t
                 .AddSource(TelemetryName, "MassTransit")
                 .AddHttpClientInstrumentation())
