@@ -122,7 +122,7 @@ public static class WirewatchComposition
                         }
                     });
                     BusTopology.ApplyRabbitMq(cfg);
-                    UseRetries(cfg);
+                    UseConsumePipeline(cfg, context);
                     cfg.PrefetchCount = concurrency * 2;
                     cfg.ConcurrentMessageLimit = concurrency;
                     cfg.ConfigureEndpoints(context);
@@ -133,7 +133,7 @@ public static class WirewatchComposition
                 bus.UsingInMemory((context, cfg) =>
                 {
                     BusTopology.ApplyCommon(cfg);
-                    UseRetries(cfg);
+                    UseConsumePipeline(cfg, context);
                     cfg.ConcurrentMessageLimit = concurrency;
                     cfg.ConfigureEndpoints(context);
                 });
@@ -156,11 +156,15 @@ public static class WirewatchComposition
             .Select(r => r.ToString().ToLowerInvariant()));
 
     /// <summary>
-    /// Every consumer: short in-memory retries for transient failures, then the message moves to <c>&lt;queue&gt;_error</c>.
+    /// Every consumer: span tags and consumer lag (once per delivery, outside the retries), then short in-memory retries
+    /// for transient failures, then the message moves to <c>&lt;queue&gt;_error</c>.
     /// A page a stage cannot use is a rejection (a message), not an exception, so it never spins here.
     /// </summary>
-    private static void UseRetries(IBusFactoryConfigurator cfg) =>
+    private static void UseConsumePipeline(IBusFactoryConfigurator cfg, IRegistrationContext context)
+    {
+        cfg.UseConsumeFilter(typeof(ConsumeTelemetryFilter<>), context);
         cfg.UseMessageRetry(r => r.Intervals(200, 1000, 5000));
+    }
 
     private static void AddTelemetry(IHostApplicationBuilder builder, WirewatchSettings settings)
     {

@@ -60,11 +60,21 @@ public sealed class OneTraceTests
         var fetch = story.Where(s => s.OperationName == "fetch source").ShouldHaveSingleItem();
         fetch.ParentSpanId.ShouldBe(default, "the fetch cycle starts the trace");
         Tag(fetch, "wirewatch.source").ShouldBe("trace-wire");
-        ConsumerSpan(story, "CleanArticleConsumer").ShouldSatisfyAllConditions(s => Tag(s, "wirewatch.article").ShouldBe(articleId));
-        ConsumerSpan(story, "ClassifyArticleConsumer").ShouldSatisfyAllConditions(
-            s => Tag(s, "wirewatch.article").ShouldBe(articleId),
-            s => (Tag(s, "wirewatch.topics") ?? "").Split(',').ShouldContain("sanctions"));
-        ConsumerSpan(story, "RaiseAlertsConsumer").ShouldSatisfyAllConditions(s => Tag(s, "wirewatch.subscription").ShouldBe("sanctions-desk"));
+        // Hosting's consume filter tags the span that receives each message from the stage's queue.
+        foreach (var queue in new[] { "wirewatch-cleaner", "wirewatch-classifier", "wirewatch-alerter" })
+        {
+            var receive = story.FirstOrDefault(s => Tag(s, "messaging.operation") == "receive" && Tag(s, "messaging.destination.name") == queue)
+                ?? throw new ShouldAssertException($"no receive span for {queue}; spans: {Describe(story)}");
+            receive.ShouldSatisfyAllConditions(
+                s => Tag(s, "wirewatch.article").ShouldBe(articleId, queue),
+                s => Tag(s, "wirewatch.source").ShouldBe("trace-wire", queue),
+                s => Tag(s, "wirewatch.version").ShouldBe("1", queue));
+        }
+
+        Tag(ConsumerSpan(story, "CleanArticleConsumer"), "wirewatch.article").ShouldBe(articleId);
+
+        (Tag(ConsumerSpan(story, "ClassifyArticleConsumer"), "wirewatch.topics") ?? "").Split(',').ShouldContain("sanctions");
+        Tag(ConsumerSpan(story, "RaiseAlertsConsumer"), "wirewatch.subscription").ShouldBe("sanctions-desk");
     }
 
     /// <summary>The span MassTransit opened around one consumer (its consumer-type tag names the class).</summary>
