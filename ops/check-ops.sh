@@ -35,13 +35,21 @@ for dashboard in ops/grafana/*.json; do
   python3 -m json.tool "$dashboard" >/dev/null
 done
 
+# The bus's stop timeout, read from the composition root, so the grace-period check follows the code.
+stop_timeout=$(sed -n 's/.*StopTimeout = TimeSpan.FromSeconds(\([0-9]*\)).*/\1/p' src/Wirewatch.Hosting/WirewatchComposition.cs)
+[ -n "$stop_timeout" ] || { echo "check-ops: cannot find MassTransit's StopTimeout in WirewatchComposition.cs"; exit 1; }
+
+# The consumer queues, read from the contracts (WireNames.CleanerQueue, ...), so KEDA's triggers follow the code.
+queues=$(sed -n 's/.*const string \(Cleaner\|Classifier\|Alerter\)Queue = "\([^"]*\)".*/\L\1\E=\2/p' src/Wirewatch.Contracts/WireNames.cs | tr '\n' ' ')
+[ "$(wc -w <<<"$queues")" -eq 3 ] || { echo "check-ops: cannot find the three consumer queues in WireNames.cs"; exit 1; }
+
 rendered=$(mktemp -d)
 trap 'rm -rf "$rendered"' EXIT
 for overlay in ops/k8s/overlays/*/; do
   name=$(basename "$overlay")
   step "kubectl kustomize $overlay"
   kubectl kustomize "$overlay" >"$rendered/$name.yaml"
-  python3 - "$rendered/$name.yaml" <<'PY'
+  python3 - "$rendered/$name.yaml" "$stop_timeout" $queues <<'PY'
 import sys, yaml
 
 path = sys.argv[1]
@@ -51,8 +59,8 @@ for d in docs:
     by_kind.setdefault(d["kind"], []).append(d)
 
 problems = []
-STOP_TIMEOUT = 20  # MassTransitHostOptions.StopTimeout in WirewatchComposition
-QUEUES = {"cleaner": "wirewatch-cleaner", "classifier": "wirewatch-classifier", "alerter": "wirewatch-alerter"}
+STOP_TIMEOUT = int(sys.argv[2])  # MassTransitHostOptions.StopTimeout in WirewatchComposition
+QUEUES = dict(arg.split("=", 1) for arg in sys.argv[3:])  # role=queue, from WireNames
 
 if by_kind.get("Secret"):
     problems.append("a Secret is rendered: secrets are created out of band and only referenced")
