@@ -11,6 +11,7 @@ if [ ! -x /usr/lib/rabbitmq/bin/rabbitmq-server ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq rabbitmq-server >/dev/null
 fi
 
+bash ops/check-ops.sh # compose, Prometheus rules, dashboards, Kubernetes overlays (installs promtool when missing)
 dotnet build Workers.sln -c Release -nologo -v quiet
 log=$(mktemp)
 status=0

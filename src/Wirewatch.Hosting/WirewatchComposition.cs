@@ -1,6 +1,8 @@
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -65,16 +67,34 @@ public static class WirewatchComposition
         }
 
         AddBus(services, settings);
-        AddTelemetry(builder);
-        services.AddHealthChecks().AddCheck<StateStoreHealthCheck>("state-store", tags: ["ready"]);
+        AddTelemetry(builder, settings);
+
+        // Only the roles that keep state need the store to be ready; the cleaner and classifier need only the bus.
+        var health = services.AddHealthChecks();
+        if (settings.Has(WirewatchRoles.Fetcher) || settings.Has(WirewatchRoles.Alerter))
+        {
+            health.AddCheck<StateStoreHealthCheck>("state-store", tags: ["ready"]);
+        }
+
         return settings;
     }
 
-    /// <summary><c>/health/live</c>: the process answers. <c>/health/ready</c>: bus connected and state store reachable.</summary>
+    /// <summary><c>/health/live</c>: the process answers. <c>/health/ready</c>: bus connected and (fetcher, alerter) state store reachable.</summary>
     public static IEndpointRouteBuilder MapWirewatchHealth(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        endpoints.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        endpoints.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains("ready"),
+            // MassTransit reports a bus whose connection is gone as Degraded, which ASP.NET Core answers with 200 by
+            // default: a worker that cannot reach its broker is not ready (the fault suite caught it staying green).
+            ResultStatusCodes =
+            {
+                [HealthStatus.Healthy] = StatusCodes.Status200OK,
+                [HealthStatus.Degraded] = StatusCodes.Status503ServiceUnavailable,
+                [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+            },
+        });
         return endpoints;
     }
 
@@ -116,8 +136,7 @@ public static class WirewatchComposition
                         }
                     });
                     BusTopology.ApplyRabbitMq(cfg);
-                    UseRetries(cfg);
-                    cfg.UseConsumeFilter(typeof(DeliveryLimitFilter<>), context);
+                    UseConsumePipeline(cfg, context);
                     cfg.PrefetchCount = concurrency * 2;
                     cfg.ConcurrentMessageLimit = concurrency;
                     cfg.ConfigureEndpoints(context);
@@ -128,7 +147,7 @@ public static class WirewatchComposition
                 bus.UsingInMemory((context, cfg) =>
                 {
                     BusTopology.ApplyCommon(cfg);
-                    UseRetries(cfg);
+                    UseConsumePipeline(cfg, context);
                     cfg.ConcurrentMessageLimit = concurrency;
                     cfg.ConfigureEndpoints(context);
                 });
@@ -143,16 +162,29 @@ public static class WirewatchComposition
         });
     }
 
+    /// <summary><c>wirewatch</c> for all roles in one process, else <c>wirewatch-</c> and the roles, e.g. <c>wirewatch-cleaner</c>.</summary>
+    public static string ServiceNameFor(WirewatchRoles roles) => roles == WirewatchRoles.All
+        ? "wirewatch"
+        : "wirewatch-" + string.Join('-', Enum.GetValues<WirewatchRoles>()
+            .Where(r => r is not (WirewatchRoles.None or WirewatchRoles.All) && roles.HasFlag(r))
+            .Select(r => r.ToString().ToLowerInvariant()));
+
     /// <summary>
-    /// Every consumer: short in-memory retries for transient failures, then the message moves to <c>&lt;queue&gt;_error</c>.
+    /// Every consumer: span tags and consumer lag (once per delivery, outside the retries), the delivery limit (a message
+    /// that keeps crashing its consumer goes to <c>&lt;queue&gt;_error</c> unprocessed), then short in-memory retries
+    /// for transient failures, then the message moves to <c>&lt;queue&gt;_error</c>.
     /// A page a stage cannot use is a rejection (a message), not an exception, so it never spins here.
     /// </summary>
-    private static void UseRetries(IBusFactoryConfigurator cfg) =>
+    private static void UseConsumePipeline(IBusFactoryConfigurator cfg, IRegistrationContext context)
+    {
+        cfg.UseConsumeFilter(typeof(ConsumeTelemetryFilter<>), context);
+        cfg.UseConsumeFilter(typeof(DeliveryLimitFilter<>), context);
         cfg.UseMessageRetry(r =>
         {
             r.Intervals(200, 1000, 5000);
             r.Ignore<DeliveryLimitExceededException>();
         });
+    }
 
     /// <summary>
     /// Quorum queues (by default) count redeliveries, which <see cref="DeliveryLimitFilter{T}"/> reads; the queue's own
@@ -167,10 +199,15 @@ public static class WirewatchComposition
         }
     }
 
-    private static void AddTelemetry(IHostApplicationBuilder builder)
+    private static void AddTelemetry(IHostApplicationBuilder builder, WirewatchSettings settings)
     {
+        // One service per deployment in the traces UI and one label value per role in Prometheus
+        // (wirewatch-cleaner, ...); OTEL_SERVICE_NAME, when set, wins.
+        var serviceName = builder.Configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } configured ? configured : ServiceNameFor(settings.Roles);
         var telemetry = builder.Services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService("wirewatch"))
+            .ConfigureResource(r => r
+                .AddService(serviceName, serviceNamespace: "wirewatch", serviceInstanceId: Environment.MachineName)
+                .AddAttributes([new("wirewatch.roles", settings.Options.Roles)]))
             .WithTracing(t => t
                 .AddSource(TelemetryName, "MassTransit")
                 .AddHttpClientInstrumentation())

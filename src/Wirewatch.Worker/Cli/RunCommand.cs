@@ -1,4 +1,7 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 using Wirewatch.Hosting;
 
 namespace Wirewatch.Worker.Cli;
@@ -24,6 +27,9 @@ internal static class RunCommand
         }
 
         builder.AddWirewatch(scheduleFetches: true);
+        // The long-running worker prints nothing else, so its logs go to stdout, where container runtimes expect them
+        // (the commands with --json keep stdout for their output and log to stderr).
+        builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.None);
         var app = builder.Build();
         app.MapWirewatchHealth();
         return app;

@@ -6,7 +6,7 @@ using Wirewatch.Hosting;
 namespace Wirewatch.Worker.Cli;
 
 /// <summary>
-/// The <c>wirewatch</c> command: <c>run</c> (default), <c>once</c>, <c>clean</c>, <c>classify</c>, <c>eval</c>, <c>errors</c>.
+/// The <c>wirewatch</c> command: <c>run</c> (default), <c>once</c>, <c>clean</c>, <c>classify</c>, <c>eval</c>, <c>errors</c>, <c>health</c>.
 /// Exit codes: 0 success, 2 bad arguments or configuration (with a message saying what to fix), 1 anything else.
 /// </summary>
 public static class WirewatchCli
@@ -60,9 +60,13 @@ public static class WirewatchCli
         errorsReplay.SetAction((parse, ct) => Guard(stderr, () => ErrorsCommand.ReplayAsync(parse.GetValue(errorQueue)!, parse.GetValue(limit), parse.GetValue(config), stdout, ct)));
         var errors = new Command("errors", "The error queues on the configured RabbitMQ broker.") { errorsList, errorsReplay };
 
+        var url = new Option<string?>("--url") { Description = "The readiness URL to probe. Default: /health/ready on the first of the configured Urls." };
+        var health = new Command("health", "Probes a running worker's /health/ready: exit 0 when ready, 1 when not (the container's HEALTHCHECK).") { url };
+        health.SetAction((parse, ct) => Guard(stderr, () => HealthCommand.RunAsync(parse.GetValue(url), parse.GetValue(config), stdout, stderr, ct)));
+
         var root = new RootCommand("Wirewatch watches news wires and tells subscribers when something that matters to them is published.")
         {
-            config, run, once, clean, classify, eval, errors,
+            config, run, once, clean, classify, eval, errors, health,
         };
         root.SetAction((parse, ct) => Guard(stderr, () => RunCommand.RunAsync(parse.GetValue(config), ct)));
 

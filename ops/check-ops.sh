@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# Validates the deployment files without a container engine or a cluster (ops/test.sh runs it first; a few seconds):
+#   docker/compose.yaml        docker-compose config (with .env.example's variables)
+#   ops/prometheus/prometheus.yml  promtool check config (the local stack's scrape config and the rules it loads)
+#   ops/prometheus/alerts.yml  promtool check rules + promtool test rules (alerts.test.yml)
+#   ops/grafana/*.json         parses
+#   ops/k8s/overlays/*         kubectl kustomize renders each, and every Deployment has probes, resources, a grace
+#                              period longer than the bus's stop timeout, a PodDisruptionBudget, and (consumers) a
+#                              KEDA ScaledObject on its own queue; no Secret is rendered (they are referenced only).
+# Installs Debian's prometheus package (for promtool) when it is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf 'check-ops: %s\n' "$*"; }
+
+if ! command -v promtool >/dev/null; then
+  step "installing Debian's prometheus package for promtool"
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+fi
+
+step "docker-compose config"
+docker-compose --env-file docker/.env.example -f docker/compose.yaml config --quiet
+
+step "promtool check config ops/prometheus/prometheus.yml"
+promtool check config ops/prometheus/prometheus.yml >/dev/null
+
+step "promtool check rules + test rules"
+promtool check rules ops/prometheus/alerts.yml >/dev/null
+promtool test rules ops/prometheus/alerts.test.yml >/dev/null
+
+step "dashboards parse"
+for dashboard in ops/grafana/*.json; do
+  python3 -m json.tool "$dashboard" >/dev/null
+done
+
+# The bus's stop timeout, read from the composition root, so the grace-period check follows the code.
+stop_timeout=$(sed -n 's/.*StopTimeout = TimeSpan.FromSeconds(\([0-9]*\)).*/\1/p' src/Wirewatch.Hosting/WirewatchComposition.cs)
+[ -n "$stop_timeout" ] || { echo "check-ops: cannot find MassTransit's StopTimeout in WirewatchComposition.cs"; exit 1; }
+
+# The consumer queues, read from the contracts (WireNames.CleanerQueue, ...), so KEDA's triggers follow the code.
+queues=$(sed -n 's/.*const string \(Cleaner\|Classifier\|Alerter\)Queue = "\([^"]*\)".*/\L\1\E=\2/p' src/Wirewatch.Contracts/WireNames.cs | tr '\n' ' ')
+[ "$(wc -w <<<"$queues")" -eq 3 ] || { echo "check-ops: cannot find the three consumer queues in WireNames.cs"; exit 1; }
+
+rendered=$(mktemp -d)
+trap 'rm -rf "$rendered"' EXIT
+for overlay in ops/k8s/overlays/*/; do
+  name=$(basename "$overlay")
+  step "kubectl kustomize $overlay"
+  kubectl kustomize "$overlay" >"$rendered/$name.yaml"
+  python3 - "$rendered/$name.yaml" "$stop_timeout" $queues <<'PY'
+import sys, yaml
+
+path = sys.argv[1]
+docs = [d for d in yaml.safe_load_all(open(path)) if d]
+by_kind = {}
+for d in docs:
+    by_kind.setdefault(d["kind"], []).append(d)
+
+problems = []
+STOP_TIMEOUT = int(sys.argv[2])  # MassTransitHostOptions.StopTimeout in WirewatchComposition
+QUEUES = dict(arg.split("=", 1) for arg in sys.argv[3:])  # role=queue, from WireNames
+
+if by_kind.get("Secret"):
+    problems.append("a Secret is rendered: secrets are created out of band and only referenced")
+
+deployments = by_kind.get("Deployment", [])
+roles = set()
+for d in deployments:
+    name = d["metadata"]["name"]
+    spec = d["spec"]["template"]["spec"]
+    labels = d["spec"]["template"]["metadata"]["labels"]
+    role = labels.get("app.kubernetes.io/component")
+    roles.add(role)
+    if spec.get("terminationGracePeriodSeconds", 30) <= STOP_TIMEOUT:
+        problems.append(f"{name}: terminationGracePeriodSeconds must exceed the bus stop timeout ({STOP_TIMEOUT} s)")
+    for c in spec["containers"]:
+        if c.get("livenessProbe", {}).get("httpGet", {}).get("path") != "/health/live":
+            problems.append(f"{name}: livenessProbe must GET /health/live")
+        if c.get("readinessProbe", {}).get("httpGet", {}).get("path") != "/health/ready":
+            problems.append(f"{name}: readinessProbe must GET /health/ready")
+        res = c.get("resources", {})
+        for part in ("requests", "limits"):
+            if not {"cpu", "memory"} <= set(res.get(part, {})):
+                problems.append(f"{name}: resources.{part} needs cpu and memory")
+        if not c.get("securityContext", {}).get("readOnlyRootFilesystem"):
+            problems.append(f"{name}: the root file system must be read-only")
+        for e in c.get("env", []):
+            if "password" in e["name"].lower() and "value" in e:
+                problems.append(f"{name}: {e['name']} is inlined; reference a Secret")
+        if not any(e["name"] == "Wirewatch__Roles" for e in c.get("env", [])):
+            problems.append(f"{name}: Wirewatch__Roles is not set")
+    pdbs = [p for p in by_kind.get("PodDisruptionBudget", [])
+            if p["spec"]["selector"]["matchLabels"].items() <= labels.items()]
+    if not pdbs:
+        problems.append(f"{name}: no PodDisruptionBudget selects it")
+
+if roles != {"fetcher", "cleaner", "classifier", "alerter"}:
+    problems.append(f"a Deployment per role expected, found {sorted(r or '?' for r in roles)}")
+
+scaled = {s["spec"]["scaleTargetRef"]["name"]: s for s in by_kind.get("ScaledObject", [])}
+for role, queue in QUEUES.items():
+    s = scaled.get(f"wirewatch-{role}")
+    if s is None:
+        problems.append(f"wirewatch-{role}: no KEDA ScaledObject")
+    elif not any(t["type"] == "rabbitmq" and t["metadata"].get("queueName") == queue for t in s["spec"]["triggers"]):
+        problems.append(f"wirewatch-{role}: its ScaledObject must scale on the RabbitMQ queue {queue}")
+
+if not by_kind.get("NetworkPolicy"):
+    problems.append("no NetworkPolicy")
+
+if problems:
+    print("\n".join(f"  {path}: {p}" for p in problems))
+    sys.exit(1)
+print(f"  {len(deployments)} Deployments, {len(scaled)} ScaledObjects, "
+      f"{len(by_kind.get('PodDisruptionBudget', []))} PodDisruptionBudgets, {len(by_kind.get('NetworkPolicy', []))} NetworkPolicies")
+PY
+done
+
+step "all deployment files valid"

@@ -1,0 +1,49 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Wirewatch.Hosting;
+using Wirewatch.Tests.Shared;
+
+namespace Wirewatch.Operations.Tests;
+
+/// <summary>What each role's readiness depends on, and how each role is named in traces and metrics.</summary>
+public sealed class HealthAndResourceTests
+{
+    [Theory]
+    [InlineData("fetcher", true)]
+    [InlineData("alerter", true)]
+    [InlineData("cleaner", false)]
+    [InlineData("classifier", false)]
+    [InlineData("all", true)]
+    public void Only_the_roles_that_keep_state_wait_for_the_state_store_to_be_ready(string role, bool needsStore)
+    {
+        using var host = Compose(role);
+
+        var ready = host.Services.GetRequiredService<IOptions<HealthCheckServiceOptions>>().Value.Registrations
+            .Where(r => r.Tags.Contains("ready")).Select(r => r.Name).ToList();
+
+        ready.Contains("state-store").ShouldBe(needsStore, $"ready checks of {role}: {string.Join(", ", ready)}");
+        ready.ShouldContain(name => name.Contains("masstransit", StringComparison.OrdinalIgnoreCase), "every role is ready only with its bus");
+    }
+
+    [Theory]
+    [InlineData("all", "wirewatch")]
+    [InlineData("cleaner", "wirewatch-cleaner")]
+    [InlineData("fetcher,alerter", "wirewatch-fetcher-alerter")]
+    public void Each_role_reports_as_its_own_service(string roles, string serviceName) =>
+        WirewatchComposition.ServiceNameFor(WirewatchSettings.ParseRoles(roles)!.Value).ShouldBe(serviceName);
+
+    private static IHost Compose(string role)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory, Args = [] });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Wirewatch:Roles"] = role,
+            ["Wirewatch:DataDir"] = TestPaths.TempFolder("health"),
+        });
+        builder.AddWirewatch(scheduleFetches: false);
+        return builder.Build();
+    }
+}
