@@ -13,6 +13,14 @@ fi
 
 bash ops/check-ops.sh # compose, Prometheus rules, dashboards, Kubernetes overlays (installs promtool when missing)
 dotnet build Workers.sln -c Release -nologo -v quiet
+
+# No package with a known vulnerability, direct or transitive (as far as the configured NuGet source reports).
+vulnerable=$(dotnet list Workers.sln package --vulnerable --include-transitive 2>&1)
+if grep -q "has the following vulnerable packages" <<<"$vulnerable"; then
+  echo "$vulnerable"
+  echo "ops/test.sh: vulnerable packages (above): update them in Directory.Packages.props"
+  exit 1
+fi
 log=$(mktemp)
 status=0
 dotnet test Workers.sln -c Release --no-build -nologo "$@" 2>&1 | tee "$log" || status=$?
