@@ -6,7 +6,7 @@ using Wirewatch.Hosting;
 namespace Wirewatch.Worker.Cli;
 
 /// <summary>
-/// The <c>wirewatch</c> command: <c>run</c> (default), <c>once</c>, <c>clean</c>, <c>classify</c>, <c>eval</c>.
+/// The <c>wirewatch</c> command: <c>run</c> (default), <c>once</c>, <c>clean</c>, <c>classify</c>, <c>eval</c>, <c>sources check</c>.
 /// Exit codes: 0 success, 2 bad arguments or configuration (with a message saying what to fix), 1 anything else.
 /// </summary>
 public static class WirewatchCli
@@ -52,9 +52,17 @@ public static class WirewatchCli
         };
         eval.SetAction((parse, ct) => Guard(stderr, () => StageCommands.EvalAsync(parse.GetValue(corpus)!, parse.GetValue(split)!, parse.GetValue(json), parse.GetValue(config), stdout, ct)));
 
+        var sourcesFile = new Option<string?>("--sources") { Description = "A sources.json to check instead of the configured one." };
+        var check = new Command("check", "Lists every enabled source once and prints a table: reachable, status, items, parse errors, time taken. Exit 0 when all are reachable, 1 otherwise.")
+        {
+            sourcesFile, json,
+        };
+        check.SetAction((parse, ct) => Guard(stderr, () => SourcesCommand.CheckAsync(parse.GetValue(sourcesFile), parse.GetValue(json), parse.GetValue(config), stdout, stderr, ct)));
+        var sourcesCommand = new Command("sources", "The configured sources.") { check };
+
         var root = new RootCommand("Wirewatch watches news wires and tells subscribers when something that matters to them is published.")
         {
-            config, run, once, clean, classify, eval,
+            config, run, once, clean, classify, eval, sourcesCommand,
         };
         root.SetAction((parse, ct) => Guard(stderr, () => RunCommand.RunAsync(parse.GetValue(config), ct)));
 
