@@ -10,13 +10,13 @@ namespace Wirewatch.Fetching;
 /// marked seen. No failure of a source escapes the job: one bad site never disturbs the scheduler or the others.
 /// </summary>
 [DisallowConcurrentExecution]
-public sealed class FetchSourceJob(SourceCatalog catalog, FetchCycle cycle, IBus bus, ILogger<FetchSourceJob> log) : IJob
+public sealed class FetchSourceJob(SourceRegistry sources, FetchCycle cycle, IBus bus, ILogger<FetchSourceJob> log) : IJob
 {
     public const string SourceIdKey = "sourceId";
 
     public async Task Execute(IJobExecutionContext context)
     {
-        var source = catalog.Get(context.MergedJobDataMap.GetString(SourceIdKey)!);
+        var source = sources.Current.Get(context.MergedJobDataMap.GetString(SourceIdKey)!);
         using var scope = log.BeginScope(new Dictionary<string, object?> { ["SourceId"] = source.Id, ["SourceUrl"] = source.Url ?? source.Path });
         try
         {

@@ -34,6 +34,9 @@ internal static class FetchTelemetry
     /// <summary>Failures, by <c>kind</c> (<c>timeout</c>, <c>network</c>, <c>http-5xx</c> as the code, <c>invalid-feed</c>, <c>publish-timeout</c>, ...).</summary>
     public static readonly Counter<long> Errors = Meter.CreateCounter<long>("wirewatch.fetch.errors", "{error}", "Fetch errors, by kind.");
 
+    /// <summary>Reloads of a changed sources.json, by <c>outcome</c>: <c>ok</c>, <c>invalid</c> (kept the sources in force). No <c>source</c> tag.</summary>
+    public static readonly Counter<long> SourceReloads = Meter.CreateCounter<long>("wirewatch.fetch.sources.reloads", "{reload}", "Reloads of a changed sources file, by outcome.");
+
     /// <summary>+1 when a source becomes broken (N failed cycles in a row), -1 when it recovers: the number of broken sources.</summary>
     public static readonly UpDownCounter<long> BrokenSources = Meter.CreateUpDownCounter<long>("wirewatch.fetch.sources.broken", "{source}", "Sources whose last N cycles all failed.");
 }

@@ -46,6 +46,9 @@ public sealed class FetcherOptions
     /// <summary>After this many failed cycles in a row a source is reported broken (metric and error log).</summary>
     public int BrokenAfter { get; set; } = 3;
 
+    /// <summary>How often the scheduled worker looks at sources.json for changes (reload without restart).</summary>
+    public TimeSpan SourcesReloadInterval { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How long one publication may wait for the broker before the fetch job fails (and retries next run).</summary>
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -97,6 +100,11 @@ public sealed class FetcherOptionsValidator : Microsoft.Extensions.Options.IVali
         if (o.BreakerFailureRatio is <= 0 or > 1 || o.BreakerMinimumRequests < 2 || o.BreakerDuration < TimeSpan.FromMilliseconds(500))
         {
             failures.Add($"{P}BreakerFailureRatio must be in (0, 1], BreakerMinimumRequests at least 2, BreakerDuration at least 00:00:00.5.");
+        }
+
+        if (o.SourcesReloadInterval < TimeSpan.FromMilliseconds(10))
+        {
+            failures.Add($"{P}SourcesReloadInterval must be at least 00:00:00.010 (was {o.SourcesReloadInterval}).");
         }
 
         if (o.BrokenAfter < 1)

@@ -17,11 +17,13 @@ public static class FetcherRegistration
 
     /// <summary>
     /// The fetcher's services: the two HTTP clients with their Polly pipelines, the state store, the fetch cycle, and,
-    /// when <paramref name="schedule"/> is set, one Quartz job per enabled source.
+    /// when <paramref name="schedule"/> is set, one Quartz job per enabled source; with <paramref name="sourcesFile"/> as
+    /// well, those jobs follow the file's changes without a restart (<see cref="SourcesReloader"/>).
     /// </summary>
-    public static IServiceCollection AddFetcher(this IServiceCollection services, SourceCatalog catalog, string databasePath, bool schedule)
+    public static IServiceCollection AddFetcher(this IServiceCollection services, SourceCatalog catalog, string databasePath, bool schedule, string? sourcesFile = null)
     {
         services.AddSingleton(catalog);
+        services.AddSingleton(new SourceRegistry(catalog));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SqliteSeenStore>(_ => new SqliteSeenStore(databasePath));
         services.AddSingleton<ISeenStore>(sp => sp.GetRequiredService<SqliteSeenStore>());
@@ -44,12 +46,16 @@ public static class FetcherRegistration
             {
                 foreach (var source in catalog.Enabled)
                 {
-                    var job = new JobKey($"fetch-{source.Id}", "sources");
+                    var job = SourcesReloader.JobKeyFor(source.Id);
                     quartz.AddJob<FetchSourceJob>(job, j => j.UsingJobData(FetchSourceJob.SourceIdKey, source.Id));
-                    quartz.AddTrigger(trigger => ConfigureTrigger(trigger.ForJob(job).WithIdentity($"fetch-{source.Id}-trigger", "sources"), source));
+                    quartz.AddTrigger(trigger => ConfigureTrigger(trigger.ForJob(job).WithIdentity($"fetch-{source.Id}-trigger", SourcesReloader.JobGroup), source));
                 }
             });
             services.AddQuartzHostedService(q => q.WaitForJobsToComplete = true);
+            if (sourcesFile is not null)
+            {
+                services.AddHostedService(sp => ActivatorUtilities.CreateInstance<SourcesReloader>(sp, Path.GetFullPath(sourcesFile)));
+            }
         }
 
         return services;
@@ -64,8 +70,7 @@ public static class FetcherRegistration
         trigger.StartNow();
         if (source.Cron is { } cron)
         {
-            var zone = source.TimeZone is { } id && SourceCatalog.TryFindTimeZone(id, out var found) ? found : TimeZoneInfo.Utc;
-            return trigger.WithCronSchedule(cron, c => c.InTimeZone(zone).WithMisfireHandlingInstructionFireAndProceed());
+            return trigger.WithCronSchedule(cron, c => c.InTimeZone(ZoneOf(source)).WithMisfireHandlingInstructionFireAndProceed());
         }
 
         return trigger.WithSimpleSchedule(s => s
@@ -73,6 +78,21 @@ public static class FetcherRegistration
             .RepeatForever()
             .WithMisfireHandlingInstructionNextWithRemainingCount());
     }
+
+    /// <summary>The same schedule for a <see cref="TriggerBuilder"/> (used when sources are reloaded).</summary>
+    public static TriggerBuilder ConfigureTrigger(TriggerBuilder trigger, SourceDefinition source)
+    {
+        trigger.StartNow();
+        return source.Cron is { } cron
+            ? trigger.WithCronSchedule(cron, c => c.InTimeZone(ZoneOf(source)).WithMisfireHandlingInstructionFireAndProceed())
+            : trigger.WithSimpleSchedule(s => s
+                .WithInterval(source.Interval ?? TimeSpan.FromMinutes(5))
+                .RepeatForever()
+                .WithMisfireHandlingInstructionNextWithRemainingCount());
+    }
+
+    private static TimeZoneInfo ZoneOf(SourceDefinition source) =>
+        source.TimeZone is { } id && SourceCatalog.TryFindTimeZone(id, out var found) ? found : TimeZoneInfo.Utc;
 
     private static void AddClient(IServiceCollection services, string name, bool publicOnly)
     {
