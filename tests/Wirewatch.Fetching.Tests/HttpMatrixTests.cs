@@ -238,6 +238,19 @@ public sealed class HttpMatrixTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Cookies_a_site_sets_are_never_sent_back_to_it_or_to_anyone()
+    {
+        _site.Pages["1"] = LoopbackSite.Article("After the cookie", "Fetched without it.");
+        await using var fetcher = await TestFetcher.StartAsync(_dataDir);
+
+        (await fetcher.RunAsync(Page("with-cookie"))).Published.ShouldHaveSingleItem();
+        (await fetcher.RunAsync(Page("a/1"))).Published.ShouldHaveSingleItem();
+        (await fetcher.RunAsync(Page("with-cookie", "again"))).Failures.ShouldBeEmpty();
+
+        _site.Cookies.ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task A_failing_host_opens_its_own_circuit_and_other_hosts_go_on()
     {
         _site.Pages["1"] = LoopbackSite.Article("Other host", "Still served.");

@@ -19,6 +19,7 @@ public sealed class LoopbackSite : IAsyncDisposable
     public ConcurrentDictionary<string, int> Hits { get; } = new();
     public ConcurrentDictionary<string, ConcurrentQueue<DateTimeOffset>> HitTimes { get; } = new();
     public ConcurrentQueue<string> UserAgents { get; } = new();
+    public ConcurrentQueue<string> Cookies { get; } = new();
     public int FlakyFailures { get; set; } = 2;
     public int RateLimitedFailures { get; set; } = 1;
 
@@ -55,6 +56,10 @@ public sealed class LoopbackSite : IAsyncDisposable
             Hits.AddOrUpdate(context.Request.Path, 1, (_, n) => n + 1);
             HitTimes.GetOrAdd(context.Request.Path, _ => new()).Enqueue(DateTimeOffset.UtcNow);
             UserAgents.Enqueue(context.Request.Headers.UserAgent.ToString());
+            if (context.Request.Headers.Cookie.Count > 0)
+            {
+                Cookies.Enqueue(context.Request.Headers.Cookie.ToString());
+            }
             await next(context);
         });
 
@@ -90,6 +95,12 @@ public sealed class LoopbackSite : IAsyncDisposable
             }
 
             return Results.Text(Article("Patient client", "It waited as asked."), "text/html");
+        });
+
+        app.MapGet("/with-cookie", (HttpContext context) =>
+        {
+            context.Response.Headers.SetCookie = "session=secret; Path=/";
+            return Results.Text(Article("Cookie jar", "A site that sets a session cookie."), "text/html");
         });
 
         app.MapGet("/always-500", () => Results.StatusCode(500));
