@@ -65,7 +65,7 @@ public static class FetcherRegistration
     /// Starts now, then on the source's interval or cron (in its time zone). After downtime a source runs once, not once
     /// per missed fire: the cron trigger fires once and proceeds, the interval trigger waits for its next slot.
     /// </summary>
-    public static ITriggerConfigurator ConfigureTrigger(ITriggerConfigurator trigger, SourceDefinition source)
+    private static ITriggerConfigurator ConfigureTrigger(ITriggerConfigurator trigger, SourceDefinition source)
     {
         trigger.StartNow();
         if (source.Cron is { } cron)
@@ -80,7 +80,7 @@ public static class FetcherRegistration
     }
 
     /// <summary>The same schedule for a <see cref="TriggerBuilder"/> (used when sources are reloaded).</summary>
-    public static TriggerBuilder ConfigureTrigger(TriggerBuilder trigger, SourceDefinition source)
+    internal static TriggerBuilder ConfigureTrigger(TriggerBuilder trigger, SourceDefinition source)
     {
         trigger.StartNow();
         return source.Cron is { } cron
