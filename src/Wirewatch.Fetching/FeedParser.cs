@@ -20,7 +20,7 @@ public static class FeedParser
     }
 
     /// <summary>The items' links (absolute, resolved against the feed URL) with the feed's title and time for each.</summary>
-    public static IReadOnlyList<SourceItem> Parse(string xml, Uri feedUrl)
+    public static ParsedFeed Parse(string xml, Uri feedUrl)
     {
         SyndicationFeed feed;
         try
@@ -35,12 +35,14 @@ public static class FeedParser
         }
 
         var items = new List<SourceItem>();
+        var skipped = 0;
         foreach (var item in feed.Items)
         {
             var link = item.Links.FirstOrDefault(l => l.RelationshipType is null or "alternate")?.Uri
                        ?? (Uri.TryCreate(item.Id, UriKind.Absolute, out var id) ? id : null);
             if (link is null)
             {
+                skipped++;
                 continue;
             }
 
@@ -49,6 +51,9 @@ public static class FeedParser
             items.Add(new SourceItem(absolute.AbsoluteUri, new FeedHints { Title = item.Title?.Text, PublishedAt = published }));
         }
 
-        return items;
+        return new ParsedFeed(items, skipped);
     }
 }
+
+/// <summary>The items of a feed (links not yet trusted: each is checked when fetched) and how many entries had no link.</summary>
+public sealed record ParsedFeed(IReadOnlyList<SourceItem> Items, int Skipped);

@@ -13,6 +13,7 @@ namespace Wirewatch.Fetching;
 public sealed class FetchCycle(
     SourceReader reader,
     ISeenStore seen,
+    SourceHealth health,
     TimeProvider time,
     IOptions<FetcherOptions> options,
     ILogger<FetchCycle> log)
@@ -21,22 +22,29 @@ public sealed class FetchCycle(
     {
         using var activity = FetchTelemetry.Source.StartActivity("fetch source");
         activity?.SetTag("wirewatch.source", source.Id);
+        activity?.SetTag("url.full", source.Url ?? source.Path);
         var started = Stopwatch.GetTimestamp();
         var result = new FetchCycleResult(source.Id);
+        var sourceTag = new KeyValuePair<string, object?>("source", source.Id);
         try
         {
             await RunItemsAsync(source, publisher, result, cancellationToken);
-            FetchTelemetry.Cycles.Add(1, new("source", source.Id), new("outcome", "ok"));
+            FetchTelemetry.Cycles.Add(1, sourceTag, new("outcome", "ok"));
+            health.Succeeded(source.Id);
             return result;
         }
-        catch
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
-            FetchTelemetry.Cycles.Add(1, new("source", source.Id), new("outcome", "failed"));
+            var reason = e is FetchFailedException f ? f.Reason : "unexpected";
+            FetchTelemetry.Cycles.Add(1, sourceTag, new("outcome", "failed"));
+            (e is FetchFailedException { IsRejection: true } ? FetchTelemetry.Rejected : FetchTelemetry.Errors)
+                .Add(1, sourceTag, new(e is FetchFailedException { IsRejection: true } ? "reason" : "kind", reason));
+            health.Failed(source.Id, source.Url ?? source.Path, reason);
             throw;
         }
         finally
         {
-            FetchTelemetry.Duration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("source", source.Id));
+            FetchTelemetry.Duration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, sourceTag);
         }
     }
 
@@ -56,14 +64,24 @@ public sealed class FetchCycle(
             ItemContent? content;
             try
             {
-                content = await reader.ReadAsync(item, previous?.Validators, cancellationToken);
+                content = await reader.ReadAsync(source, item, previous?.Validators, cancellationToken);
             }
             catch (FetchFailedException e)
             {
                 // One bad item never stops the others; it is counted, logged and tried again next cycle.
-                log.LogWarning("Source {SourceId}: {Url} failed ({Reason}): {Message}", source.Id, item.Url, e.Reason, e.Message);
-                result.Failures.Add(new FetchFailure(item.Url, e.Reason, e.Message));
-                Count(result, source, "failed");
+                log.LogWarning("Source {SourceId}: {Url} {Outcome} ({Reason}): {Message}", source.Id, item.Url, e.IsRejection ? "rejected" : "failed", e.Reason, e.Message);
+                result.Failures.Add(new FetchFailure(item.Url, e.Reason, e.Message, e.IsRejection));
+                var tag = new KeyValuePair<string, object?>("source", source.Id);
+                if (e.IsRejection)
+                {
+                    FetchTelemetry.Rejected.Add(1, tag, new("reason", e.Reason));
+                }
+                else
+                {
+                    FetchTelemetry.Errors.Add(1, tag, new("kind", e.Reason));
+                }
+
+                Count(result, source, e.IsRejection ? "rejected" : "failed");
                 continue;
             }
 
@@ -105,8 +123,9 @@ public sealed class FetchCycle(
             log.LogInformation("Source {SourceId}: published {ArticleId} v{Version} {Url}", source.Id, message.ArticleId, message.Version, canonical);
         }
 
-        // The listing's validators are kept only when every item was handled: a 304 next time must not hide a failed item.
-        if (listing.ListingUrl is { } listingUrl && listing.ListingValidators is { IsEmpty: false } validators && result.Failures.Count == 0)
+        // The listing's validators are kept only when every item was handled (published, unchanged or refused for good):
+        // a 304 next time must not hide an item that failed and deserves another try.
+        if (listing.ListingUrl is { } listingUrl && listing.ListingValidators is { IsEmpty: false } validators && result.Failures.All(f => f.IsRejection))
         {
             await seen.SaveValidatorsAsync(listingUrl, validators, cancellationToken);
         }
@@ -142,4 +161,5 @@ public sealed class FetchCycleResult(string sourceId)
     public Dictionary<string, int> Outcomes { get; } = new(StringComparer.Ordinal);
 }
 
-public sealed record FetchFailure(string Url, string Reason, string Message);
+/// <summary>One item that was not published: refused for good (<see cref="IsRejection"/>) or failed (tried again next cycle).</summary>
+public sealed record FetchFailure(string Url, string Reason, string Message, bool IsRejection = false);

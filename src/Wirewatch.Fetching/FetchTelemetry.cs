@@ -3,16 +3,40 @@ using System.Diagnostics.Metrics;
 
 namespace Wirewatch.Fetching;
 
-/// <summary>The fetcher's spans and counters, under the shared <c>Wirewatch</c> source and meter names.</summary>
+/// <summary>
+/// The fetcher's spans and instruments, under the shared <c>Wirewatch</c> source and meter. The names are a contract
+/// (dashboards and alert rules use them): see docs/fetching.md before renaming anything. Every instrument carries a
+/// <c>source</c> tag (the source id).
+/// </summary>
 internal static class FetchTelemetry
 {
     public static readonly ActivitySource Source = new("Wirewatch");
     private static readonly Meter Meter = new("Wirewatch");
 
-    /// <summary>Items per outcome: <c>new</c>, <c>updated</c>, <c>unchanged</c>, <c>not-modified</c>, <c>failed</c>.</summary>
-    public static readonly Counter<long> Items = Meter.CreateCounter<long>("wirewatch.fetch.items", "{item}", "Items a fetch cycle handled, by outcome.");
-
+    /// <summary>Fetch cycles, by <c>outcome</c>: <c>ok</c>, <c>failed</c>.</summary>
     public static readonly Counter<long> Cycles = Meter.CreateCounter<long>("wirewatch.fetch.cycles", "{cycle}", "Fetch cycles, by outcome (ok, failed).");
 
+    /// <summary>Time one whole cycle took.</summary>
     public static readonly Histogram<double> Duration = Meter.CreateHistogram<double>("wirewatch.fetch.duration", "s", "Time one fetch cycle took.");
+
+    /// <summary>HTTP exchanges, by <c>status</c>: the HTTP code (<c>200</c>, <c>304</c>, ...) or <c>timeout</c>, <c>network</c>, <c>private-address</c>, <c>circuit-open</c>.</summary>
+    public static readonly Counter<long> Requests = Meter.CreateCounter<long>("wirewatch.fetch.requests", "{request}", "HTTP requests, by status code or failure.");
+
+    /// <summary>Latency of one HTTP exchange (retries included) up to the response headers.</summary>
+    public static readonly Histogram<double> RequestDuration = Meter.CreateHistogram<double>("wirewatch.fetch.request.duration", "s", "Time to the response headers of one HTTP request, retries included.");
+
+    /// <summary>Items per <c>outcome</c>: <c>new</c>, <c>updated</c>, <c>unchanged</c>, <c>not-modified</c>, <c>rejected</c>, <c>failed</c>.</summary>
+    public static readonly Counter<long> Items = Meter.CreateCounter<long>("wirewatch.fetch.items", "{item}", "Items a fetch cycle handled, by outcome.");
+
+    /// <summary>Refused items and listings, by <c>reason</c> (<c>private-address</c>, <c>robots-disallowed</c>, <c>too-large</c>, <c>not-text</c>, <c>http-404</c>, ...).</summary>
+    public static readonly Counter<long> Rejected = Meter.CreateCounter<long>("wirewatch.fetch.rejected", "{item}", "Items refused, by reason.");
+
+    /// <summary>Failures, by <c>kind</c> (<c>timeout</c>, <c>network</c>, <c>http-5xx</c> as the code, <c>invalid-feed</c>, <c>publish-timeout</c>, ...).</summary>
+    public static readonly Counter<long> Errors = Meter.CreateCounter<long>("wirewatch.fetch.errors", "{error}", "Fetch errors, by kind.");
+
+    /// <summary>Reloads of a changed sources.json, by <c>outcome</c>: <c>ok</c>, <c>invalid</c> (kept the sources in force). No <c>source</c> tag.</summary>
+    public static readonly Counter<long> SourceReloads = Meter.CreateCounter<long>("wirewatch.fetch.sources.reloads", "{reload}", "Reloads of a changed sources file, by outcome.");
+
+    /// <summary>+1 when a source becomes broken (N failed cycles in a row), -1 when it recovers: the number of broken sources.</summary>
+    public static readonly UpDownCounter<long> BrokenSources = Meter.CreateUpDownCounter<long>("wirewatch.fetch.sources.broken", "{source}", "Sources whose last N cycles all failed.");
 }

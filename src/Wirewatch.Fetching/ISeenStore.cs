@@ -1,7 +1,8 @@
 namespace Wirewatch.Fetching;
 
 /// <summary>
-/// What the fetcher has already published, per canonical URL, and the HTTP validators for conditional GETs.
+/// What the fetcher has already published, per canonical URL (with its version and content hash), the HTTP validators
+/// for conditional GETs, and each host's robots.txt.
 /// SQLite by default (<see cref="SqliteSeenStore"/>); a shared PostgreSQL store can implement the same interface.
 /// </summary>
 public interface ISeenStore
@@ -14,7 +15,15 @@ public interface ISeenStore
     Task<HttpValidators?> GetValidatorsAsync(string url, CancellationToken cancellationToken);
 
     Task SaveValidatorsAsync(string url, HttpValidators validators, CancellationToken cancellationToken);
+
+    /// <summary>The robots.txt last fetched for an origin (<c>scheme://host:port</c>), or null.</summary>
+    Task<StoredRobots?> GetRobotsAsync(string origin, CancellationToken cancellationToken);
+
+    Task SaveRobotsAsync(StoredRobots robots, CancellationToken cancellationToken);
 }
+
+/// <summary>A host's robots.txt as fetched; <see cref="Body"/> is empty when it had none (everything allowed).</summary>
+public sealed record StoredRobots(string Origin, string Body, DateTimeOffset FetchedAt);
 
 public sealed record SeenArticle(
     string CanonicalUrl,

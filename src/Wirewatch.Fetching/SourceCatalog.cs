@@ -92,8 +92,42 @@ public sealed class SourceCatalog
             {
                 yield return $"{name}: give either 'interval' or 'cron', not both.";
             }
+
+            if (s.Kind == SourceKinds.Html && !HtmlListing.IsValidSelector(s.Selector))
+            {
+                yield return $"{name}: 'selector' must be a CSS selector of the article links for kind 'html' (was '{s.Selector}').";
+            }
+
+            if (s.Encoding is { } encoding && !TextDecoding.IsKnown(encoding))
+            {
+                yield return $"{name}: 'encoding' is not a charset this system knows (was '{encoding}').";
+            }
+
+            if (s.TimeZone is { } zone && !TryFindTimeZone(zone, out _))
+            {
+                yield return $"{name}: 'timeZone' is not a known time-zone id such as 'Asia/Seoul' (was '{zone}').";
+            }
+
+            if (s.MinInterval is { } minInterval && (minInterval < TimeSpan.Zero || minInterval > TimeSpan.FromMinutes(10)))
+            {
+                yield return $"{name}: 'minInterval' must be between 00:00:00 and 00:10:00 (was '{minInterval}').";
+            }
+
+            if (s.MaxBytes is { } maxBytes && maxBytes is < 1024 or > 100L * 1024 * 1024)
+            {
+                yield return $"{name}: 'maxBytes' must be between 1024 and 104857600 (was {maxBytes}).";
+            }
+
+            if (s.AllowPrivate && s.IsLocal)
+            {
+                yield return $"{name}: 'allowPrivate' applies to http(s) sources only.";
+            }
         }
     }
+
+    /// <summary>IANA ids (<c>Asia/Seoul</c>) and Windows ids (<c>Korea Standard Time</c>) both work.</summary>
+    public static bool TryFindTimeZone(string id, out TimeZoneInfo zone) =>
+        TimeZoneInfo.TryFindSystemTimeZoneById(id, out zone!);
 
     private sealed record SourcesFile
     {

@@ -5,14 +5,15 @@ using Wirewatch.Contracts;
 namespace Wirewatch.Fetching;
 
 /// <summary>
-/// Turns a source into items (files of a folder, links of a feed, a single page) and reads each item's content.
+/// Turns a source into items (files of a folder, links of a feed or an html listing, a single page) and reads each item's content.
 /// Listing and reading are separate so that a failing item never hides the rest of a source.
 /// </summary>
 public sealed class SourceReader(WebFetcher web, ISeenStore seen, IOptions<FetcherOptions> options, ILogger<SourceReader> log)
 {
     private static readonly HashSet<string> ArticleExtensions = new(StringComparer.OrdinalIgnoreCase) { ".txt", ".html", ".htm" };
 
-    public async Task<SourceListing> ListAsync(SourceDefinition source, CancellationToken cancellationToken)
+    /// <param name="conditional">Send the listing's stored validators (a 304 lists nothing); off for checks.</param>
+    public async Task<SourceListing> ListAsync(SourceDefinition source, CancellationToken cancellationToken, bool conditional = true)
     {
         if (source.Kind == SourceKinds.Directory)
         {
@@ -47,40 +48,52 @@ public sealed class SourceReader(WebFetcher web, ISeenStore seen, IOptions<Fetch
         }
 
         var url = new Uri(source.Url!);
+        var policy = FetchPolicy.For(source, options.Value);
         if (source.Kind == SourceKinds.Page)
         {
             return new SourceListing([new SourceItem(url.AbsoluteUri, null)], null, null);
         }
 
-        // Feeds (and 'auto', which is a feed if it looks like one and a page otherwise).
-        var validators = await seen.GetValidatorsAsync(url.AbsoluteUri, cancellationToken);
-        var response = await web.GetAsync(url, validators, cancellationToken);
+        // Feeds, html listings, and 'auto' (a feed if it looks like one, a page otherwise).
+        var validators = conditional ? await seen.GetValidatorsAsync(url.AbsoluteUri, cancellationToken) : null;
+        var response = await web.GetAsync(url, validators, policy, cancellationToken);
         if (response.NotModified)
         {
             log.LogDebug("Source {SourceId}: {Url} not modified", source.Id, url);
-            return new SourceListing([], url.AbsoluteUri, response.Validators) { NotModified = true };
+            return new SourceListing([], url.AbsoluteUri, response.Validators) { NotModified = true, Status = 304 };
+        }
+
+        if (source.Kind == SourceKinds.Html)
+        {
+            var links = HtmlListing.Links(response.Text!, response.FinalUrl, source.Selector!);
+            return new SourceListing(links, url.AbsoluteUri, response.Validators) { Status = response.Status };
         }
 
         if (source.Kind == SourceKinds.Auto && !FeedParser.LooksLikeFeed(response.ContentType, response.Text!))
         {
             var page = new SourceItem(url.AbsoluteUri, null) { Prefetched = response };
-            return new SourceListing([page], null, null);
+            return new SourceListing([page], null, null) { Status = response.Status };
         }
 
-        var items = FeedParser.Parse(response.Text!, response.FinalUrl);
-        return new SourceListing(items, url.AbsoluteUri, response.Validators);
+        var feed = FeedParser.Parse(response.Text!, response.FinalUrl);
+        return new SourceListing(feed.Items, url.AbsoluteUri, response.Validators) { Status = response.Status, SkippedEntries = feed.Skipped };
     }
 
-    /// <summary>The item's content, or null when the server said it has not changed since the validators we hold.</summary>
-    public async Task<ItemContent?> ReadAsync(SourceItem item, HttpValidators? validators, CancellationToken cancellationToken)
+    /// <summary>
+    /// The item's content, or null when the server said it has not changed since the validators we hold.
+    /// Only local sources read files: a <c>file:</c> link in a feed is refused, never read.
+    /// </summary>
+    public async Task<ItemContent?> ReadAsync(SourceDefinition source, SourceItem item, HttpValidators? validators, CancellationToken cancellationToken)
     {
         var uri = new Uri(item.Url);
-        if (uri.IsFile)
+        if (source.IsLocal)
         {
-            return await ReadFileAsync(uri.LocalPath, options.Value.MaxBytes, cancellationToken);
+            return uri.IsFile
+                ? await ReadFileAsync(uri.LocalPath, source.MaxBytes ?? options.Value.MaxBytes, cancellationToken)
+                : throw new FetchFailedException("unsupported-scheme", $"{item.Url} is not a file.");
         }
 
-        var response = item.Prefetched ?? await web.GetAsync(uri, validators, cancellationToken);
+        var response = item.Prefetched ?? await web.GetAsync(uri, validators, FetchPolicy.For(source, options.Value), cancellationToken);
         if (response.NotModified)
         {
             return null;
@@ -118,6 +131,12 @@ public sealed class SourceReader(WebFetcher web, ISeenStore seen, IOptions<Fetch
 public sealed record SourceListing(IReadOnlyList<SourceItem> Items, string? ListingUrl, HttpValidators? ListingValidators)
 {
     public bool NotModified { get; init; }
+
+    /// <summary>The HTTP status of the listing request, when there was one.</summary>
+    public int? Status { get; init; }
+
+    /// <summary>Feed entries that could not be used (no link); reported by <c>wirewatch sources check</c>.</summary>
+    public int SkippedEntries { get; init; }
 }
 
 public sealed record SourceItem(string Url, FeedHints? Feed)

@@ -35,6 +35,11 @@ public sealed class SqliteSeenStore : ISeenStore
                 etag          TEXT NULL,
                 last_modified TEXT NULL
             );
+            CREATE TABLE IF NOT EXISTS robots_txt (
+                origin        TEXT PRIMARY KEY,
+                body          TEXT NOT NULL,
+                fetched_at    TEXT NOT NULL
+            );
             """);
     }
 
@@ -104,6 +109,32 @@ public sealed class SqliteSeenStore : ISeenStore
         command.Parameters.AddWithValue("$url", url);
         command.Parameters.AddWithValue("$etag", (object?)validators.ETag ?? DBNull.Value);
         command.Parameters.AddWithValue("$lastModified", (object?)validators.LastModified?.ToString("O", CultureInfo.InvariantCulture) ?? DBNull.Value);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<StoredRobots?> GetRobotsAsync(string origin, CancellationToken cancellationToken)
+    {
+        await using var connection = Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT body, fetched_at FROM robots_txt WHERE origin = $origin";
+        command.Parameters.AddWithValue("$origin", origin);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new StoredRobots(origin, reader.GetString(0), DateTimeOffset.Parse(reader.GetString(1), CultureInfo.InvariantCulture))
+            : null;
+    }
+
+    public async Task SaveRobotsAsync(StoredRobots robots, CancellationToken cancellationToken)
+    {
+        await using var connection = Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO robots_txt (origin, body, fetched_at) VALUES ($origin, $body, $at)
+            ON CONFLICT (origin) DO UPDATE SET body = excluded.body, fetched_at = excluded.fetched_at
+            """;
+        command.Parameters.AddWithValue("$origin", robots.Origin);
+        command.Parameters.AddWithValue("$body", robots.Body);
+        command.Parameters.AddWithValue("$at", robots.FetchedAt.ToString("O", CultureInfo.InvariantCulture));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

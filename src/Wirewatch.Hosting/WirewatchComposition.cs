@@ -48,7 +48,8 @@ public static class WirewatchComposition
 
         if (settings.Has(WirewatchRoles.Fetcher))
         {
-            services.AddFetcher(sources ?? SourceCatalog.Load(settings.SourcesPath), settings.DatabasePath, scheduleFetches);
+            // Sources from the file follow its changes; sources given by the caller (--source) are fixed.
+            services.AddFetcher(sources ?? SourceCatalog.Load(settings.SourcesPath), settings.DatabasePath, scheduleFetches, sources is null ? settings.SourcesPath : null);
         }
 
         if (settings.Has(WirewatchRoles.Cleaner))

@@ -27,7 +27,7 @@ public sealed class FetchCycleTests : IAsyncLifetime
         File.WriteAllText(Path.Combine(inbox, "two.txt"), "Headline two\n\nSEOUL, Feb. 8 (Yonhap) -- Body two.");
         File.WriteAllText(Path.Combine(inbox, "notes.json"), "{}");
         var source = new SourceDefinition { Id = "inbox", Kind = SourceKinds.Directory, Path = "inbox" };
-        await using var fetcher = await Fetcher.StartAsync(_dataDir);
+        await using var fetcher = await TestFetcher.StartAsync(_dataDir);
 
         var first = await fetcher.RunAsync(source);
         var second = await fetcher.RunAsync(source);
@@ -48,7 +48,7 @@ public sealed class FetchCycleTests : IAsyncLifetime
         _site.Pages["1"] = LoopbackSite.Article("First story", "Body of the first story.");
         _site.Pages["2"] = LoopbackSite.Article("Second story", "Body of the second story.");
         var source = new SourceDefinition { Id = "wire", Kind = SourceKinds.Rss, Url = _site.Url("feed.xml").AbsoluteUri };
-        await using var fetcher = await Fetcher.StartAsync(_dataDir);
+        await using var fetcher = await TestFetcher.StartAsync(_dataDir);
 
         var first = await fetcher.RunAsync(source);
         var second = await fetcher.RunAsync(source);
@@ -70,7 +70,7 @@ public sealed class FetchCycleTests : IAsyncLifetime
     {
         _site.Pages["1"] = LoopbackSite.Article("Story", "First text.");
         var source = new SourceDefinition { Id = "page", Kind = SourceKinds.Page, Url = _site.Url("a/1").AbsoluteUri };
-        await using var fetcher = await Fetcher.StartAsync(_dataDir);
+        await using var fetcher = await TestFetcher.StartAsync(_dataDir);
 
         await fetcher.RunAsync(source);
         var unchanged = await fetcher.RunAsync(source);
@@ -86,7 +86,7 @@ public sealed class FetchCycleTests : IAsyncLifetime
     {
         _site.FlakyFailures = 2;
         var source = new SourceDefinition { Id = "flaky", Kind = SourceKinds.Page, Url = _site.Url("flaky").AbsoluteUri };
-        await using var fetcher = await Fetcher.StartAsync(_dataDir);
+        await using var fetcher = await TestFetcher.StartAsync(_dataDir);
 
         var result = await fetcher.RunAsync(source);
 
@@ -98,7 +98,7 @@ public sealed class FetchCycleTests : IAsyncLifetime
     public async Task A_missing_page_is_a_counted_failure_not_a_crash()
     {
         var source = new SourceDefinition { Id = "gone", Kind = SourceKinds.Page, Url = _site.Url("a/404").AbsoluteUri };
-        await using var fetcher = await Fetcher.StartAsync(_dataDir);
+        await using var fetcher = await TestFetcher.StartAsync(_dataDir);
 
         var result = await fetcher.RunAsync(source);
 
@@ -110,7 +110,7 @@ public sealed class FetchCycleTests : IAsyncLifetime
     public async Task An_invalid_feed_fails_the_cycle_with_a_reason()
     {
         var source = new SourceDefinition { Id = "broken", Kind = SourceKinds.Rss, Url = _site.Url("not-a-feed.xml").AbsoluteUri };
-        await using var fetcher = await Fetcher.StartAsync(_dataDir);
+        await using var fetcher = await TestFetcher.StartAsync(_dataDir);
 
         (await Should.ThrowAsync<FetchFailedException>(() => fetcher.RunAsync(source))).Reason.ShouldBe("invalid-feed");
     }
@@ -119,7 +119,7 @@ public sealed class FetchCycleTests : IAsyncLifetime
     public async Task A_legacy_encoded_page_without_a_header_charset_is_decoded_from_its_meta_tag()
     {
         var source = new SourceDefinition { Id = "korean", Kind = SourceKinds.Page, Url = _site.Url("euc-kr").AbsoluteUri };
-        await using var fetcher = await Fetcher.StartAsync(_dataDir);
+        await using var fetcher = await TestFetcher.StartAsync(_dataDir);
 
         var article = (await fetcher.RunAsync(source)).Published.Single();
 
@@ -138,77 +138,15 @@ public sealed class FetchCycleTests : IAsyncLifetime
         }
 
         var source = new SourceDefinition { Id = "inbox", Kind = SourceKinds.Directory, Path = "inbox" };
-        await using (var failing = await Fetcher.StartAsync(_dataDir, failOn: "b.txt"))
+        await using (var failing = await TestFetcher.StartAsync(_dataDir, failOn: "b.txt"))
         {
             await Should.ThrowAsync<Exception>(() => failing.RunAsync(source));
             failing.PublishedCount.ShouldBe(1);
         }
 
-        await using var healthy = await Fetcher.StartAsync(_dataDir);
+        await using var healthy = await TestFetcher.StartAsync(_dataDir);
         var retry = await healthy.RunAsync(source);
 
         retry.Published.Select(a => Path.GetFileName(new Uri(a.Url).LocalPath)).ShouldBe(["b.txt", "c.txt"]);
-    }
-
-    /// <summary>The fetcher's real services on MassTransit's in-memory test harness, optionally failing one publication.</summary>
-    private sealed class Fetcher : IAsyncDisposable
-    {
-        private readonly ServiceProvider _provider;
-        private readonly ITestHarness _harness;
-
-        private Fetcher(ServiceProvider provider)
-        {
-            _provider = provider;
-            _harness = provider.GetRequiredService<ITestHarness>();
-        }
-
-        public int PublishedCount => _harness.Published.Select<ArticleFetched>().Count();
-
-        public static async Task<Fetcher> StartAsync(string dataDir, string? failOn = null)
-        {
-            var services = new ServiceCollection()
-                .AddSingleton(TimeProvider.System)
-                .AddSingleton(typeof(ILogger<>), typeof(NullLogger<>))
-                .AddSingleton(new FailOn(failOn))
-                .AddFetcher(new SourceCatalog([]), Path.Combine(dataDir, "wirewatch.db"), schedule: false);
-            services.Configure<FetcherOptions>(o =>
-            {
-                o.DataDir = dataDir;
-                o.RetryBaseDelay = TimeSpan.FromMilliseconds(10);
-                o.PublishTimeout = TimeSpan.FromSeconds(5);
-            });
-            services.AddMassTransitTestHarness(x => x.UsingInMemory((context, cfg) =>
-            {
-                cfg.UsePublishFilter(typeof(FailingPublishFilter<>), context);
-                cfg.ConfigureEndpoints(context);
-            }));
-            var fetcher = new Fetcher(services.BuildServiceProvider(true));
-            await fetcher._harness.Start();
-            return fetcher;
-        }
-
-        public Task<FetchCycleResult> RunAsync(SourceDefinition source) =>
-            _provider.GetRequiredService<FetchCycle>().RunAsync(source, _harness.Bus, CancellationToken.None);
-
-        public async ValueTask DisposeAsync()
-        {
-            await _harness.Stop();
-            await _provider.DisposeAsync();
-        }
-    }
-
-    private sealed record FailOn(string? UrlSuffix);
-
-    /// <summary>Stands in for a broker that refuses one publication (as a dead connection would).</summary>
-    private sealed class FailingPublishFilter<T>(FailOn failOn) : IFilter<PublishContext<T>> where T : class
-    {
-        public Task Send(PublishContext<T> context, IPipe<PublishContext<T>> next) =>
-            failOn.UrlSuffix is { } suffix && context.Message is ArticleFetched article && article.Url.EndsWith(suffix, StringComparison.Ordinal)
-                ? throw new InvalidOperationException("broker unavailable")
-                : next.Send(context);
-
-        public void Probe(ProbeContext context)
-        {
-        }
     }
 }

@@ -32,11 +32,36 @@ public sealed class SourceCatalogTests
     [InlineData("""{ "sources": [ { "id": "a", "kind": "rss", "url": "https://x" }, { "id": "a", "kind": "rss", "url": "https://y" } ] }""", "source 'a': 'id'")]
     [InlineData("""{ "sources": [ { "kind": "rss", "url": "https://x" } ] }""", "missing required properties including: 'id'")]
     [InlineData("""{ "sources": [ """, "Cannot read sources file")]
+    [InlineData("""{ "sources": [ { "id": "home", "kind": "html", "url": "https://x" } ] }""", "source 'home': 'selector'")]
+    [InlineData("""{ "sources": [ { "id": "home", "kind": "html", "url": "https://x", "selector": "ul[[" } ] }""", "source 'home': 'selector'")]
+    [InlineData("""{ "sources": [ { "id": "a", "kind": "page", "url": "https://x", "encoding": "klingon-8" } ] }""", "source 'a': 'encoding'")]
+    [InlineData("""{ "sources": [ { "id": "a", "kind": "rss", "url": "https://x", "cron": "0 0 * * * ?", "timeZone": "Mars/Olympus" } ] }""", "source 'a': 'timeZone'")]
+    [InlineData("""{ "sources": [ { "id": "a", "kind": "rss", "url": "https://x", "minInterval": "-00:00:01" } ] }""", "source 'a': 'minInterval'")]
+    [InlineData("""{ "sources": [ { "id": "a", "kind": "rss", "url": "https://x", "maxBytes": 10 } ] }""", "source 'a': 'maxBytes'")]
+    [InlineData("""{ "sources": [ { "id": "a", "kind": "directory", "path": "in", "allowPrivate": true } ] }""", "source 'a': 'allowPrivate'")]
     public void An_invalid_source_is_refused_with_a_message_naming_source_and_field(string json, string message)
     {
         var path = Wirewatch.Tests.Shared.TestPaths.TempFile("sources.json", json);
 
         Should.Throw<InvalidSourceException>(() => SourceCatalog.Load(path)).Message.ShouldContain(message);
+    }
+
+    [Fact]
+    public void Every_field_of_a_source_is_read()
+    {
+        var path = Wirewatch.Tests.Shared.TestPaths.TempFile("sources.json", """
+            { "sources": [ { "id": "home", "kind": "html", "url": "https://w.example/nk", "selector": "ul.headlines a",
+              "cron": "0 */10 6-23 * * ?", "timeZone": "Asia/Seoul", "encoding": "euc-kr", "minInterval": "00:00:05",
+              "maxBytes": 2097152, "allowPrivate": true, "enabled": false } ] }
+            """);
+
+        var source = SourceCatalog.Load(path).Get("home");
+
+        source.ShouldBe(new SourceDefinition
+        {
+            Id = "home", Kind = SourceKinds.Html, Url = "https://w.example/nk", Selector = "ul.headlines a", Cron = "0 */10 6-23 * * ?",
+            TimeZone = "Asia/Seoul", Encoding = "euc-kr", MinInterval = TimeSpan.FromSeconds(5), MaxBytes = 2097152, AllowPrivate = true, Enabled = false,
+        });
     }
 
     [Fact]

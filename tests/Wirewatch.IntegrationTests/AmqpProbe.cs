@@ -47,6 +47,14 @@ public sealed class AmqpProbe : IAsyncDisposable
         return queue.QueueName;
     }
 
+    /// <summary>A durable, named queue bound to <paramref name="exchange"/>: it keeps its persistent messages through a broker restart.</summary>
+    public async Task<string> BindDurableQueueAsync(string exchange, string bindingKey)
+    {
+        var queue = await _channel.QueueDeclareAsync(queue: $"probe-{Guid.NewGuid():N}", durable: true, exclusive: false, autoDelete: false);
+        await _channel.QueueBindAsync(queue.QueueName, exchange, bindingKey);
+        return queue.QueueName;
+    }
+
     /// <summary>Takes the next message of the queue, or null when the queue is empty right now.</summary>
     public async Task<ReceivedMessage?> TryGetAsync(string queue)
     {

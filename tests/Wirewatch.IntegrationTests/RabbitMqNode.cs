@@ -80,6 +80,19 @@ public sealed class RabbitMqNode : IAsyncLifetime
         return result.StandardOutput;
     }
 
+    /// <summary>
+    /// Stops the broker application (every client connection drops, the AMQP port closes) while the Erlang node, its
+    /// virtual hosts and its durable queues stay: an outage as clients see it, over in seconds with <see cref="StartBrokerAsync"/>.
+    /// </summary>
+    public Task StopBrokerAsync() => CtlAsync("stop_app");
+
+    /// <summary>Starts the broker application again after <see cref="StopBrokerAsync"/> and waits until it runs.</summary>
+    public async Task StartBrokerAsync()
+    {
+        await CtlAsync("start_app");
+        await CtlAsync("await_startup");
+    }
+
     /// <summary>A fresh virtual host that the default <c>guest</c> user may use: one per test, so no test sees another's queues.</summary>
     public async Task<string> CreateVirtualHostAsync(string prefix)
     {

@@ -32,14 +32,19 @@ public sealed class RoleHosts : IAsyncDisposable
         return host.Services.GetRequiredService<FetchCycle>().RunAsync(source, host.Services.GetRequiredService<IBus>(), cancellationToken);
     }
 
-    public static async Task<RoleHosts> StartAsync(RabbitMqNode node, string virtualHost, string workFolder, SourceCatalog? sources, params string[] roles)
+    public static Task<RoleHosts> StartAsync(RabbitMqNode node, string virtualHost, string workFolder, SourceCatalog? sources, params string[] roles) =>
+        StartAsync(node, virtualHost, workFolder, sources, new Dictionary<string, string?>(), roles);
+
+    /// <param name="settings">Configuration layered over the deployment's (e.g. <c>Wirewatch:Fetcher:PublishTimeout</c>).</param>
+    public static async Task<RoleHosts> StartAsync(
+        RabbitMqNode node, string virtualHost, string workFolder, SourceCatalog? sources, IReadOnlyDictionary<string, string?> settings, params string[] roles)
     {
         var hosts = new Dictionary<string, IHost>(StringComparer.Ordinal);
         try
         {
             foreach (var role in roles)
             {
-                hosts[role] = Build(node, virtualHost, Path.Combine(workFolder, "data-" + role), role, sources);
+                hosts[role] = Build(node, virtualHost, Path.Combine(workFolder, "data-" + role), role, sources, settings);
             }
 
             using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -53,7 +58,7 @@ public sealed class RoleHosts : IAsyncDisposable
         }
     }
 
-    private static IHost Build(RabbitMqNode node, string virtualHost, string dataDir, string role, SourceCatalog? sources)
+    private static IHost Build(RabbitMqNode node, string virtualHost, string dataDir, string role, SourceCatalog? sources, IReadOnlyDictionary<string, string?> settings)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -71,6 +76,7 @@ public sealed class RoleHosts : IAsyncDisposable
             ["Wirewatch:DataDir"] = dataDir,
             ["Logging:LogLevel:Default"] = "Warning",
         });
+        builder.Configuration.AddInMemoryCollection(settings);
         builder.AddWirewatch(scheduleFetches: false, role == Fetcher ? sources : null);
         return builder.Build();
     }

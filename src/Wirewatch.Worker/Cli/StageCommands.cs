@@ -119,7 +119,7 @@ internal static class StageCommands
 
         var status = WirewatchCli.Success;
         using var http = new HttpClient();
-        http.DefaultRequestHeaders.UserAgent.ParseAdd(new FetcherOptions().UserAgent);
+        http.DefaultRequestHeaders.UserAgent.ParseAdd(new FetcherOptions().UserAgentHeader);
         foreach (var input in inputs)
         {
             try

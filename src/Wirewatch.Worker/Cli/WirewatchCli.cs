@@ -6,7 +6,7 @@ using Wirewatch.Hosting;
 namespace Wirewatch.Worker.Cli;
 
 /// <summary>
-/// The <c>wirewatch</c> command: <c>run</c> (default), <c>once</c>, <c>clean</c>, <c>classify</c>, <c>eval</c>, <c>errors</c>, <c>health</c>.
+/// The <c>wirewatch</c> command: <c>run</c> (default), <c>once</c>, <c>clean</c>, <c>classify</c>, <c>eval</c>, <c>sources check</c>, <c>errors</c>, <c>health</c>.
 /// Exit codes: 0 success, 2 bad arguments or configuration (with a message saying what to fix), 1 anything else.
 /// </summary>
 public static class WirewatchCli
@@ -52,6 +52,14 @@ public static class WirewatchCli
         };
         eval.SetAction((parse, ct) => Guard(stderr, () => StageCommands.EvalAsync(parse.GetValue(corpus)!, parse.GetValue(split)!, parse.GetValue(json), parse.GetValue(config), stdout, ct)));
 
+        var sourcesFile = new Option<string?>("--sources") { Description = "A sources.json to check instead of the configured one." };
+        var check = new Command("check", "Lists every enabled source once and prints a table: reachable, status, items, parse errors, time taken. Exit 0 when all are reachable, 1 otherwise.")
+        {
+            sourcesFile, json,
+        };
+        check.SetAction((parse, ct) => Guard(stderr, () => SourcesCommand.CheckAsync(parse.GetValue(sourcesFile), parse.GetValue(json), parse.GetValue(config), stdout, stderr, ct)));
+        var sourcesCommand = new Command("sources", "The configured sources.") { check };
+
         var errorQueue = new Argument<string>("queue") { Description = "A consumer queue (wirewatch-cleaner, wirewatch-classifier, wirewatch-alerter) or its _error queue." };
         var limit = new Option<int>("--limit") { Description = "At most this many messages.", DefaultValueFactory = _ => 100 };
         var errorsList = new Command("list", "Shows the messages of <queue>_error and why they failed; moves nothing.") { errorQueue, limit, json };
@@ -66,7 +74,7 @@ public static class WirewatchCli
 
         var root = new RootCommand("Wirewatch watches news wires and tells subscribers when something that matters to them is published.")
         {
-            config, run, once, clean, classify, eval, errors, health,
+            config, run, once, clean, classify, eval, sourcesCommand, errors, health,
         };
         root.SetAction((parse, ct) => Guard(stderr, () => RunCommand.RunAsync(parse.GetValue(config), ct)));
 
