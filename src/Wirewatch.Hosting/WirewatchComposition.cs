@@ -77,10 +77,15 @@ public static class WirewatchComposition
             health.AddCheck<StateStoreHealthCheck>("state-store", tags: ["ready"]);
         }
 
+        if (settings.Has(WirewatchRoles.Fetcher))
+        {
+            health.AddCheck<FetcherSourcesHealthCheck>("fetcher-sources", tags: ["ready"]);
+        }
+
         return settings;
     }
 
-    /// <summary><c>/health/live</c>: the process answers. <c>/health/ready</c>: bus connected and (fetcher, alerter) state store reachable.</summary>
+    /// <summary><c>/health/live</c>: the process answers. <c>/health/ready</c>: bus connected, (fetcher, alerter) state store reachable, (fetcher) not every source broken.</summary>
     public static IEndpointRouteBuilder MapWirewatchHealth(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });

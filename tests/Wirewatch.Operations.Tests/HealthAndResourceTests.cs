@@ -25,7 +25,40 @@ public sealed class HealthAndResourceTests
             .Where(r => r.Tags.Contains("ready")).Select(r => r.Name).ToList();
 
         ready.Contains("state-store").ShouldBe(needsStore, $"ready checks of {role}: {string.Join(", ", ready)}");
+        ready.Contains("fetcher-sources").ShouldBe(role is "fetcher" or "all", $"ready checks of {role}: {string.Join(", ", ready)}");
         ready.ShouldContain(name => name.Contains("masstransit", StringComparison.OrdinalIgnoreCase), "every role is ready only with its bus");
+    }
+
+    [Fact]
+    public async Task A_fetcher_whose_every_source_is_broken_is_not_ready_and_one_good_cycle_makes_it_ready_again()
+    {
+        using var host = Compose("fetcher");
+        var check = ActivatorUtilities.CreateInstance<FetcherSourcesHealthCheck>(host.Services);
+        var sourceHealth = host.Services.GetRequiredService<Wirewatch.Fetching.SourceHealth>();
+        var sources = host.Services.GetRequiredService<Wirewatch.Fetching.SourceRegistry>().Current.Enabled.Select(s => s.Id).ToList();
+        sources.Count.ShouldBeGreaterThan(1, "the shipped sources.json has a feed and a drop folder");
+
+        (await check.CheckHealthAsync(new HealthCheckContext())).Status.ShouldBe(HealthStatus.Healthy);
+        foreach (var _ in Enumerable.Range(0, 3))
+        {
+            sourceHealth.Failed(sources[0], null, "http-500");
+        }
+
+        (await check.CheckHealthAsync(new HealthCheckContext())).Status.ShouldBe(HealthStatus.Healthy, "one broken source among working ones is an alert, not unreadiness");
+        foreach (var source in sources.Skip(1))
+        {
+            foreach (var _ in Enumerable.Range(0, 3))
+            {
+                sourceHealth.Failed(source, null, "timeout");
+            }
+        }
+
+        var allBroken = await check.CheckHealthAsync(new HealthCheckContext());
+        allBroken.Status.ShouldBe(HealthStatus.Unhealthy);
+        allBroken.Description.ShouldNotBeNull().ShouldContain(sources[0]);
+
+        sourceHealth.Succeeded(sources[1]);
+        (await check.CheckHealthAsync(new HealthCheckContext())).Status.ShouldBe(HealthStatus.Healthy);
     }
 
     [Theory]
