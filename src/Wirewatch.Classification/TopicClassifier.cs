@@ -5,7 +5,8 @@ namespace Wirewatch.Classification;
 /// <summary>
 /// Scores a cleaned article against every topic of the taxonomy in one pass over its words, and keeps the evidence.
 /// Score = 1 - exp(-mass / scale), where mass is the sum of matched term weights (headline x2, lead paragraph x1.5),
-/// divided by (1 + words / 250) so that long articles need proportionally more evidence.
+/// with the k-th occurrence of the same term counting 1/sqrt(k), divided by (1 + words / 250) so that long articles
+/// need proportionally more evidence.
 /// </summary>
 public sealed class TopicClassifier
 {
@@ -131,9 +132,9 @@ public sealed class TopicClassifier
                 // The longest phrase wins its words for this topic, so a false friend (weight 0) silences what it contains.
                 coveredUntil[topic] = i + length;
                 var weight = _taxonomy.Topics[topic].Terms[term].Weight;
-                mass[topic] += weight * positionWeight;
                 if (weight <= 0)
                 {
+                    mass[topic] += weight * positionWeight;
                     continue; // Context against the topic, or a false friend: never evidence for it.
                 }
 
@@ -142,7 +143,10 @@ public sealed class TopicClassifier
                     hits[(topic, term)] = hit = new Hit(Sentences.Around(text, tokens[i].Start), scan.Position + i);
                 }
 
+                // Saturation: the k-th occurrence of the same term adds weight / sqrt(k), so a story that repeats one word
+                // ("defector" five times) weighs less than one that uses the topic's vocabulary.
                 hit.Count++;
+                mass[topic] += weight * positionWeight / Math.Sqrt(hit.Count);
             }
         }
 
