@@ -37,16 +37,24 @@ public sealed partial class EntityExtractor
         }
 
         texts.AddRange(article.Paragraphs);
+        var tokens = new TokenizedText();
+        var matches = new List<(int Length, (Kind Kind, string Name) Payload)>();
         foreach (var text in texts)
         {
-            var tokens = Tokenizer.Tokenize(text);
+            tokens.Reset(text);
             for (var i = 0; i < tokens.Count;)
             {
-                var best = _index.MatchesAt(tokens, i).DefaultIfEmpty().MaxBy(m => m.Length);
-                if (best.Length == 0)
+                _index.MatchesAt(tokens, i, matches);
+                if (matches.Count == 0)
                 {
                     i++;
                     continue;
+                }
+
+                var best = matches[0];
+                foreach (var match in matches)
+                {
+                    best = match.Length > best.Length ? match : best;
                 }
 
                 AddOnce(found[best.Payload.Kind], best.Payload.Name);

@@ -65,7 +65,7 @@ public sealed class TopicClassifier
                 .OrderByDescending(h => h.Value.Count * topics[t].Terms[h.Key.Term].Weight)
                 .ThenBy(h => h.Value.FirstPosition)
                 .Take(EvidencePerTopic)
-                .Select(h => new Evidence { Term = topics[t].Terms[h.Key.Term].Term.TrimEnd('*'), Count = h.Value.Count, Snippet = h.Value.Snippet })
+                .Select(h => new Evidence { Term = topics[t].Terms[h.Key.Term].Term.TrimEnd('*'), Count = h.Value.Count, Snippet = Sentences.Around(h.Value.Text, h.Value.Start) })
                 .ToList();
             scores.Add(new TopicScore { Topic = topics[t].Id, Score = score, Match = score >= topics[t].Threshold, Evidence = evidence });
         }
@@ -89,10 +89,12 @@ public sealed class TopicClassifier
         };
     }
 
-    private sealed class Hit(string snippet, int firstPosition)
+    /// <summary>A term's occurrences; where it first occurred, so the snippet is cut only if the term becomes evidence.</summary>
+    private sealed class Hit(string text, int start, int firstPosition)
     {
         public int Count { get; set; }
-        public string Snippet { get; } = snippet;
+        public string Text { get; } = text;
+        public int Start { get; } = start;
         public int FirstPosition { get; } = firstPosition;
     }
 
@@ -102,18 +104,28 @@ public sealed class TopicClassifier
         public double[] Mass { get; } = new double[topics];
         public Dictionary<(int Topic, int Term), Hit> Hits { get; } = [];
         public int Position { get; set; }
+        public TokenizedText Tokens { get; } = new();
+        public List<(int Length, (int Topic, int Term) Payload)> Matches { get; } = [];
+        public int[] CoveredUntil { get; } = new int[topics];
+        public (int Length, int Term)[] Longest { get; } = new (int, int)[topics];
     }
 
     private void Scan(string text, double positionWeight, ScanState scan)
     {
         var (mass, hits) = (scan.Mass, scan.Hits);
-        var tokens = Tokenizer.Tokenize(text);
-        var coveredUntil = new int[_taxonomy.Topics.Count];
-        var longest = new (int Length, int Term)[_taxonomy.Topics.Count];
+        var tokens = scan.Tokens.Reset(text);
+        var (coveredUntil, longest, matches) = (scan.CoveredUntil, scan.Longest, scan.Matches);
+        Array.Clear(coveredUntil);
         for (var i = 0; i < tokens.Count; i++)
         {
+            _index.MatchesAt(tokens, i, matches);
+            if (matches.Count == 0)
+            {
+                continue;
+            }
+
             Array.Fill(longest, (0, -1));
-            foreach (var (length, (topic, term)) in _index.MatchesAt(tokens, i))
+            foreach (var (length, (topic, term)) in matches)
             {
                 if (i >= coveredUntil[topic] && length > longest[topic].Length)
                 {
@@ -140,7 +152,7 @@ public sealed class TopicClassifier
 
                 if (!hits.TryGetValue((topic, term), out var hit))
                 {
-                    hits[(topic, term)] = hit = new Hit(Sentences.Around(text, tokens[i].Start), scan.Position + i);
+                    hits[(topic, term)] = hit = new Hit(text, tokens[i].Start, scan.Position + i);
                 }
 
                 // Saturation: the k-th occurrence of the same term adds weight / sqrt(k), so a story that repeats one word
