@@ -14,7 +14,13 @@ public sealed partial class EntityExtractor
 {
     private readonly PhraseIndex<(Kind Kind, string Name)> _index = new();
 
+    // The first words of the titles and of "resolution(s)": only where one stands is a pattern tried, anchored there,
+    // instead of running the patterns over every paragraph.
+    private static readonly PhraseIndex<Pattern> Triggers = CreateTriggers();
+
     private enum Kind { Person, Organization, Place }
+
+    private enum Pattern { TitledPerson, Resolution }
 
     public EntityExtractor(Gazetteer gazetteer)
     {
@@ -39,6 +45,7 @@ public sealed partial class EntityExtractor
         texts.AddRange(article.Paragraphs);
         var tokens = new TokenizedText();
         var matches = new List<(int Length, (Kind Kind, string Name) Payload)>();
+        var triggers = new List<(int Length, Pattern Payload)>();
         foreach (var text in texts)
         {
             tokens.Reset(text);
@@ -61,16 +68,28 @@ public sealed partial class EntityExtractor
                 i += best.Length;
             }
 
-            foreach (Match match in TitledPerson().Matches(text))
+            for (var i = 0; i < tokens.Count; i++)
             {
-                AddOnce(found[Kind.Person], match.Groups["name"].Value);
-            }
-
-            foreach (Match match in Resolution().Matches(text))
-            {
-                foreach (Capture number in match.Groups["number"].Captures)
+                Triggers.MatchesAt(tokens, i, triggers);
+                foreach (var (_, pattern) in triggers)
                 {
-                    AddOnce(resolutions, number.Value);
+                    var match = (pattern == Pattern.TitledPerson ? TitledPerson() : Resolution()).Match(text, tokens[i].Start);
+                    if (!match.Success)
+                    {
+                        continue;
+                    }
+
+                    if (pattern == Pattern.TitledPerson)
+                    {
+                        AddOnce(found[Kind.Person], match.Groups["name"].Value);
+                    }
+                    else
+                    {
+                        foreach (Capture number in match.Groups["number"].Captures)
+                        {
+                            AddOnce(resolutions, number.Value);
+                        }
+                    }
                 }
             }
         }
@@ -84,6 +103,23 @@ public sealed partial class EntityExtractor
         };
     }
 
+    private static PhraseIndex<Pattern> CreateTriggers()
+    {
+        var index = new PhraseIndex<Pattern>();
+        foreach (var word in new[]
+                 {
+                     "president", "prime", "foreign", "defense", "unification", "minister", "secretary", "ambassador", "envoy", "gen",
+                     "general", "adm", "leader", "chairman", "commissioner", "rapporteur", "spokesman", "spokeswoman", "spokesperson", "sen", "rep",
+                 })
+        {
+            index.Add(word, Pattern.TitledPerson);
+        }
+
+        index.Add("resolution", Pattern.Resolution);
+        index.Add("resolutions", Pattern.Resolution);
+        return index;
+    }
+
     private static void AddOnce(List<string> list, string value)
     {
         if (!list.Contains(value, StringComparer.OrdinalIgnoreCase))
@@ -92,11 +128,11 @@ public sealed partial class EntityExtractor
         }
     }
 
-    // A title, then two to four capitalised name words (Korean given names keep their hyphenated part: "Byung-se").
-    [GeneratedRegex("""\b(?:President|Prime Minister|Foreign Minister|Defense Minister|Unification Minister|Minister|Secretary of State|Secretary|Ambassador|Envoy|envoy|Gen\.|General|Adm\.|leader|Leader|Chairman|Commissioner for Human Rights|Rapporteur|spokesman|spokeswoman|spokesperson|Sen\.|Rep\.)\s+(?<name>[A-Z][a-z'\u2019]+(?:-[a-z]+)?(?:\s[A-Z][a-z'\u2019]+(?:-[a-z]+)?){1,3})""")]
+    // Anchored (\G) where a trigger word stands: a title, then two to four capitalised name words (Korean given names keep their hyphenated part: "Byung-se").
+    [GeneratedRegex("""\G(?:President|Prime Minister|Foreign Minister|Defense Minister|Unification Minister|Minister|Secretary of State|Secretary|Ambassador|Envoy|envoy|Gen\.|General|Adm\.|leader|Leader|Chairman|Commissioner for Human Rights|Rapporteur|spokesman|spokeswoman|spokesperson|Sen\.|Rep\.)\s+(?<name>[A-Z][a-z'\u2019]+(?:-[a-z]+)?(?:\s[A-Z][a-z'\u2019]+(?:-[a-z]+)?){1,3})""")]
     private static partial Regex TitledPerson();
 
-    [GeneratedRegex("""\b[Rr]esolutions?\s+(?:No\.\s*)?(?<number>\d{3,4})(?:(?:,\s*|\s+and\s+)(?<number>\d{3,4}))*""")]
+    [GeneratedRegex("""\G[Rr]esolutions?\s+(?:No\.\s*)?(?<number>\d{3,4})(?:(?:,\s*|\s+and\s+)(?<number>\d{3,4}))*""")]
     private static partial Regex Resolution();
 }
 

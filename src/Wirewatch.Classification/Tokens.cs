@@ -88,13 +88,49 @@ internal sealed class PhraseIndex<T>
 
     private sealed class Node
     {
-        public Dictionary<char, Node>? Children { get; set; }
+        // Lower-case ASCII letters and digits index an array (the common case); any other character goes to a dictionary.
+        private Node?[]? _ascii;
+        private Dictionary<char, Node>? _other;
 
         /// <summary>Phrases whose first word is this node's path (multi-word phrases, or a single exact word).</summary>
         public List<Entry>? Exact { get; set; }
 
         /// <summary>Single-word prefixes ending here: they match every word that passes through this node.</summary>
         public List<Entry>? Prefix { get; set; }
+
+        public Node? Child(char c)
+        {
+            var slot = Slot(c);
+            if (slot >= 0)
+            {
+                return _ascii?[slot];
+            }
+
+            return _other is not null && _other.TryGetValue(c, out var next) ? next : null;
+        }
+
+        public Node AddChild(char c)
+        {
+            if (Child(c) is { } existing)
+            {
+                return existing;
+            }
+
+            var node = new Node();
+            var slot = Slot(c);
+            if (slot >= 0)
+            {
+                (_ascii ??= new Node?[36])[slot] = node;
+            }
+            else
+            {
+                (_other ??= [])[c] = node;
+            }
+
+            return node;
+        }
+
+        private static int Slot(char c) => c is >= 'a' and <= 'z' ? c - 'a' : c is >= '0' and <= '9' ? 26 + c - '0' : -1;
     }
 
     public void Add(string phrase, T payload)
@@ -109,13 +145,7 @@ internal sealed class PhraseIndex<T>
         var node = _root;
         foreach (var c in words[0])
         {
-            node.Children ??= [];
-            if (!node.Children.TryGetValue(c, out var next))
-            {
-                node.Children[c] = next = new Node();
-            }
-
-            node = next;
+            node = node.AddChild(c);
         }
 
         var entry = new Entry(words, prefix, payload);
@@ -137,7 +167,7 @@ internal sealed class PhraseIndex<T>
         var node = _root;
         foreach (var c in word)
         {
-            if (node.Children is null || !node.Children.TryGetValue(c, out var next))
+            if (node.Child(c) is not { } next)
             {
                 return;
             }
