@@ -18,9 +18,9 @@ public sealed partial class EntityExtractor
     // instead of running the patterns over every paragraph.
     private static readonly PhraseIndex<Pattern> Triggers = CreateTriggers();
 
-    private enum Kind { Person, Organization, Place }
+    internal enum Kind { Person, Organization, Place }
 
-    private enum Pattern { TitledPerson, Resolution }
+    internal enum Pattern { TitledPerson, Resolution }
 
     public EntityExtractor(Gazetteer gazetteer)
     {
@@ -34,73 +34,99 @@ public sealed partial class EntityExtractor
 
     public Entities Extract(ArticleCleaned article)
     {
-        var found = new Dictionary<Kind, List<string>> { [Kind.Person] = [], [Kind.Organization] = [], [Kind.Place] = [] };
-        var resolutions = new List<string>();
-        var texts = new List<string> { article.Headline };
+        var scan = new EntityScan();
+        var tokens = new TokenizedText();
+        Scan(tokens.Reset(article.Headline), scan);
         if (article.Dateline?.City is { } city)
         {
-            texts.Add(city);
+            Scan(tokens.Reset(city), scan);
         }
 
-        texts.AddRange(article.Paragraphs);
-        var tokens = new TokenizedText();
-        var matches = new List<(int Length, (Kind Kind, string Name) Payload)>();
-        var triggers = new List<(int Length, Pattern Payload)>();
-        foreach (var text in texts)
+        foreach (var paragraph in article.Paragraphs)
         {
-            tokens.Reset(text);
-            for (var i = 0; i < tokens.Count;)
+            Scan(tokens.Reset(paragraph), scan);
+        }
+
+        return scan.Result();
+    }
+
+    /// <summary>
+    /// Adds the entities of one text, already split into words. <see cref="TopicClassifier"/> calls it with the words it
+    /// split for its own scan, in the order <see cref="Extract"/> uses (headline, dateline city, paragraphs).
+    /// </summary>
+    internal void Scan(TokenizedText tokens, EntityScan scan)
+    {
+        var text = tokens.Text;
+        for (var i = 0; i < tokens.Count;)
+        {
+            _index.MatchesAt(tokens, i, scan.Matches);
+            if (scan.Matches.Count == 0)
             {
-                _index.MatchesAt(tokens, i, matches);
-                if (matches.Count == 0)
+                i++;
+                continue;
+            }
+
+            var best = scan.Matches[0];
+            foreach (var match in scan.Matches)
+            {
+                best = match.Length > best.Length ? match : best;
+            }
+
+            AddOnce(scan.Found(best.Payload.Kind), best.Payload.Name);
+            i += best.Length;
+        }
+
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            Triggers.MatchesAt(tokens, i, scan.Triggers);
+            foreach (var (_, pattern) in scan.Triggers)
+            {
+                var start = tokens[i].Start;
+                // Only envoy, leader and spokes* titles may be lower-case: skip the pattern for "defense", "foreign", ...
+                if (pattern == Pattern.TitledPerson && !char.IsUpper(text[start]) && text[start] is not ('e' or 'l' or 's'))
                 {
-                    i++;
                     continue;
                 }
 
-                var best = matches[0];
-                foreach (var match in matches)
+                var match = (pattern == Pattern.TitledPerson ? TitledPerson() : Resolution()).Match(text, start);
+                if (!match.Success)
                 {
-                    best = match.Length > best.Length ? match : best;
+                    continue;
                 }
 
-                AddOnce(found[best.Payload.Kind], best.Payload.Name);
-                i += best.Length;
-            }
-
-            for (var i = 0; i < tokens.Count; i++)
-            {
-                Triggers.MatchesAt(tokens, i, triggers);
-                foreach (var (_, pattern) in triggers)
+                if (pattern == Pattern.TitledPerson)
                 {
-                    var match = (pattern == Pattern.TitledPerson ? TitledPerson() : Resolution()).Match(text, tokens[i].Start);
-                    if (!match.Success)
+                    AddOnce(scan.People, match.Groups["name"].Value);
+                }
+                else
+                {
+                    foreach (Capture number in match.Groups["number"].Captures)
                     {
-                        continue;
-                    }
-
-                    if (pattern == Pattern.TitledPerson)
-                    {
-                        AddOnce(found[Kind.Person], match.Groups["name"].Value);
-                    }
-                    else
-                    {
-                        foreach (Capture number in match.Groups["number"].Captures)
-                        {
-                            AddOnce(resolutions, number.Value);
-                        }
+                        AddOnce(scan.Resolutions, number.Value);
                     }
                 }
             }
         }
+    }
 
-        return new Entities
+    /// <summary>What one article's entity scan accumulates, in order of first appearance.</summary>
+    internal sealed class EntityScan
+    {
+        public List<string> People { get; } = [];
+        public List<string> Organizations { get; } = [];
+        public List<string> Places { get; } = [];
+        public List<string> Resolutions { get; } = [];
+        public List<(int Length, (Kind Kind, string Name) Payload)> Matches { get; } = [];
+        public List<(int Length, Pattern Payload)> Triggers { get; } = [];
+
+        public List<string> Found(Kind kind) => kind switch
         {
-            People = found[Kind.Person],
-            Organizations = found[Kind.Organization],
-            Places = found[Kind.Place],
-            Resolutions = resolutions,
+            Kind.Person => People,
+            Kind.Organization => Organizations,
+            _ => Places,
         };
+
+        public Entities Result() => new() { People = People, Organizations = Organizations, Places = Places, Resolutions = Resolutions };
     }
 
     private static PhraseIndex<Pattern> CreateTriggers()

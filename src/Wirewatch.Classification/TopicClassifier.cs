@@ -47,10 +47,19 @@ public sealed class TopicClassifier
     {
         var topics = _taxonomy.Topics;
         var scan = new ScanState(topics.Count);
+        var entities = new EntityExtractor.EntityScan();
+        // The entity extractor reads the words each topic scan has just split, in its own order (headline, city, paragraphs).
         Scan(article.Headline, HeadlineWeight, scan);
+        _entities.Scan(scan.Tokens, entities);
+        if (article.Dateline?.City is { } city)
+        {
+            _entities.Scan(scan.Tokens.Reset(city), entities);
+        }
+
         for (var p = 0; p < article.Paragraphs.Count; p++)
         {
             Scan(article.Paragraphs[p], p == 0 ? LeadWeight : 1.0, scan);
+            _entities.Scan(scan.Tokens, entities);
         }
 
         var (mass, hits) = (scan.Mass, scan.Hits);
@@ -84,7 +93,7 @@ public sealed class TopicClassifier
             Dateline = article.Dateline,
             Summary = article.Paragraphs.Count > 0 ? article.Paragraphs[0] : null,
             Topics = scores.OrderByDescending(s => s.Score).ThenBy(s => s.Topic, StringComparer.Ordinal).ToList(),
-            Entities = _entities.Extract(article),
+            Entities = entities.Result(),
             ClassifierVersion = Version,
         };
     }
