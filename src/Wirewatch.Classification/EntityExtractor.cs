@@ -14,7 +14,13 @@ public sealed partial class EntityExtractor
 {
     private readonly PhraseIndex<(Kind Kind, string Name)> _index = new();
 
-    private enum Kind { Person, Organization, Place }
+    // The first words of the titles and of "resolution(s)": only where one stands is a pattern tried, anchored there,
+    // instead of running the patterns over every paragraph.
+    private static readonly PhraseIndex<Pattern> Triggers = CreateTriggers();
+
+    internal enum Kind { Person, Organization, Place }
+
+    internal enum Pattern { TitledPerson, Resolution }
 
     public EntityExtractor(Gazetteer gazetteer)
     {
@@ -28,52 +34,116 @@ public sealed partial class EntityExtractor
 
     public Entities Extract(ArticleCleaned article)
     {
-        var found = new Dictionary<Kind, List<string>> { [Kind.Person] = [], [Kind.Organization] = [], [Kind.Place] = [] };
-        var resolutions = new List<string>();
-        var texts = new List<string> { article.Headline };
+        var scan = new EntityScan();
+        var tokens = new TokenizedText();
+        Scan(tokens.Reset(article.Headline), scan);
         if (article.Dateline?.City is { } city)
         {
-            texts.Add(city);
+            Scan(tokens.Reset(city), scan);
         }
 
-        texts.AddRange(article.Paragraphs);
-        foreach (var text in texts)
+        foreach (var paragraph in article.Paragraphs)
         {
-            var tokens = Tokenizer.Tokenize(text);
-            for (var i = 0; i < tokens.Count;)
+            Scan(tokens.Reset(paragraph), scan);
+        }
+
+        return scan.Result();
+    }
+
+    /// <summary>
+    /// Adds the entities of one text, already split into words. <see cref="TopicClassifier"/> calls it with the words it
+    /// split for its own scan, in the order <see cref="Extract"/> uses (headline, dateline city, paragraphs).
+    /// </summary>
+    internal void Scan(TokenizedText tokens, EntityScan scan)
+    {
+        var text = tokens.Text;
+        for (var i = 0; i < tokens.Count;)
+        {
+            _index.MatchesAt(tokens, i, scan.Matches);
+            if (scan.Matches.Count == 0)
             {
-                var best = _index.MatchesAt(tokens, i).DefaultIfEmpty().MaxBy(m => m.Length);
-                if (best.Length == 0)
+                i++;
+                continue;
+            }
+
+            var best = scan.Matches[0];
+            foreach (var match in scan.Matches)
+            {
+                best = match.Length > best.Length ? match : best;
+            }
+
+            AddOnce(scan.Found(best.Payload.Kind), best.Payload.Name);
+            i += best.Length;
+        }
+
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            Triggers.MatchesAt(tokens, i, scan.Triggers);
+            foreach (var (_, pattern) in scan.Triggers)
+            {
+                var start = tokens[i].Start;
+                // Only envoy, leader and spokes* titles may be lower-case: skip the pattern for "defense", "foreign", ...
+                if (pattern == Pattern.TitledPerson && !char.IsUpper(text[start]) && text[start] is not ('e' or 'l' or 's'))
                 {
-                    i++;
                     continue;
                 }
 
-                AddOnce(found[best.Payload.Kind], best.Payload.Name);
-                i += best.Length;
-            }
-
-            foreach (Match match in TitledPerson().Matches(text))
-            {
-                AddOnce(found[Kind.Person], match.Groups["name"].Value);
-            }
-
-            foreach (Match match in Resolution().Matches(text))
-            {
-                foreach (Capture number in match.Groups["number"].Captures)
+                var match = (pattern == Pattern.TitledPerson ? TitledPerson() : Resolution()).Match(text, start);
+                if (!match.Success)
                 {
-                    AddOnce(resolutions, number.Value);
+                    continue;
+                }
+
+                if (pattern == Pattern.TitledPerson)
+                {
+                    AddOnce(scan.People, match.Groups["name"].Value);
+                }
+                else
+                {
+                    foreach (Capture number in match.Groups["number"].Captures)
+                    {
+                        AddOnce(scan.Resolutions, number.Value);
+                    }
                 }
             }
         }
+    }
 
-        return new Entities
+    /// <summary>What one article's entity scan accumulates, in order of first appearance.</summary>
+    internal sealed class EntityScan
+    {
+        public List<string> People { get; } = [];
+        public List<string> Organizations { get; } = [];
+        public List<string> Places { get; } = [];
+        public List<string> Resolutions { get; } = [];
+        public List<(int Length, (Kind Kind, string Name) Payload)> Matches { get; } = [];
+        public List<(int Length, Pattern Payload)> Triggers { get; } = [];
+
+        public List<string> Found(Kind kind) => kind switch
         {
-            People = found[Kind.Person],
-            Organizations = found[Kind.Organization],
-            Places = found[Kind.Place],
-            Resolutions = resolutions,
+            Kind.Person => People,
+            Kind.Organization => Organizations,
+            _ => Places,
         };
+
+        public Entities Result() => new() { People = People, Organizations = Organizations, Places = Places, Resolutions = Resolutions };
+    }
+
+    private static PhraseIndex<Pattern> CreateTriggers()
+    {
+        var index = new PhraseIndex<Pattern>();
+        foreach (var word in new[]
+                 {
+                     "president", "prime", "foreign", "defense", "unification", "minister", "secretary", "ambassador", "envoy", "gen",
+                     "general", "adm", "leader", "chairman", "commissioner", "rapporteur", "spokesman", "spokeswoman", "spokesperson", "sen", "rep",
+                 })
+        {
+            index.Add(word, Pattern.TitledPerson);
+        }
+
+        index.Add("resolution", Pattern.Resolution);
+        index.Add("resolutions", Pattern.Resolution);
+        return index;
     }
 
     private static void AddOnce(List<string> list, string value)
@@ -84,11 +154,11 @@ public sealed partial class EntityExtractor
         }
     }
 
-    // A title, then two to four capitalised name words (Korean given names keep their hyphenated part: "Byung-se").
-    [GeneratedRegex("""\b(?:President|Prime Minister|Foreign Minister|Defense Minister|Unification Minister|Minister|Secretary of State|Secretary|Ambassador|Envoy|envoy|Gen\.|General|Adm\.|leader|Leader|Chairman|Commissioner for Human Rights|Rapporteur|spokesman|spokeswoman|spokesperson|Sen\.|Rep\.)\s+(?<name>[A-Z][a-z'\u2019]+(?:-[a-z]+)?(?:\s[A-Z][a-z'\u2019]+(?:-[a-z]+)?){1,3})""")]
+    // Anchored (\G) where a trigger word stands: a title, then two to four capitalised name words (Korean given names keep their hyphenated part: "Byung-se").
+    [GeneratedRegex("""\G(?:President|Prime Minister|Foreign Minister|Defense Minister|Unification Minister|Minister|Secretary of State|Secretary|Ambassador|Envoy|envoy|Gen\.|General|Adm\.|leader|Leader|Chairman|Commissioner for Human Rights|Rapporteur|spokesman|spokeswoman|spokesperson|Sen\.|Rep\.)\s+(?<name>[A-Z][a-z'\u2019]+(?:-[a-z]+)?(?:\s[A-Z][a-z'\u2019]+(?:-[a-z]+)?){1,3})""")]
     private static partial Regex TitledPerson();
 
-    [GeneratedRegex("""\b[Rr]esolutions?\s+(?:No\.\s*)?(?<number>\d{3,4})(?:(?:,\s*|\s+and\s+)(?<number>\d{3,4}))*""")]
+    [GeneratedRegex("""\G[Rr]esolutions?\s+(?:No\.\s*)?(?<number>\d{3,4})(?:(?:,\s*|\s+and\s+)(?<number>\d{3,4}))*""")]
     private static partial Regex Resolution();
 }
 

@@ -5,7 +5,8 @@ namespace Wirewatch.Classification;
 /// <summary>
 /// Scores a cleaned article against every topic of the taxonomy in one pass over its words, and keeps the evidence.
 /// Score = 1 - exp(-mass / scale), where mass is the sum of matched term weights (headline x2, lead paragraph x1.5),
-/// divided by (1 + words / 250) so that long articles need proportionally more evidence.
+/// with the k-th occurrence of the same term counting 1/sqrt(k), divided by (1 + words / 250) so that long articles
+/// need proportionally more evidence.
 /// </summary>
 public sealed class TopicClassifier
 {
@@ -46,10 +47,19 @@ public sealed class TopicClassifier
     {
         var topics = _taxonomy.Topics;
         var scan = new ScanState(topics.Count);
+        var entities = new EntityExtractor.EntityScan();
+        // The entity extractor reads the words each topic scan has just split, in its own order (headline, city, paragraphs).
         Scan(article.Headline, HeadlineWeight, scan);
+        _entities.Scan(scan.Tokens, entities);
+        if (article.Dateline?.City is { } city)
+        {
+            _entities.Scan(scan.Tokens.Reset(city), entities);
+        }
+
         for (var p = 0; p < article.Paragraphs.Count; p++)
         {
             Scan(article.Paragraphs[p], p == 0 ? LeadWeight : 1.0, scan);
+            _entities.Scan(scan.Tokens, entities);
         }
 
         var (mass, hits) = (scan.Mass, scan.Hits);
@@ -64,7 +74,7 @@ public sealed class TopicClassifier
                 .OrderByDescending(h => h.Value.Count * topics[t].Terms[h.Key.Term].Weight)
                 .ThenBy(h => h.Value.FirstPosition)
                 .Take(EvidencePerTopic)
-                .Select(h => new Evidence { Term = topics[t].Terms[h.Key.Term].Term.TrimEnd('*'), Count = h.Value.Count, Snippet = h.Value.Snippet })
+                .Select(h => new Evidence { Term = topics[t].Terms[h.Key.Term].Term.TrimEnd('*'), Count = h.Value.Count, Snippet = Sentences.Around(h.Value.Text, h.Value.Start) })
                 .ToList();
             scores.Add(new TopicScore { Topic = topics[t].Id, Score = score, Match = score >= topics[t].Threshold, Evidence = evidence });
         }
@@ -83,15 +93,17 @@ public sealed class TopicClassifier
             Dateline = article.Dateline,
             Summary = article.Paragraphs.Count > 0 ? article.Paragraphs[0] : null,
             Topics = scores.OrderByDescending(s => s.Score).ThenBy(s => s.Topic, StringComparer.Ordinal).ToList(),
-            Entities = _entities.Extract(article),
+            Entities = entities.Result(),
             ClassifierVersion = Version,
         };
     }
 
-    private sealed class Hit(string snippet, int firstPosition)
+    /// <summary>A term's occurrences; where it first occurred, so the snippet is cut only if the term becomes evidence.</summary>
+    private sealed class Hit(string text, int start, int firstPosition)
     {
         public int Count { get; set; }
-        public string Snippet { get; } = snippet;
+        public string Text { get; } = text;
+        public int Start { get; } = start;
         public int FirstPosition { get; } = firstPosition;
     }
 
@@ -101,18 +113,28 @@ public sealed class TopicClassifier
         public double[] Mass { get; } = new double[topics];
         public Dictionary<(int Topic, int Term), Hit> Hits { get; } = [];
         public int Position { get; set; }
+        public TokenizedText Tokens { get; } = new();
+        public List<(int Length, (int Topic, int Term) Payload)> Matches { get; } = [];
+        public int[] CoveredUntil { get; } = new int[topics];
+        public (int Length, int Term)[] Longest { get; } = new (int, int)[topics];
     }
 
     private void Scan(string text, double positionWeight, ScanState scan)
     {
         var (mass, hits) = (scan.Mass, scan.Hits);
-        var tokens = Tokenizer.Tokenize(text);
-        var coveredUntil = new int[_taxonomy.Topics.Count];
-        var longest = new (int Length, int Term)[_taxonomy.Topics.Count];
+        var tokens = scan.Tokens.Reset(text);
+        var (coveredUntil, longest, matches) = (scan.CoveredUntil, scan.Longest, scan.Matches);
+        Array.Clear(coveredUntil);
         for (var i = 0; i < tokens.Count; i++)
         {
+            _index.MatchesAt(tokens, i, matches);
+            if (matches.Count == 0)
+            {
+                continue;
+            }
+
             Array.Fill(longest, (0, -1));
-            foreach (var (length, (topic, term)) in _index.MatchesAt(tokens, i))
+            foreach (var (length, (topic, term)) in matches)
             {
                 if (i >= coveredUntil[topic] && length > longest[topic].Length)
                 {
@@ -131,18 +153,21 @@ public sealed class TopicClassifier
                 // The longest phrase wins its words for this topic, so a false friend (weight 0) silences what it contains.
                 coveredUntil[topic] = i + length;
                 var weight = _taxonomy.Topics[topic].Terms[term].Weight;
-                mass[topic] += weight * positionWeight;
                 if (weight <= 0)
                 {
+                    mass[topic] += weight * positionWeight;
                     continue; // Context against the topic, or a false friend: never evidence for it.
                 }
 
                 if (!hits.TryGetValue((topic, term), out var hit))
                 {
-                    hits[(topic, term)] = hit = new Hit(Sentences.Around(text, tokens[i].Start), scan.Position + i);
+                    hits[(topic, term)] = hit = new Hit(text, tokens[i].Start, scan.Position + i);
                 }
 
+                // Saturation: the k-th occurrence of the same term adds weight / sqrt(k), so a story that repeats one word
+                // ("defector" five times) weighs less than one that uses the topic's vocabulary.
                 hit.Count++;
+                mass[topic] += weight * positionWeight / Math.Sqrt(hit.Count);
             }
         }
 

@@ -50,7 +50,7 @@ public sealed class TopicClassifierTests
     public void A_headline_counts_more_than_the_body()
     {
         var inHeadline = Classifiers.Article("Missile launch draws condemnation", "Officials met on Monday and issued a statement after the meeting ended.");
-        var inBody = Classifiers.Article("Officials meet after launch", "Officials met on Monday and issued a statement on the missile after the meeting ended.");
+        var inBody = Classifiers.Article("Officials meet after launch", "Officials met on Monday and issued a statement on the missile launch after the meeting ended.");
 
         Score(inHeadline, "defense").ShouldBeGreaterThan(Score(inBody, "defense"));
     }
