@@ -62,6 +62,8 @@ public static class WirewatchComposition
         if (settings.Has(WirewatchRoles.Alerter))
         {
             services.AddAlerter(SubscriptionCatalog.Load(settings.SubscriptionsPath), settings.DatabasePath);
+            services.AddOptions<Alerting.Channels.WebhookOptions>().Bind(configuration.GetSection("Wirewatch:Alerts:Webhook"));
+            services.AddOptions<Alerting.Channels.EmailOptions>().Bind(configuration.GetSection("Wirewatch:Alerts:Email"));
         }
 
         AddBus(services, settings);
