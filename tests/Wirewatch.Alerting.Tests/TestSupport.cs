@@ -138,14 +138,17 @@ internal sealed class WebhookReceiver : IAsyncDisposable
 /// <summary>A real SMTP server (the SmtpServer package) on loopback that keeps every message it accepted.</summary>
 internal sealed class SmtpSink : IAsyncDisposable
 {
-    private readonly CancellationTokenSource _stop = new();
+    private CancellationTokenSource _stop = new();
     private readonly Task _running;
 
-    private SmtpSink(int port, Store store, Task running)
+    private readonly SmtpServer.SmtpServer? _server;
+
+    private SmtpSink(int port, Store store, Task running, SmtpServer.SmtpServer? server)
     {
         Port = port;
         Messages = store.Messages;
         _running = running;
+        _server = server;
     }
 
     public int Port { get; }
@@ -169,9 +172,10 @@ internal sealed class SmtpSink : IAsyncDisposable
         var services = new SmtpServer.ComponentModel.ServiceProvider();
         services.Add(store);
         var server = new SmtpServer.SmtpServer(options, services);
-        var sink = new SmtpSink(chosen, store, Task.CompletedTask);
-        var running = server.StartAsync(sink._stop.Token);
-        sink = new SmtpSink(chosen, store, running);
+        var stop = new CancellationTokenSource();
+        var sink = new SmtpSink(chosen, store, server.StartAsync(stop.Token), server);
+        sink._stop.Dispose();
+        sink._stop = stop;
         // Listening once a client can connect.
         await Eventually.True(async () =>
         {
@@ -179,6 +183,7 @@ internal sealed class SmtpSink : IAsyncDisposable
             try
             {
                 await probe.ConnectAsync(IPAddress.Loopback, chosen);
+                await probe.GetStream().WriteAsync("QUIT\r\n"u8.ToArray()); // End the probe's session politely.
                 return true;
             }
             catch (SocketException)
@@ -191,12 +196,14 @@ internal sealed class SmtpSink : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Shutdown stops listening; cancelling ends the sessions still open (MailKit's pooled connections are not).
+        _server?.Shutdown();
         await _stop.CancelAsync();
         try
         {
-            await _running;
+            await _running.WaitAsync(TimeSpan.FromSeconds(10));
         }
-        catch (OperationCanceledException)
+        catch (Exception e) when (e is OperationCanceledException or TimeoutException)
         {
         }
 
