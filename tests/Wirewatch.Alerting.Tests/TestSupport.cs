@@ -259,11 +259,11 @@ internal sealed class AlerterHost : IAsyncDisposable
     public RecordingLoggerProvider Logs { get; }
     public IAlertLedger Ledger => Provider.GetRequiredService<IAlertLedger>();
 
-    public static async Task<AlerterHost> StartAsync(IEnumerable<Subscription> subscriptions, Action<WebhookOptions>? webhook = null, Action<EmailOptions>? email = null, string? databasePath = null)
+    public static async Task<AlerterHost> StartAsync(IEnumerable<Subscription> subscriptions, Action<WebhookOptions>? webhook = null, Action<EmailOptions>? email = null, string? databasePath = null, TimeProvider? time = null)
     {
         var logs = new RecordingLoggerProvider();
         var services = new ServiceCollection()
-            .AddSingleton(TimeProvider.System)
+            .AddSingleton(time ?? TimeProvider.System)
             .AddLogging(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Debug))
             .AddAlerter(new SubscriptionCatalog(subscriptions), databasePath ?? Path.Combine(TestPaths.TempFolder("alerter"), "wirewatch.db"));
         services.Configure<WebhookOptions>(o =>
