@@ -50,9 +50,10 @@ public static class AlerterRegistration
             .AddResilienceHandler("wirewatch-webhook", (builder, context) =>
             {
                 var options = context.ServiceProvider.GetRequiredService<IOptions<WebhookOptions>>().Value;
-                builder
-                    .AddTimeout(options.TotalTimeout)
-                    .AddRetry(new HttpRetryStrategyOptions
+                builder.AddTimeout(options.TotalTimeout);
+                if (options.Retries > 0)
+                {
+                    builder.AddRetry(new HttpRetryStrategyOptions
                     {
                         // Transient only: network errors, timeouts, 408, 429 and 5xx (never 410 or other 4xx); Retry-After wins.
                         MaxRetryAttempts = options.Retries,
@@ -60,7 +61,10 @@ public static class AlerterRegistration
                         UseJitter = true,
                         Delay = options.RetryBaseDelay,
                         ShouldRetryAfterHeader = true,
-                    })
+                    });
+                }
+
+                builder
                     .AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
                     {
                         FailureRatio = options.BreakerFailureRatio,

@@ -61,15 +61,25 @@ public static class WirewatchComposition
 
         if (settings.Has(WirewatchRoles.Alerter))
         {
-            services.AddAlerter(SubscriptionCatalog.Load(settings.SubscriptionsPath), settings.DatabasePath);
-            services.AddOptions<Alerting.Channels.WebhookOptions>().Bind(configuration.GetSection("Wirewatch:Alerts:Webhook"));
-            services.AddOptions<Alerting.Channels.EmailOptions>().Bind(configuration.GetSection("Wirewatch:Alerts:Email"));
+            services.AddAlerting(settings, configuration);
         }
 
         AddBus(services, settings);
         AddTelemetry(builder);
         services.AddHealthChecks().AddCheck<StateStoreHealthCheck>("state-store", tags: ["ready"]);
         return settings;
+    }
+
+    /// <summary>
+    /// The alerter's services with their options (<c>Wirewatch:Alerts:Webhook</c>, <c>Wirewatch:Alerts:Email</c>): for
+    /// the alerter role and for <c>wirewatch alerts replay</c>, which needs no bus.
+    /// </summary>
+    public static IServiceCollection AddAlerting(this IServiceCollection services, WirewatchSettings settings, IConfiguration configuration)
+    {
+        services.AddAlerter(SubscriptionCatalog.Load(settings.SubscriptionsPath), settings.DatabasePath);
+        services.AddOptions<Alerting.Channels.WebhookOptions>().Bind(configuration.GetSection("Wirewatch:Alerts:Webhook"));
+        services.AddOptions<Alerting.Channels.EmailOptions>().Bind(configuration.GetSection("Wirewatch:Alerts:Email"));
+        return services;
     }
 
     /// <summary><c>/health/live</c>: the process answers. <c>/health/ready</c>: bus connected and state store reachable.</summary>

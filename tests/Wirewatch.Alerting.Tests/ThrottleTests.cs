@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Wirewatch.Contracts;
 using Wirewatch.Tests.Shared;
+using Wirewatch.Tests.Shared.Http;
 
 namespace Wirewatch.Alerting.Tests;
 

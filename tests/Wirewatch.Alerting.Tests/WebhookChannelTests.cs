@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Wirewatch.Alerting.Channels;
 using Wirewatch.Contracts;
 using Wirewatch.Tests.Shared;
+using Wirewatch.Tests.Shared.Http;
 
 namespace Wirewatch.Alerting.Tests;
 

@@ -28,8 +28,10 @@ public sealed class EmailAlertChannel : IAlertChannel
     {
         _options = options.Value;
         _log = log;
-        _retry = new ResiliencePipelineBuilder { TimeProvider = time }
-            .AddRetry(new RetryStrategyOptions
+        var builder = new ResiliencePipelineBuilder { TimeProvider = time };
+        if (_options.Retries > 0)
+        {
+            builder.AddRetry(new RetryStrategyOptions
             {
                 ShouldHandle = new PredicateBuilder()
                     .Handle<SocketException>()
@@ -48,8 +50,10 @@ public sealed class EmailAlertChannel : IAlertChannel
                         _options.Host, _options.Port, args.AttemptNumber + 1, args.Outcome.Exception?.Message, args.RetryDelay);
                     return ValueTask.CompletedTask;
                 },
-            })
-            .Build();
+            });
+        }
+
+        _retry = builder.Build();
     }
 
     public string Type => ChannelTypes.Email;
