@@ -1,112 +1,96 @@
-using System.Globalization;
-using Microsoft.Data.Sqlite;
 using Wirewatch.Contracts;
 
 namespace Wirewatch.Alerting;
 
 /// <summary>
-/// Every alert ever delivered, unique on its id. The ledger owns "at most once to completion": an alert id that is
-/// recorded is never delivered again, however often its classification is redelivered.
+/// The alerter's memory, shared by every replica: which alerts each story raised (one per subscription and story,
+/// plus its updates) and which channel received which alert. Unique constraints do the work, so a redelivered message,
+/// a restarted alerter or two replicas racing never send the same alert twice to a channel. SQLite today
+/// (<see cref="SqliteAlertLedger"/>); a PostgreSQL ledger fills the same interface when replicas share state.
 /// </summary>
 public interface IAlertLedger
 {
     /// <summary>
-    /// Runs <paramref name="deliver"/> unless the alert was already delivered, then records it; false when it was.
-    /// <paramref name="deliver"/> learns whether an earlier version of the story was alerted (an update). If it throws,
-    /// nothing is recorded and the next attempt delivers again: an alert is never lost, and a crash between delivering
-    /// and recording can repeat it, with the same alert id for receivers to de-duplicate on.
+    /// Records what <paramref name="candidate"/> (a match of one article version) means for its story and returns the
+    /// alert to deliver: the story's first alert (<c>&lt;sub&gt;:&lt;story&gt;</c>); an update
+    /// (<c>&lt;sub&gt;:&lt;story&gt;:u&lt;n&gt;</c>) when it raises the severity or adds a topic; the same alert again
+    /// when this article version was recorded before (a redelivery: channels already served are skipped by
+    /// <see cref="DeliverOnceAsync"/>); or null when it adds nothing to what was already alerted.
     /// </summary>
-    Task<bool> DeliverOnceAsync(AlertRaised alert, Func<bool, CancellationToken, Task> deliver, DateTimeOffset now, CancellationToken cancellationToken);
+    Task<RaisedAlert?> RaiseAsync(AlertRaised candidate, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Claims (<paramref name="alert"/>, <paramref name="channel"/>), runs <paramref name="deliver"/> and records its
+    /// result: delivered, or dead-lettered with the alert kept for replay. When <paramref name="deliver"/> throws, the
+    /// claim is released (nothing recorded) so the next attempt delivers. A claim older than the lease is taken over,
+    /// so a replica that died mid-delivery does not hold an alert forever. <paramref name="replay"/> also claims
+    /// dead-lettered deliveries.
+    /// </summary>
+    Task<DeliveryOutcome> DeliverOnceAsync(AlertRaised alert, string channel, Func<CancellationToken, Task<ChannelResult>> deliver, CancellationToken cancellationToken, bool replay = false);
+
+    /// <summary>Dead-lettered deliveries, oldest first; <paramref name="alertId"/> narrows to one alert.</summary>
+    Task<IReadOnlyList<DeadLetter>> DeadLettersAsync(string? alertId, CancellationToken cancellationToken);
+
+    /// <summary>Stops deliveries to a channel (its endpoint answered 410 Gone) until an operator enables it again.</summary>
+    Task DisableChannelAsync(string channel, string reason, CancellationToken cancellationToken);
+
+    Task<bool> IsChannelDisabledAsync(string channel, CancellationToken cancellationToken);
+
+    /// <summary>Enables a disabled channel (for <c>wirewatch alerts replay --enable</c>); false when it was not disabled.</summary>
+    Task<bool> EnableChannelAsync(string channel, CancellationToken cancellationToken);
 }
 
-/// <summary>
-/// The ledger in the SQLite file under the data directory. Deliveries of one alert id are serialised across every
-/// ledger on the same file in this process, so concurrent copies of a message deliver once. Replicas in other
-/// processes need a lock held across the delivery (a row lock in the planned PostgreSQL ledger).
-/// </summary>
-public sealed class SqliteAlertLedger : IAlertLedger
+/// <param name="IsNew">False when this article version raised the alert before (a redelivered message).</param>
+public sealed record RaisedAlert(AlertRaised Alert, bool IsNew);
+
+/// <summary>What a channel made of one alert.</summary>
+public sealed record ChannelResult
 {
-    private static readonly SemaphoreSlim[] Gates = Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
+    public static ChannelResult Delivered { get; } = new() { Success = true };
 
-    private readonly string _connectionString;
-    private readonly string _path;
+    public bool Success { get; private init; }
 
-    public SqliteAlertLedger(string databasePath)
+    /// <summary>Why it failed: <c>retries-exhausted</c>, <c>rejected</c>, <c>gone</c>, <c>circuit-open</c>, <c>channel-disabled</c>.</summary>
+    public string? Reason { get; private init; }
+
+    public string? Detail { get; private init; }
+
+    /// <summary>The endpoint said it is gone for good (HTTP 410): stop sending to it.</summary>
+    public bool DisableChannel { get; private init; }
+
+    public static ChannelResult Failed(string reason, string? detail = null, bool disableChannel = false) =>
+        new() { Success = false, Reason = reason, Detail = detail, DisableChannel = disableChannel };
+}
+
+public enum DeliveryOutcome
+{
+    /// <summary>Sent now.</summary>
+    Delivered,
+
+    /// <summary>This channel already received this alert.</summary>
+    Duplicate,
+
+    /// <summary>Another copy of the message (another replica) holds a live claim and is delivering it.</summary>
+    InProgress,
+
+    /// <summary>Delivery failed for good; the alert waits in the dead-letter store for replay.</summary>
+    DeadLettered,
+}
+
+/// <summary>An alert that one channel did not receive, kept for <c>wirewatch alerts replay</c>.</summary>
+public sealed record DeadLetter(AlertRaised Alert, string Channel, string Reason, string? Detail, DateTimeOffset FailedAt);
+
+public static class Severities
+{
+    public const string High = "high";
+    public const string Medium = "medium";
+    public const string Low = "low";
+
+    /// <summary>low 0, medium 1, high 2: an update is sent only when the rank rises.</summary>
+    public static int Rank(string severity) => severity switch
     {
-        _path = Path.GetFullPath(databasePath);
-        Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
-        _connectionString = new SqliteConnectionStringBuilder { DataSource = _path, DefaultTimeout = 30 }.ToString();
-        using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = """
-            PRAGMA journal_mode = WAL;
-            CREATE TABLE IF NOT EXISTS alerts (
-                alert_id        TEXT PRIMARY KEY,
-                subscription_id TEXT NOT NULL,
-                story_id        TEXT NOT NULL,
-                version         INTEGER NOT NULL,
-                delivered_at    TEXT NOT NULL
-            );
-            CREATE INDEX IF NOT EXISTS alerts_by_story ON alerts (subscription_id, story_id, version);
-            """;
-        command.ExecuteNonQuery();
-    }
-
-    public async Task<bool> DeliverOnceAsync(AlertRaised alert, Func<bool, CancellationToken, Task> deliver, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var storyId = alert.StoryId ?? alert.ArticleId;
-        var gate = Gates[(StringComparer.Ordinal.GetHashCode(_path + "\n" + alert.AlertId) & int.MaxValue) % Gates.Length];
-        await gate.WaitAsync(cancellationToken);
-        try
-        {
-            await using var connection = Open();
-            if (await ScalarAsync(connection, "SELECT EXISTS (SELECT 1 FROM alerts WHERE alert_id = $id)", cancellationToken, ("$id", alert.AlertId)))
-            {
-                return false;
-            }
-
-            var isUpdate = await ScalarAsync(
-                connection,
-                "SELECT EXISTS (SELECT 1 FROM alerts WHERE subscription_id = $sub AND story_id = $story AND version < $version)",
-                cancellationToken,
-                ("$sub", alert.SubscriptionId), ("$story", storyId), ("$version", alert.Version));
-            await deliver(isUpdate, cancellationToken);
-
-            await using var record = connection.CreateCommand();
-            record.CommandText = """
-                INSERT INTO alerts (alert_id, subscription_id, story_id, version, delivered_at) VALUES ($id, $sub, $story, $version, $now)
-                ON CONFLICT (alert_id) DO NOTHING
-                """;
-            record.Parameters.AddWithValue("$id", alert.AlertId);
-            record.Parameters.AddWithValue("$sub", alert.SubscriptionId);
-            record.Parameters.AddWithValue("$story", storyId);
-            record.Parameters.AddWithValue("$version", alert.Version);
-            record.Parameters.AddWithValue("$now", now.ToString("O", CultureInfo.InvariantCulture));
-            await record.ExecuteNonQueryAsync(cancellationToken);
-            return true;
-        }
-        finally
-        {
-            gate.Release();
-        }
-    }
-
-    private static async Task<bool> ScalarAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) == 1;
-    }
-
-    private SqliteConnection Open()
-    {
-        var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        return connection;
-    }
+        High => 2,
+        Medium => 1,
+        _ => 0,
+    };
 }

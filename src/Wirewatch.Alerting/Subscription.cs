@@ -26,6 +26,18 @@ public sealed record Subscription
     public SeverityThresholds Severity { get; init; } = new();
 
     public IReadOnlyList<ChannelDefinition> Channels { get; init; } = [new ChannelDefinition { Type = ChannelTypes.Bus }];
+
+    /// <summary>Past <c>maxPerHour</c>, alerts are batched into digests instead of sent one by one (never dropped).</summary>
+    public ThrottleDefinition? Throttle { get; init; }
+}
+
+public sealed record ThrottleDefinition
+{
+    /// <summary>Alerts sent one by one in any rolling hour.</summary>
+    public int MaxPerHour { get; init; } = 20;
+
+    /// <summary>Held alerts go out as one digest once this many are waiting (or when the hour has room again).</summary>
+    public int DigestAfter { get; init; } = 5;
 }
 
 public sealed record KeywordFilter
@@ -44,9 +56,37 @@ public sealed record SeverityThresholds
 public sealed record ChannelDefinition
 {
     public required string Type { get; init; }
+
+    /// <summary>Webhook: the https (or http) URL alerts are POSTed to.</summary>
     public string? Url { get; init; }
+
+    /// <summary>Webhook: the environment variable holding the signing secret (<c>whsec_&lt;base64&gt;</c>).</summary>
     public string? SecretEnv { get; init; }
+
+    /// <summary>Webhook: a file holding the signing secret (a mounted secret), instead of <see cref="SecretEnv"/>.</summary>
+    public string? SecretFile { get; init; }
+
+    /// <summary>Email: the recipients.</summary>
     public IReadOnlyList<string> To { get; init; } = [];
+
+    /// <summary>
+    /// The channel's identity in the alert ledger and the dead-letter store: <c>bus</c>, <c>webhook:&lt;url&gt;</c>,
+    /// <c>email:&lt;recipients&gt;</c>. Never holds a secret.
+    /// </summary>
+    public string Key => Type switch
+    {
+        ChannelTypes.Webhook => $"webhook:{Url}",
+        ChannelTypes.Email => $"email:{string.Join(",", To)}",
+        _ => Type,
+    };
+
+    /// <summary>Where the channel delivers, for logs and failure events: the URL or the recipients.</summary>
+    public string Endpoint => Type switch
+    {
+        ChannelTypes.Webhook => Url ?? "",
+        ChannelTypes.Email => string.Join(",", To),
+        _ => Type,
+    };
 }
 
 public static class ChannelTypes
@@ -54,9 +94,9 @@ public static class ChannelTypes
     /// <summary><c>AlertRaised</c> on the <c>wirewatch.alerts</c> topic exchange.</summary>
     public const string Bus = "bus";
 
-    /// <summary>Reserved for signed webhooks (not delivered by this version: refused at start).</summary>
+    /// <summary>A POST of the alert JSON, signed as Standard Webhooks says.</summary>
     public const string Webhook = "webhook";
 
-    /// <summary>Reserved for SMTP delivery (not delivered by this version: refused at start).</summary>
+    /// <summary>An email through the configured SMTP server.</summary>
     public const string Email = "email";
 }

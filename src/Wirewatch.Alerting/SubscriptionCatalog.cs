@@ -66,13 +66,72 @@ public sealed class SubscriptionCatalog
                 yield return $"{name}: 'severity.medium' must not be above 'severity.high'.";
             }
 
-            foreach (var channel in s.Channels)
+            if (s.Channels.Count == 0)
             {
-                if (channel.Type != ChannelTypes.Bus)
+                yield return $"{name}: 'channels' must name at least one channel.";
+            }
+
+            for (var c = 0; c < s.Channels.Count; c++)
+            {
+                foreach (var error in ValidateChannel(s.Channels[c]))
                 {
-                    yield return $"{name}: channel type '{channel.Type}' is not delivered by this version of Wirewatch; only 'bus' is.";
+                    yield return $"{name}: 'channels[{c}]' ({s.Channels[c].Type}): {error}";
                 }
             }
+
+            if (s.Throttle is { } throttle && (throttle.MaxPerHour < 1 || throttle.DigestAfter < 1))
+            {
+                yield return $"{name}: 'throttle.maxPerHour' and 'throttle.digestAfter' must be at least 1.";
+            }
+        }
+    }
+
+    private static IEnumerable<string> ValidateChannel(ChannelDefinition channel)
+    {
+        switch (channel.Type)
+        {
+            case ChannelTypes.Bus:
+                break;
+            case ChannelTypes.Webhook:
+                if (!Uri.TryCreate(channel.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
+                {
+                    yield return $"'url' must be an absolute http(s) URL (was '{channel.Url}').";
+                }
+
+                string? secretError = null;
+                try
+                {
+                    Channels.WebhookSecrets.Resolve(channel);
+                }
+                catch (InvalidOperationException e)
+                {
+                    secretError = e.Message;
+                }
+
+                if (secretError is not null)
+                {
+                    yield return $"the signing secret: {secretError} (expected 'whsec_' + base64, from 'secretEnv' or 'secretFile').";
+                }
+
+                break;
+            case ChannelTypes.Email:
+                if (channel.To.Count == 0)
+                {
+                    yield return "'to' must list at least one address.";
+                }
+
+                foreach (var address in channel.To)
+                {
+                    if (!MimeKit.MailboxAddress.TryParse(address, out _))
+                    {
+                        yield return $"'to' has an invalid address '{address}'.";
+                    }
+                }
+
+                break;
+            default:
+                yield return $"channel type '{channel.Type}' is unknown; use 'bus', 'webhook' or 'email'.";
+                break;
         }
     }
 

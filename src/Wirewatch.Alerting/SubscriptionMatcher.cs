@@ -7,7 +7,10 @@ public sealed class SubscriptionMatcher
 {
     private const int EvidencePerTopic = 3;
 
-    /// <summary>The alert for this subscription, or null when the article does not concern it.</summary>
+    /// <summary>
+    /// The candidate alert for this subscription, or null when the article does not concern it. Its id is the story's
+    /// first alert id; the ledger decides whether it is sent, sent as an update, or not at all.
+    /// </summary>
     public AlertRaised? Match(ArticleClassified article, Subscription subscription, DateTimeOffset now)
     {
         if (subscription.Sources.Count > 0 && !subscription.Sources.Contains(article.SourceId, StringComparer.Ordinal))
@@ -26,11 +29,11 @@ public sealed class SubscriptionMatcher
         }
 
         var top = matched[0].Score;
-        var severity = top >= subscription.Severity.High ? "high" : top >= subscription.Severity.Medium ? "medium" : "low";
+        var severity = top >= subscription.Severity.High ? Severities.High : top >= subscription.Severity.Medium ? Severities.Medium : Severities.Low;
         var storyId = article.StoryId ?? article.ArticleId;
         return new AlertRaised
         {
-            AlertId = AlertIdFor(subscription.Id, storyId, article.Version),
+            AlertId = AlertIdFor(subscription.Id, storyId),
             SubscriptionId = subscription.Id,
             Severity = severity,
             Topics = matched.Select(t => new AlertTopic { Topic = t.Topic, Score = t.Score }).ToList(),
@@ -48,11 +51,12 @@ public sealed class SubscriptionMatcher
             StoryId = storyId,
             SourceId = article.SourceId,
             ProducedAt = now,
+            Flags = article.Flags,
         };
     }
 
-    /// <summary>Subscription + story + version: the same alert always gets the same id, however often it is redelivered.</summary>
-    public static string AlertIdFor(string subscriptionId, string storyId, int version) => $"{subscriptionId}:{storyId}:v{version}";
+    /// <summary>Subscription + story: one alert per story, however often and in however many versions it arrives.</summary>
+    public static string AlertIdFor(string subscriptionId, string storyId) => $"{subscriptionId}:{storyId}";
 
     private static bool KeywordsAllow(ArticleClassified article, KeywordFilter? keywords)
     {

@@ -6,7 +6,10 @@ namespace Wirewatch.Contracts;
 /// </summary>
 public sealed record AlertRaised
 {
-    /// <summary>Idempotency key: subscription + story + version. Receivers de-duplicate on it.</summary>
+    /// <summary>
+    /// Idempotency key, one per subscription and story: <c>&lt;subscription&gt;:&lt;story&gt;</c> for the first alert,
+    /// <c>&lt;subscription&gt;:&lt;story&gt;:u&lt;n&gt;</c> for its n-th update. Receivers de-duplicate on it.
+    /// </summary>
     public required string AlertId { get; init; }
 
     public required string SubscriptionId { get; init; }
@@ -26,7 +29,7 @@ public sealed record AlertRaised
     /// <summary>Why it fired: the terms and sentences behind each matched topic.</summary>
     public required IReadOnlyList<AlertEvidence> Evidence { get; init; }
 
-    /// <summary>True when this alert updates an earlier alert of the same story.</summary>
+    /// <summary>True when this alert updates an earlier alert of the same story (see <see cref="UpdatesAlertId"/>).</summary>
     public required bool IsUpdate { get; init; }
 
     public required string ArticleId { get; init; }
@@ -34,6 +37,12 @@ public sealed record AlertRaised
     public string? StoryId { get; init; }
     public required string SourceId { get; init; }
     public required DateTimeOffset ProducedAt { get; init; }
+
+    /// <summary>For an update: the id of the story's first alert, which it refers to (and threads onto, by email).</summary>
+    public string? UpdatesAlertId { get; init; }
+
+    /// <summary>The article's wire flags, e.g. <c>URGENT</c>, <c>LEAD</c>.</summary>
+    public IReadOnlyList<string> Flags { get; init; } = [];
 }
 
 public sealed record AlertTopic

@@ -10,6 +10,7 @@ public static class WireNames
     public const string ArticlesClassifiedExchange = "wirewatch.articles.classified";
     public const string ArticlesRejectedExchange = "wirewatch.articles.rejected";
     public const string AlertsExchange = "wirewatch.alerts";
+    public const string AlertDeliveryFailedExchange = "wirewatch.alerts.failed";
 
     public const string CleanerQueue = "wirewatch-cleaner";
     public const string ClassifierQueue = "wirewatch-classifier";

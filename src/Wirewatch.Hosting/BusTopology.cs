@@ -18,6 +18,7 @@ public static class BusTopology
         cfg.Message<ArticleClassified>(m => m.SetEntityName(WireNames.ArticlesClassifiedExchange));
         cfg.Message<ArticleRejected>(m => m.SetEntityName(WireNames.ArticlesRejectedExchange));
         cfg.Message<AlertRaised>(m => m.SetEntityName(WireNames.AlertsExchange));
+        cfg.Message<AlertDeliveryFailed>(m => m.SetEntityName(WireNames.AlertDeliveryFailedExchange));
 
         // Plain JSON that a Python or shell AMQP client reads; message and correlation ids travel as headers.
         cfg.ClearSerialization();
@@ -33,6 +34,7 @@ public static class BusTopology
         cfg.Publish<ArticleClassified>();
         cfg.Publish<ArticleRejected>();
         cfg.Publish<AlertRaised>(p => p.ExchangeType = ExchangeType.Topic);
+        cfg.Publish<AlertDeliveryFailed>();
         cfg.Send<AlertRaised>(s => s.UseRoutingKeyFormatter(context => AlertRouting.KeyFor(context.Message)));
 
         // Every role declares every public exchange when it starts, not on its first publication: a downstream service

@@ -64,7 +64,7 @@ public static class WirewatchComposition
 
         if (settings.Has(WirewatchRoles.Alerter))
         {
-            services.AddAlerter(SubscriptionCatalog.Load(settings.SubscriptionsPath), settings.DatabasePath);
+            services.AddAlerting(settings, configuration);
         }
 
         AddBus(services, settings);
@@ -83,6 +83,18 @@ public static class WirewatchComposition
         }
 
         return settings;
+    }
+
+    /// <summary>
+    /// The alerter's services with their options (<c>Wirewatch:Alerts:Webhook</c>, <c>Wirewatch:Alerts:Email</c>): for
+    /// the alerter role and for <c>wirewatch alerts replay</c>, which needs no bus.
+    /// </summary>
+    public static IServiceCollection AddAlerting(this IServiceCollection services, WirewatchSettings settings, IConfiguration configuration)
+    {
+        services.AddAlerter(SubscriptionCatalog.Load(settings.SubscriptionsPath), settings.DatabasePath);
+        services.AddOptions<Alerting.Channels.WebhookOptions>().Bind(configuration.GetSection("Wirewatch:Alerts:Webhook"));
+        services.AddOptions<Alerting.Channels.EmailOptions>().Bind(configuration.GetSection("Wirewatch:Alerts:Email"));
+        return services;
     }
 
     /// <summary><c>/health/live</c>: the process answers. <c>/health/ready</c>: bus connected, (fetcher, alerter) state store reachable, (fetcher) not every source broken.</summary>

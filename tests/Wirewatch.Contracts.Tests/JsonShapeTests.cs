@@ -71,8 +71,26 @@ public sealed class JsonShapeTests
             IsUpdate = false, ArticleId = "a", Version = 1, SourceId = "src", ProducedAt = Articles.FixedNow,
         };
 
-        Keys(message).ShouldBe(["alertId", "subscriptionId", "severity", "topics", "headline", "url", "publishedAt", "summary", "dateline", "evidence", "isUpdate", "articleId", "version", "storyId", "sourceId", "producedAt"]);
+        Keys(message).ShouldBe(["alertId", "subscriptionId", "severity", "topics", "headline", "url", "publishedAt", "summary", "dateline", "evidence", "isUpdate", "articleId", "version", "storyId", "sourceId", "producedAt", "updatesAlertId", "flags"]);
         AlertRouting.KeyFor(message).ShouldBe("sanctions.high");
+    }
+
+    [Fact]
+    public void AlertDeliveryFailed_and_AlertDigest_shapes()
+    {
+        var alert = new AlertRaised
+        {
+            AlertId = "sub:story", SubscriptionId = "sub", Severity = "high", Topics = [], Headline = "h", Url = "u", Evidence = [],
+            IsUpdate = false, ArticleId = "a", Version = 1, SourceId = "src", ProducedAt = Articles.FixedNow,
+        };
+        var failed = new AlertDeliveryFailed
+        {
+            AlertId = "sub:story", SubscriptionId = "sub", Channel = "webhook", Endpoint = "https://h.example/x", Reason = "gone", FailedAt = Articles.FixedNow, Alert = alert,
+        };
+        var digest = new AlertDigest { DigestId = "sub:digest:sub:story", SubscriptionId = "sub", Alerts = [alert], ProducedAt = Articles.FixedNow };
+
+        Keys(failed).ShouldBe(["alertId", "subscriptionId", "channel", "endpoint", "reason", "detail", "failedAt", "alert"]);
+        Keys(digest).ShouldBe(["digestId", "subscriptionId", "alerts", "producedAt"]);
     }
 
     [Fact]

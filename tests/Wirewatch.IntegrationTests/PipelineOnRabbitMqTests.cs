@@ -85,44 +85,63 @@ public sealed class PipelineOnRabbitMqTests(RabbitMqNode node) : IDisposable
     }
 
     [Fact]
-    public async Task The_same_classification_published_twice_as_plain_json_raises_one_alert()
+    public async Task A_sanctions_binding_receives_exactly_the_sanctions_alerts_once_each_with_the_lead_update()
     {
         var vhost = await node.CreateVirtualHostAsync("idempotency");
         await using var probe = await AmqpProbe.ConnectAsync(node, vhost);
         await probe.DeclareExchangeAsync(WireNames.AlertsExchange, "topic");
         var sanctions = await probe.BindPrivateQueueAsync(WireNames.AlertsExchange, "sanctions.#");
+        var defense = await probe.BindPrivateQueueAsync(WireNames.AlertsExchange, "defense.#");
         await using var roles = await RoleHosts.StartAsync(node, vhost, _work, null, RoleHosts.Alerter);
 
-        // What a Python or shell producer sends: a JSON object in the documented shape, no MassTransit envelope or headers.
-        var articleId = Guid.NewGuid().ToString("N")[..16];
-        var classified = $$"""
-            {
-              "articleId": "{{articleId}}", "version": 1, "storyId": "{{articleId}}", "sourceId": "external-wire",
-              "url": "https://wire.example/articles/{{articleId}}", "producedAt": "2025-03-03T01:45:00Z",
-              "headline": "Customs agency blacklists tanker over sanctions evasion", "flags": [],
-              "publishedAt": "2025-03-03T10:40:00+09:00", "summary": "A tanker was blacklisted for breaching sanctions.",
-              "topics": [
-                { "topic": "sanctions", "score": 0.93, "match": true,
-                  "evidence": [ { "term": "sanctions", "count": 2, "snippet": "A tanker was blacklisted for breaching sanctions." } ] },
-                { "topic": "human_rights", "score": 0.0, "match": false, "evidence": [] }
-              ],
-              "entities": { "people": [], "organizations": [], "places": [], "resolutions": [] },
-              "classifierVersion": "external-1"
-            }
-            """;
-        await probe.PublishJsonAsync(WireNames.ArticlesClassifiedExchange, "", classified);
-        await probe.PublishJsonAsync(WireNames.ArticlesClassifiedExchange, "", classified);
+        // What a Python or shell producer sends: JSON objects in the documented shape, no MassTransit envelope or headers.
+        var story = Guid.NewGuid().ToString("N")[..16];
+        var first = Classified(story, version: 1, topic: "sanctions", score: 0.75);
+        await probe.PublishJsonAsync(WireNames.ArticlesClassifiedExchange, "", first);
+        await probe.PublishJsonAsync(WireNames.ArticlesClassifiedExchange, "", first); // Redelivered.
+        await probe.PublishJsonAsync(WireNames.ArticlesClassifiedExchange, "", Classified(story, version: 2, topic: "sanctions", score: 0.78)); // Adds nothing.
+        await probe.PublishJsonAsync(WireNames.ArticlesClassifiedExchange, "", Classified(story + "-d", version: 1, topic: "defense", score: 0.9));
+        await WaitUntilDrainedAsync(vhost, WireNames.AlerterQueue);
+        await probe.PublishJsonAsync(WireNames.ArticlesClassifiedExchange, "", Classified(story, version: 3, topic: "sanctions", score: 0.93)); // (LEAD), now high.
 
-        var alert = await probe.GetAsync(sanctions, Deadline, "the sanctions.# binding of wirewatch.alerts");
-        alert.RoutingKey.ShouldBe("sanctions.high");
+        var alert = await probe.GetAsync(sanctions, Deadline, "the first sanctions alert");
+        var update = await probe.GetAsync(sanctions, Deadline, "the sanctions update");
+        alert.RoutingKey.ShouldBe("sanctions.medium");
+        update.RoutingKey.ShouldBe("sanctions.high");
         using (var json = JsonDocument.Parse(alert.Body))
         {
-            json.RootElement.GetProperty("alertId").GetString().ShouldBe($"sanctions-desk:{articleId}:v1");
+            json.RootElement.GetProperty("alertId").GetString().ShouldBe($"sanctions-desk:{story}");
+            json.RootElement.GetProperty("isUpdate").GetBoolean().ShouldBeFalse();
         }
 
+        using (var json = JsonDocument.Parse(update.Body))
+        {
+            json.RootElement.GetProperty("alertId").GetString().ShouldBe($"sanctions-desk:{story}:u1");
+            json.RootElement.GetProperty("isUpdate").GetBoolean().ShouldBeTrue();
+            json.RootElement.GetProperty("updatesAlertId").GetString().ShouldBe($"sanctions-desk:{story}");
+        }
+
+        (await probe.GetAsync(defense, Deadline, "the defense alert")).RoutingKey.ShouldBe("defense.high");
         await WaitUntilDrainedAsync(vhost, WireNames.AlerterQueue);
-        (await probe.TryGetAsync(sanctions)).ShouldBeNull("the second copy must not raise the alert again");
+        (await probe.TryGetAsync(sanctions)).ShouldBeNull("exactly the two sanctions alerts: no copy, no alert for a version that adds nothing");
+        (await probe.TryGetAsync(defense)).ShouldBeNull("one defense alert");
     }
+
+    private static string Classified(string story, int version, string topic, double score) => $$"""
+        {
+          "articleId": "{{story}}", "version": {{version}}, "storyId": "{{story}}", "sourceId": "external-wire",
+          "url": "https://wire.example/articles/{{story}}", "producedAt": "2025-03-03T01:45:00Z",
+          "headline": "Customs agency blacklists tanker over {{topic}} breach", "flags": [],
+          "publishedAt": "2025-03-03T10:40:00+09:00", "summary": "A tanker was blacklisted.",
+          "topics": [
+            { "topic": "{{topic}}", "score": {{score.ToString(System.Globalization.CultureInfo.InvariantCulture)}}, "match": true,
+              "evidence": [ { "term": "{{topic}}", "count": 2, "snippet": "A tanker was blacklisted." } ] },
+            { "topic": "human_rights", "score": 0.0, "match": false, "evidence": [] }
+          ],
+          "entities": { "people": [], "organizations": [], "places": [], "resolutions": [] },
+          "classifierVersion": "external-1"
+        }
+        """;
 
     [Fact]
     public async Task A_second_fetch_cycle_over_the_same_folder_publishes_nothing()

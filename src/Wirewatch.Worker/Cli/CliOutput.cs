@@ -32,6 +32,9 @@ internal sealed class CliOutput(TextWriter stdout, bool json)
     public void Rejected(string key, string value, string reason, string? detail) => Emit("rejected", (key, value), new { reason, detail }, () =>
         $"rejected    {value}: {reason}{(detail is null ? "" : $" ({detail})")}");
 
+    public void Replayed(Wirewatch.Alerting.ReplayResult result) => Emit("replayed", null, result, () =>
+        $"replayed    {result.AlertId} -> {result.Channel}: {result.Outcome}{(result.Detail is null ? "" : $" ({result.Detail})")}");
+
     public void Note(string text)
     {
         if (!json)

@@ -6,7 +6,7 @@ using Wirewatch.Hosting;
 namespace Wirewatch.Worker.Cli;
 
 /// <summary>
-/// The <c>wirewatch</c> command: <c>run</c> (default), <c>once</c>, <c>clean</c>, <c>classify</c>, <c>eval</c>, <c>sources check</c>, <c>errors</c>, <c>health</c>.
+/// The <c>wirewatch</c> command: <c>run</c> (default), <c>once</c>, <c>clean</c>, <c>classify</c>, <c>eval</c>, <c>sources check</c>, <c>alerts replay</c>, <c>errors</c>, <c>health</c>.
 /// Exit codes: 0 success, 2 bad arguments or configuration (with a message saying what to fix), 1 anything else.
 /// </summary>
 public static class WirewatchCli
@@ -72,9 +72,22 @@ public static class WirewatchCli
         var health = new Command("health", "Probes a running worker's /health/ready: exit 0 when ready, 1 when not (the container's HEALTHCHECK).") { url };
         health.SetAction((parse, ct) => Guard(stderr, () => HealthCommand.RunAsync(parse.GetValue(url), parse.GetValue(config), stdout, stderr, ct)));
 
+        var replayData = new Option<string?>("--data-dir") { Description = "The data directory whose alert ledger holds the dead letters. Default: Wirewatch:DataDir." };
+        var replaySubscriptions = new Option<string?>("--subscriptions") { Description = "The subscriptions.json whose channels (URL, secret) to use. Default: the configured one." };
+        var replayAlert = new Option<string?>("--alert") { Description = "Replay only this alert id." };
+        var enable = new Option<bool>("--enable") { Description = "Enable channels disabled by 410 Gone before replaying (after fixing the endpoint)." };
+        var replay = new Command("replay", "Delivers dead-lettered alerts again; exit 0 when every one got through.")
+        {
+            replayData, replaySubscriptions, replayAlert, enable, json,
+        };
+        replay.SetAction((parse, ct) => Guard(stderr, () => AlertsCommand.ReplayAsync(
+            new ReplayArguments(parse.GetValue(replayData), parse.GetValue(replaySubscriptions), parse.GetValue(replayAlert), parse.GetValue(enable), parse.GetValue(json), parse.GetValue(config)),
+            stdout, ct)));
+        var alerts = new Command("alerts", "Alert operations.") { replay };
+
         var root = new RootCommand("Wirewatch watches news wires and tells subscribers when something that matters to them is published.")
         {
-            config, run, once, clean, classify, eval, sourcesCommand, errors, health,
+            config, run, once, clean, classify, eval, sourcesCommand, alerts, errors, health,
         };
         root.SetAction((parse, ct) => Guard(stderr, () => RunCommand.RunAsync(parse.GetValue(config), ct)));
 

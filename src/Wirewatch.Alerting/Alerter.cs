@@ -1,0 +1,47 @@
+using MassTransit;
+using Microsoft.Extensions.Logging;
+using Wirewatch.Contracts;
+
+namespace Wirewatch.Alerting;
+
+/// <summary>
+/// The alerter's one code path: match a classified article against every subscription, let the ledger decide
+/// (one alert per story; an update only when it raises the severity or adds a topic), pass the throttle, deliver.
+/// </summary>
+public sealed class Alerter(
+    SubscriptionCatalog catalog,
+    SubscriptionMatcher matcher,
+    IAlertLedger ledger,
+    SubscriptionThrottle throttle,
+    TimeProvider time,
+    ILogger<Alerter> log)
+{
+    public async Task HandleAsync(ArticleClassified article, IPublishEndpoint bus, CancellationToken cancellationToken)
+    {
+        foreach (var subscription in catalog.Subscriptions)
+        {
+            var candidate = matcher.Match(article, subscription, time.GetUtcNow());
+            if (candidate is null)
+            {
+                continue;
+            }
+
+            var raised = await ledger.RaiseAsync(candidate, cancellationToken);
+            if (raised is null)
+            {
+                log.LogInformation("{ArticleId} v{Version} adds nothing to the alerts of story {StoryId} for {SubscriptionId}",
+                    article.ArticleId, article.Version, candidate.StoryId, subscription.Id);
+                continue;
+            }
+
+            var alert = raised.Alert;
+            if (raised.IsNew)
+            {
+                AlertMetrics.Raised.Add(1, new KeyValuePair<string, object?>("severity", alert.Severity), new KeyValuePair<string, object?>("kind", alert.IsUpdate ? "update" : "alert"));
+                log.LogInformation("Alert {AlertId} ({Severity}) for {SubscriptionId}: {Headline}", alert.AlertId, alert.Severity, subscription.Id, alert.Headline);
+            }
+
+            await throttle.SendOrHoldAsync(alert, subscription, bus, cancellationToken);
+        }
+    }
+}

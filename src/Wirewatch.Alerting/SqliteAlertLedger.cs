@@ -1,0 +1,271 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Wirewatch.Contracts;
+
+namespace Wirewatch.Alerting;
+
+/// <summary>
+/// The alert ledger in the SQLite file under the data directory. Every decision runs in an immediate (write-locking)
+/// transaction and leans on a unique constraint: <c>story_alerts</c> is unique per subscription, story and sequence and
+/// per triggering article version; <c>alert_deliveries</c> per alert and channel. Processes sharing the file (replicas
+/// on one volume) are serialised by SQLite's lock.
+/// </summary>
+public sealed class SqliteAlertLedger : IAlertLedger
+{
+    private const string Claimed = "claimed", DeliveredState = "delivered", Dead = "dead";
+
+    private readonly string _connectionString;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _claimLease;
+
+    /// <param name="claimLease">How long a claim protects a delivery in progress; longer than any channel's retry budget.</param>
+    public SqliteAlertLedger(string databasePath, TimeProvider? time = null, TimeSpan? claimLease = null)
+    {
+        var path = Path.GetFullPath(databasePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = path, DefaultTimeout = 30 }.ToString();
+        _time = time ?? TimeProvider.System;
+        _claimLease = claimLease ?? TimeSpan.FromMinutes(10);
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            PRAGMA journal_mode = WAL;
+            CREATE TABLE IF NOT EXISTS story_alerts (
+                alert_id        TEXT PRIMARY KEY,
+                subscription_id TEXT NOT NULL,
+                story_id        TEXT NOT NULL,
+                sequence        INTEGER NOT NULL,
+                article_id      TEXT NOT NULL,
+                version         INTEGER NOT NULL,
+                severity        TEXT NOT NULL,
+                topics          TEXT NOT NULL,
+                raised_at       TEXT NOT NULL,
+                UNIQUE (subscription_id, story_id, sequence),
+                UNIQUE (subscription_id, story_id, article_id, version)
+            );
+            CREATE TABLE IF NOT EXISTS alert_deliveries (
+                alert_id     TEXT NOT NULL,
+                channel      TEXT NOT NULL,
+                state        TEXT NOT NULL,
+                claim        TEXT,
+                claimed_at   TEXT,
+                finished_at  TEXT,
+                reason       TEXT,
+                detail       TEXT,
+                alert_json   TEXT NOT NULL,
+                PRIMARY KEY (alert_id, channel)
+            );
+            CREATE TABLE IF NOT EXISTS disabled_channels (
+                channel     TEXT PRIMARY KEY,
+                reason      TEXT NOT NULL,
+                disabled_at TEXT NOT NULL
+            );
+            """;
+        command.ExecuteNonQuery();
+    }
+
+    public async Task<RaisedAlert?> RaiseAsync(AlertRaised candidate, CancellationToken cancellationToken)
+    {
+        var subscription = candidate.SubscriptionId;
+        var story = candidate.StoryId ?? candidate.ArticleId;
+        var firstId = $"{subscription}:{story}";
+        await using var connection = Open();
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken); // BEGIN IMMEDIATE
+
+        var earlier = new List<(string AlertId, long Sequence, string ArticleId, long Version, string Severity, string Topics)>();
+        await using (var read = Command(connection, transaction,
+                         "SELECT alert_id, sequence, article_id, version, severity, topics FROM story_alerts WHERE subscription_id = $sub AND story_id = $story ORDER BY sequence",
+                         ("$sub", subscription), ("$story", story)))
+        await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                earlier.Add((reader.GetString(0), reader.GetInt64(1), reader.GetString(2), reader.GetInt64(3), reader.GetString(4), reader.GetString(5)));
+            }
+        }
+
+        // This article version was decided before (a redelivery): the same alert again, so unfinished channels finish.
+        var same = earlier.FirstOrDefault(e => e.ArticleId == candidate.ArticleId && e.Version == candidate.Version);
+        if (same.AlertId is not null)
+        {
+            return new RaisedAlert(Shape(candidate, same.AlertId, same.Sequence, firstId), IsNew: false);
+        }
+
+        long sequence;
+        if (earlier.Count == 0)
+        {
+            sequence = 0;
+        }
+        else
+        {
+            var alertedRank = earlier.Max(e => Severities.Rank(e.Severity));
+            var alertedTopics = earlier.SelectMany(e => e.Topics.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToHashSet(StringComparer.Ordinal);
+            var raisesSeverity = Severities.Rank(candidate.Severity) > alertedRank;
+            var addsTopic = candidate.Topics.Any(t => !alertedTopics.Contains(t.Topic));
+            if (!raisesSeverity && !addsTopic)
+            {
+                return null;
+            }
+
+            sequence = earlier.Max(e => e.Sequence) + 1;
+        }
+
+        var alertId = sequence == 0 ? firstId : $"{firstId}:u{sequence}";
+        await using (var insert = Command(connection, transaction, """
+                         INSERT INTO story_alerts (alert_id, subscription_id, story_id, sequence, article_id, version, severity, topics, raised_at)
+                         VALUES ($id, $sub, $story, $sequence, $article, $version, $severity, $topics, $now)
+                         """,
+                         ("$id", alertId), ("$sub", subscription), ("$story", story), ("$sequence", sequence), ("$article", candidate.ArticleId),
+                         ("$version", candidate.Version), ("$severity", candidate.Severity), ("$topics", string.Join(' ', candidate.Topics.Select(t => t.Topic))),
+                         ("$now", Now())))
+        {
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return new RaisedAlert(Shape(candidate, alertId, sequence, firstId), IsNew: true);
+    }
+
+    public async Task<DeliveryOutcome> DeliverOnceAsync(AlertRaised alert, string channel, Func<CancellationToken, Task<ChannelResult>> deliver, CancellationToken cancellationToken, bool replay = false)
+    {
+        var claim = Guid.NewGuid().ToString("N");
+        var refused = await ClaimAsync(alert, channel, claim, replay, cancellationToken);
+        if (refused is { } outcome)
+        {
+            return outcome;
+        }
+
+        ChannelResult result;
+        try
+        {
+            result = await deliver(cancellationToken);
+        }
+        catch
+        {
+            // Nothing recorded: the next attempt (a redelivery of the message) delivers again.
+            await ExecuteAsync("DELETE FROM alert_deliveries WHERE alert_id = $id AND channel = $channel AND claim = $claim", CancellationToken.None,
+                ("$id", alert.AlertId), ("$channel", channel), ("$claim", claim));
+            throw;
+        }
+
+        await ExecuteAsync(
+            "UPDATE alert_deliveries SET state = $state, finished_at = $now, reason = $reason, detail = $detail, claim = NULL WHERE alert_id = $id AND channel = $channel AND claim = $claim",
+            CancellationToken.None,
+            ("$state", result.Success ? DeliveredState : Dead), ("$now", Now()), ("$reason", (object?)result.Reason ?? DBNull.Value),
+            ("$detail", (object?)result.Detail ?? DBNull.Value), ("$id", alert.AlertId), ("$channel", channel), ("$claim", claim));
+        return result.Success ? DeliveryOutcome.Delivered : DeliveryOutcome.DeadLettered;
+    }
+
+    public async Task<IReadOnlyList<DeadLetter>> DeadLettersAsync(string? alertId, CancellationToken cancellationToken)
+    {
+        await using var connection = Open();
+        await using var command = Command(connection, null,
+            "SELECT alert_json, channel, reason, detail, finished_at FROM alert_deliveries WHERE state = $dead AND ($id IS NULL OR alert_id = $id) ORDER BY finished_at, alert_id",
+            ("$dead", Dead), ("$id", (object?)alertId ?? DBNull.Value));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var letters = new List<DeadLetter>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var alert = JsonSerializer.Deserialize<AlertRaised>(reader.GetString(0), WireJson.Options)!;
+            letters.Add(new DeadLetter(alert, reader.GetString(1), reader.IsDBNull(2) ? "unknown" : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
+                DateTimeOffset.Parse(reader.GetString(4), CultureInfo.InvariantCulture)));
+        }
+
+        return letters;
+    }
+
+    public Task DisableChannelAsync(string channel, string reason, CancellationToken cancellationToken) =>
+        ExecuteAsync("INSERT INTO disabled_channels (channel, reason, disabled_at) VALUES ($channel, $reason, $now) ON CONFLICT (channel) DO NOTHING",
+            cancellationToken, ("$channel", channel), ("$reason", reason), ("$now", Now()));
+
+    public async Task<bool> IsChannelDisabledAsync(string channel, CancellationToken cancellationToken)
+    {
+        await using var connection = Open();
+        await using var command = Command(connection, null, "SELECT COUNT(*) FROM disabled_channels WHERE channel = $channel", ("$channel", channel));
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) > 0;
+    }
+
+    public async Task<bool> EnableChannelAsync(string channel, CancellationToken cancellationToken) =>
+        await ExecuteAsync("DELETE FROM disabled_channels WHERE channel = $channel", cancellationToken, ("$channel", channel)) > 0;
+
+    /// <summary>Null when this caller now holds the claim; otherwise why it may not deliver.</summary>
+    private async Task<DeliveryOutcome?> ClaimAsync(AlertRaised alert, string channel, string claim, bool replay, CancellationToken cancellationToken)
+    {
+        await using var connection = Open();
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        string? state = null, claimedAt = null;
+        await using (var read = Command(connection, transaction, "SELECT state, claimed_at FROM alert_deliveries WHERE alert_id = $id AND channel = $channel",
+                         ("$id", alert.AlertId), ("$channel", channel)))
+        await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
+        {
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                state = reader.GetString(0);
+                claimedAt = reader.IsDBNull(1) ? null : reader.GetString(1);
+            }
+        }
+
+        var now = _time.GetUtcNow();
+        switch (state)
+        {
+            case DeliveredState:
+                return DeliveryOutcome.Duplicate;
+            case Dead when !replay:
+                return DeliveryOutcome.DeadLettered;
+            case Claimed when claimedAt is not null && DateTimeOffset.Parse(claimedAt, CultureInfo.InvariantCulture) > now - _claimLease:
+                return DeliveryOutcome.InProgress;
+        }
+
+        await using (var write = Command(connection, transaction, """
+                         INSERT INTO alert_deliveries (alert_id, channel, state, claim, claimed_at, alert_json) VALUES ($id, $channel, $claimed, $claim, $now, $json)
+                         ON CONFLICT (alert_id, channel) DO UPDATE SET state = $claimed, claim = $claim, claimed_at = $now, alert_json = $json
+                         """,
+                         ("$id", alert.AlertId), ("$channel", channel), ("$claimed", Claimed), ("$claim", claim), ("$now", Format(now)),
+                         ("$json", JsonSerializer.Serialize(alert, WireJson.Options))))
+        {
+            await write.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return null;
+    }
+
+    private static AlertRaised Shape(AlertRaised candidate, string alertId, long sequence, string firstId) => candidate with
+    {
+        AlertId = alertId,
+        IsUpdate = sequence > 0,
+        UpdatesAlertId = sequence > 0 ? firstId : null,
+    };
+
+    private async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = Open();
+        await using var command = Command(connection, null, sql, parameters);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        return command;
+    }
+
+    private string Now() => Format(_time.GetUtcNow());
+
+    private static string Format(DateTimeOffset time) => time.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
+
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        return connection;
+    }
+}
