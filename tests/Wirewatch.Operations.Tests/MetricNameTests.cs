@@ -101,7 +101,7 @@ public sealed partial class MetricNameTests
 
     [Theory]
     [InlineData("wirewatch.fetch.items", "{item}", InstrumentKind.Counter, "wirewatch_fetch_items_total")]
-    [InlineData("wirewatch.alerts", "{alert}", InstrumentKind.Counter, "wirewatch_alerts_total")]
+    [InlineData("wirewatch.alerts.delivered", "{delivery}", InstrumentKind.Counter, "wirewatch_alerts_delivered_total")]
     [InlineData("wirewatch.clean.duration", "s", InstrumentKind.Histogram, "wirewatch_clean_duration_seconds_bucket wirewatch_clean_duration_seconds_sum wirewatch_clean_duration_seconds_count")]
     [InlineData("messaging.masstransit.consume.duration", "ms", InstrumentKind.Histogram, "messaging_masstransit_consume_duration_milliseconds_bucket messaging_masstransit_consume_duration_milliseconds_sum messaging_masstransit_consume_duration_milliseconds_count")]
     [InlineData("wirewatch.queue.lag", "s", InstrumentKind.Gauge, "wirewatch_queue_lag_seconds")]
