@@ -85,6 +85,8 @@ public sealed class TopicClassifier
             Topics = scores.OrderByDescending(s => s.Score).ThenBy(s => s.Topic, StringComparer.Ordinal).ToList(),
             Entities = _entities.Extract(article),
             ClassifierVersion = Version,
+            UpdatesArticleId = article.UpdatesArticleId,
+            UpdatesVersion = article.UpdatesVersion,
         };
     }
 

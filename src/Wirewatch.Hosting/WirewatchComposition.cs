@@ -51,7 +51,7 @@ public static class WirewatchComposition
 
         if (settings.Has(WirewatchRoles.Cleaner))
         {
-            services.AddCleaner();
+            services.AddCleaner(settings.CleaningRulesPath, settings.DatabasePath);
         }
 
         if (settings.Has(WirewatchRoles.Classifier))
