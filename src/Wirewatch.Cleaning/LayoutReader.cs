@@ -20,6 +20,7 @@ internal sealed partial class LayoutReader(SourceClock clock, IReadOnlyList<Rege
         var menu = MenuRuns(lines);
         var englishPage = !MostlyHangul(lines);
         var inRelatedList = false;
+        var headlineSettled = false; // a stamp, byline or note followed the headline: later menus are share bars, not chrome
         var paywalled = false;
 
         for (var i = 0; i < lines.Count; i++)
@@ -28,6 +29,11 @@ internal sealed partial class LayoutReader(SourceClock clock, IReadOnlyList<Rege
             var line = TrailingEnd().Replace(rawLine, "").Trim();
             var ended = line.Length != rawLine.Trim().Length; // "... it said. (END)"
             var bodyStarted = paragraphs.Count > 0 || block.Count > 0;
+            if (menu[i] && !bodyStarted && headline is not null && !headlineSettled && headline != knownHeadline)
+            {
+                headline = null; // what came before a menu was site chrome (a tagline), not the headline
+            }
+
             if (line.Length == 0 || menu[i] || IsFurniture(line, englishPage))
             {
                 FlushBlock(block, paragraphs);
@@ -69,12 +75,14 @@ internal sealed partial class LayoutReader(SourceClock clock, IReadOnlyList<Rege
                 if (line.Length < 110 && StampParser.ParseLine(line, clock) is { } parsed)
                 {
                     stamp ??= parsed; // The first stamp is the publication; "Updated ..." after it is dropped.
+                    headlineSettled = headline is not null;
                     continue;
                 }
 
                 if (note is null && EditorNote().Match(line) is { Success: true } noteMatch)
                 {
                     note = noteMatch.Groups["note"].Value.Trim();
+                    headlineSettled = headline is not null;
                     continue;
                 }
 
@@ -88,10 +96,16 @@ internal sealed partial class LayoutReader(SourceClock clock, IReadOnlyList<Rege
                     continue;
                 }
 
-                if (line == headline || Byline().IsMatch(line) || LoneDate().IsMatch(line)
-                    || (WireArticleCleaner.CountWords(line) < 4 && !IsSentence(line)))
+                if (Byline().IsMatch(line))
                 {
-                    continue; // Deck furniture between the headline and the story: bylines, section labels, dates.
+                    headlineSettled = true;
+                    continue;
+                }
+
+                if (line == headline || LoneDate().IsMatch(line) || (WireArticleCleaner.CountWords(line) < 4 && !IsSentence(line))
+                    || (!IsSentence(line) && (i + 1 == lines.Count || lines[i + 1].Length == 0)))
+                {
+                    continue; // Furniture between the headline and the story: decks, section labels, dates.
                 }
             }
 
@@ -232,7 +246,7 @@ internal sealed partial class LayoutReader(SourceClock clock, IReadOnlyList<Rege
         line.Length > 0 && line[^1] is '.' or '!' or '?' or '"' or '\u201D' or '\'' or '\u2019' or ')' or ':';
 
     // Lines that are never part of an article: site navigation, share bars, feedback widgets, markers, credits.
-    [GeneratedRegex("""^(?:(?:Go to (?:Contents|Navigation)\s*)+|All News|HOME(?: TOP)?|TOP|Back to top|\(END\)|Send Feedback|How can we improve\?|Thanks for your feedback!|Was this (?:article|story) helpful\??|Rate this (?:article|story)|Report an? (?:error|typo)|Advertisement|Sponsored|Scroll to continue(?: with content)?|Skip (?:to (?:main )?content|navigation)|Share(?: this(?: article| story)?| on \w+| via \w+)?|Print(?: this article)?|E-?mail(?: this)?|Facebook|Twitter|X|LinkedIn|WhatsApp|Telegram|Reddit|Line|Naver|Band|Kakao(?:Talk| Story)?|Copy(?: link| URL)?|Link copied|Font size|Text size|A\+? ?A-?|Listen(?: to this article)?|\d+ min(?:ute)? read|Sign (?:in|up)|Log ?in|Subscribe(?: now)?|Menu|Search|Close|Comments?(?: \(\d+\))?|Photo(?:s)?|Yonhap photo|(?:AP|AFP|UPI|Reuters|Getty Images|EPA) Photo.*|(?:Copyright|\u00A9|\u24D2|\(c\)).*|All rights reserved\.?.*|Unauthorized reproduction.*|(?:Additional )?(?:Reporting|Writing|Editing|Compiled) by .*|Our Standards:.*|.*Thomson Reuters Trust Principles.*|무단 ?전재.*|Follow (?:us|NK News|VOA) on .*)$""", RegexOptions.IgnoreCase)]
+    [GeneratedRegex("""^(?:(?:Go to (?:Contents|Navigation)\s*)+|All News|HOME(?: TOP)?|TOP|Back to top|\(END\)|Send Feedback|How can we improve\?|Thanks for your feedback!|Was this (?:article|story) helpful\??|Rate this (?:article|story)|Report an? (?:error|typo)|Advertisement|Sponsored|Scroll to continue(?: with content)?|Skip (?:to (?:main )?content|navigation)|Share(?: this(?: article| story)?| on \w+| via \w+)?|Print(?: this article)?|E-?mail(?: this)?|Facebook|Twitter|X|LinkedIn|WhatsApp|Telegram|Reddit|Line|Naver|Band|Kakao(?:Talk| Story)?|Copy(?: link| URL)?(?: copied)?|Link copied|Font size|Text size|A\+? ?A-?|Listen(?: to this article)?|\d+ min(?:ute)? read|Sign (?:in|up)|Log ?in|Subscribe(?: now)?|Menu|Search|Close|Comments?(?: \(\d+\))?|Photo(?:s)?|Yonhap photo|(?:AP|AFP|UPI|Reuters|Getty Images|EPA) Photo.*|(?:Copyright|\u00A9|\u24D2|\(c\)).*|All rights reserved\.?.*|Unauthorized reproduction.*|(?:Additional )?(?:Reporting|Writing|Editing|Compiled) by .*|Our Standards:.*|.*Thomson Reuters Trust Principles.*|무단 ?전재.*|Follow (?:us|NK News|VOA) on .*|(?:Updated|Published|Posted)?\s*\d+ (?:seconds?|minutes?|mins?|hours?|days?) ago|[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+)$""", RegexOptions.IgnoreCase)]
     private static partial Regex Boilerplate();
 
     [GeneratedRegex("""(?:\bcookies?\b.*\b(?:we use|this (?:site|website) uses|accept|consent|policy|settings|preferences|agree)\b|^(?:Accept(?: all)?(?: cookies)?|Reject all|Manage (?:preferences|settings|cookies)|Got it|I agree|OK)$|\bprivacy policy\b.*\bterms\b|\bterms of (?:use|service)\b)""", RegexOptions.IgnoreCase)]
@@ -242,7 +256,7 @@ internal sealed partial class LayoutReader(SourceClock clock, IReadOnlyList<Rege
     [GeneratedRegex("""^(?:[^|\u00B7\u2022\u00BB\u203A>]{1,30}\s*[|\u00B7\u2022\u00BB\u203A>]\s*){2,}[^|\u00B7\u2022\u00BB\u203A>]{0,30}$""")]
     private static partial Regex SeparatedMenu();
 
-    [GeneratedRegex("""^(?:related(?: articles| news| stories| coverage| content| links)?|more (?:stories|news|from [^.]{1,30})|most (?:viewed|read|popular)(?: stories| articles)?|latest(?: news| stories)?|top stories|you (?:may|might) also like|recommended(?: stories| for you| articles)?|trending(?: now)?|editor'?s picks|read (?:more|next|also)|see also|also read|keywords?|tags?|topics|관련 ?기사|많이 본 기사|인기 ?기사|최신 ?기사)\s*:?$""", RegexOptions.IgnoreCase)]
+    [GeneratedRegex("""^(?:related(?: articles| news| stories| coverage| content| links)?|more (?:stories|news|from [^.]{1,30})|most (?:viewed|read|popular)(?: stories| articles)?|latest(?: news| stories| headlines)?|top stories|you (?:may|might) also like|recommended(?: stories| for you| articles)?|trending(?: now)?|editor'?s picks|read (?:more|next|also)|see also|also read|keywords?|tags?|topics|관련 ?기사|많이 본 기사|인기 ?기사|최신 ?기사)\s*:?$""", RegexOptions.IgnoreCase)]
     private static partial Regex RelatedHeading();
 
     [GeneratedRegex("""^(?:To continue reading|Subscribe to (?:continue|read)|This (?:article|story|content) is (?:for|available to) (?:subscribers|members)|Become a member to (?:read|continue)|Log in to (?:read|continue))""", RegexOptions.IgnoreCase)]

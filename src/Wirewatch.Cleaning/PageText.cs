@@ -196,8 +196,13 @@ internal sealed record PageText(
         }
 
         var scores = new Dictionary<IElement, double>();
-        foreach (var paragraph in document.QuerySelectorAll("p, pre, blockquote"))
+        foreach (var paragraph in document.QuerySelectorAll("p, pre, blockquote, div, td"))
         {
+            if (paragraph.LocalName is "div" or "td" && !HoldsTextDirectly(paragraph))
+            {
+                continue; // a wrapper; its paragraphs count on their own
+            }
+
             if (IsNoise(paragraph))
             {
                 continue;
@@ -239,6 +244,23 @@ internal sealed record PageText(
         }
 
         return best.Element;
+    }
+
+    /// <summary>A div used as a paragraph: it has a text node of its own and no block children.</summary>
+    private static bool HoldsTextDirectly(IElement element)
+    {
+        var hasText = false;
+        foreach (var child in element.ChildNodes)
+        {
+            if (child is IElement e && BlockTags.Contains(e.LocalName))
+            {
+                return false;
+            }
+
+            hasText |= child is IText t && t.Data.AsSpan().Trim().Length >= 25;
+        }
+
+        return hasText;
     }
 
     private static bool IsNoise(IElement element) => element.Closest(NoiseTags) is not null;

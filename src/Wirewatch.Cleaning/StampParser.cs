@@ -26,6 +26,13 @@ internal static partial class StampParser
             return null;
         }
 
+        // "Published : Apr. 10, 2025 - 14:52 Updated : Apr. 10, 2025 - 15:10": the publication is the part before "Updated".
+        var updated = line.IndexOf("Updated", 1, StringComparison.OrdinalIgnoreCase);
+        if (updated > 0)
+        {
+            line = line[..updated];
+        }
+
         var date = NumericDate().Match(line);
         int year, month, day;
         if (date.Success)

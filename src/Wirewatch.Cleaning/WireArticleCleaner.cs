@@ -47,9 +47,11 @@ public sealed partial class WireArticleCleaner(CleanerOptions options, CleaningR
         var (flags, headline) = SplitFlags(layout.Headline);
         var paragraphs = layout.Paragraphs;
         var dateline = ExtractDateline(paragraphs);
-        if (paragraphs.Count == 0)
+        if (paragraphs.Count == 0 || !paragraphs.Any(IsProse))
         {
-            return CleaningResult.Rejected(CleaningCodes.NoBody, "No article body was found.");
+            return CleaningResult.Rejected(CleaningCodes.NoBody, paragraphs.Count == 0
+                ? "No article body was found."
+                : "No paragraph reads as prose (an index or list page?).");
         }
 
         var published = (page.StampText is { } stampText ? StampParser.ParseMachine(stampText, clock) : null)
@@ -134,7 +136,13 @@ public sealed partial class WireArticleCleaner(CleanerOptions options, CleaningR
     {
         for (var i = 0; i < Math.Min(3, paragraphs.Count); i++)
         {
-            if (DatelinePattern().Match(paragraphs[i]) is not { Success: true } match)
+            var match = DatelinePattern().Match(paragraphs[i]);
+            if (!match.Success)
+            {
+                match = KoreanDateline().Match(paragraphs[i]);
+            }
+
+            if (!match.Success)
             {
                 continue;
             }
@@ -196,6 +204,9 @@ public sealed partial class WireArticleCleaner(CleanerOptions options, CleaningR
         return text.Length > 0 && text[^1] is '.' or '!' or '?' or '"' or '\u201D' or '\'' or '\u2019' or ')' or ']' or '\u3002';
     }
 
+    /// <summary>A sentence of some length: what an article has and an index page of headlines does not.</summary>
+    private static bool IsProse(string paragraph) => CountWords(paragraph) >= 8 && EndsLikeAnArticle(paragraph);
+
     internal static int CountWords(string paragraph) =>
         paragraph.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
 
@@ -246,6 +257,10 @@ public sealed partial class WireArticleCleaner(CleanerOptions options, CleaningR
     // "ARLINGTON, Va. (AP) —", "WASHINGTON —" (VOA: no agency, then a long dash is required).
     [GeneratedRegex("""^(?<city>[A-Z][A-Z.'/\-]*(?: [A-Z][A-Z.'/\-]*){0,3}(?:, [A-Z][a-zA-Z]{0,5}\.(?:[A-Z]\.)?)?)(?:,\s*(?<date>[A-Z][a-z]{2,8}\.? \d{1,2}))?\s*(?:\((?<agency>[^)]{2,40})\)\s*(?:--|\u2014|\u2013|-)|(?:--|\u2014|\u2013))\s*""")]
     private static partial Regex DatelinePattern();
+
+    // "(서울=연합뉴스) 김수연 기자 =": city and agency in the parentheses, then the reporter.
+    [GeneratedRegex("""^\((?<city>[^=()]{1,20})=(?<agency>[^)]{1,20})\)\s*(?:[^=]{1,30}=\s*)?""")]
+    private static partial Regex KoreanDateline();
 
     [GeneratedRegex("""^(?<month>[A-Za-z]{3,9})\.? (?<d>\d{1,2})$""")]
     private static partial Regex DatelineDate();
