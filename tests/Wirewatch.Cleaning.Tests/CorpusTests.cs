@@ -97,6 +97,43 @@ public sealed class CorpusTests
         }
     }
 
+    /// <summary>
+    /// The margins behind the thresholds in docs/cleaning.md: the weakest link between versions of one story and the
+    /// strongest between different stories, on this corpus.
+    /// </summary>
+    [Fact]
+    public void Story_thresholds_separate_the_corpus_with_a_margin()
+    {
+        var manifest = Manifest();
+        var prints = manifest.Pages
+            .Select(p => (p.File, Article: _cleaner.Clean(Fetched(p)).Article))
+            .Where(p => p.Article is not null)
+            .ToDictionary(p => p.File, p => StoryFingerprint.Of(p.Article!.Headline, p.Article.Paragraphs));
+        var groupOf = manifest.Stories.SelectMany((g, i) => g.Select(f => (f, i))).ToDictionary(x => x.f, x => x.i);
+        var sameStory = new List<(string, string, double, double)>();
+        var different = new List<(string, string, double, double)>();
+        foreach (var a in prints.Keys)
+        {
+            foreach (var b in prints.Keys.Where(b => string.CompareOrdinal(a, b) < 0))
+            {
+                var pair = (a, b, prints[a].Containment(prints[b]), prints[a].HeadlineSimilarity(prints[b]));
+                (groupOf.TryGetValue(a, out var ga) && groupOf.TryGetValue(b, out var gb) && ga == gb ? sameStory : different).Add(pair);
+            }
+        }
+
+        var closestDifferent = different.MaxBy(p => p.Item3);
+        var mostSimilarHeadlines = different.MaxBy(p => p.Item4);
+        closestDifferent.Item3.ShouldBeLessThan(StoryTracker.RewrittenCopy, $"{closestDifferent.Item1} ~ {closestDifferent.Item2}");
+        different.ShouldAllBe(p => !StoryTracker.IsSameStory(p.Item3, p.Item4));
+        // Every version is reachable from the first through links above the copy threshold (pages arrive in manifest order).
+        sameStory.Where(p => p.Item3 >= StoryTracker.SameCopy).Count().ShouldBeGreaterThanOrEqualTo(manifest.Stories.Sum(g => g.Count - 1));
+        Console.WriteLine($"different stories: max containment {closestDifferent.Item3:0.00} ({closestDifferent.Item1} ~ {closestDifferent.Item2}), max headline similarity {mostSimilarHeadlines.Item4:0.00} ({mostSimilarHeadlines.Item1} ~ {mostSimilarHeadlines.Item2})");
+        foreach (var (a, b, c, h) in sameStory)
+        {
+            Console.WriteLine($"same story: {a} ~ {b}: containment {c:0.00}, headline {h:0.00}");
+        }
+    }
+
     private static JsonObject Golden(CleaningResult result)
     {
         if (result.Article is not { } article)

@@ -3,16 +3,16 @@ using System.Text;
 namespace Wirewatch.Cleaning.Stories;
 
 /// <summary>
-/// What the story matcher compares: a MinHash signature of the body's word 3-shingles (64 minimums; equal slots
-/// estimate the Jaccard similarity of two shingle sets), the number of shingles, and the headline's content words.
+/// What the story matcher compares: the set of the body's word 3-shingles (each as a 32-bit hash, sorted) and the
+/// headline's content words. Containment is exact over the stored sets: MinHash signatures were tried first and were too
+/// noisy on 50-word URGENT flashes, where two unrelated flashes sharing "the Joint Chiefs of Staff (JCS) said" scored 0.26.
 /// </summary>
-public sealed record StoryFingerprint(ulong[] MinHash, int Shingles, IReadOnlySet<string> HeadlineWords)
+public sealed record StoryFingerprint(uint[] Shingles, IReadOnlySet<string> HeadlineWords)
 {
-    public const int Size = 64;
-    private const int ShingleWords = 3;
+    /// <summary>Shingles kept per article (the first ones in text order): about 4,000 words of body, 16 KB stored.</summary>
+    public const int MaxShingles = 4096;
 
-    // Fixed multipliers and offsets (SplitMix64 from a constant seed): fingerprints must compare across processes and releases.
-    private static readonly (ulong A, ulong B)[] Permutations = CreatePermutations();
+    private const int ShingleWords = 3;
 
     private static readonly HashSet<string> StopWords = new(StringComparer.Ordinal)
     {
@@ -28,52 +28,48 @@ public sealed record StoryFingerprint(ulong[] MinHash, int Shingles, IReadOnlySe
             Words(paragraph, words);
         }
 
-        var minimums = new ulong[Size];
-        Array.Fill(minimums, ulong.MaxValue);
-        var shingles = new HashSet<ulong>();
-        for (var i = 0; i + ShingleWords <= words.Count; i++)
+        var shingles = new HashSet<uint>();
+        for (var i = 0; i + ShingleWords <= words.Count && shingles.Count < MaxShingles; i++)
         {
-            var hash = Fnv1a(words[i], words[i + 1], words[i + 2]);
-            if (!shingles.Add(hash))
-            {
-                continue;
-            }
-
-            for (var p = 0; p < Size; p++)
-            {
-                var value = unchecked(Permutations[p].A * hash + Permutations[p].B);
-                if (value < minimums[p])
-                {
-                    minimums[p] = value;
-                }
-            }
+            shingles.Add(Fnv1a(words[i], words[i + 1], words[i + 2]));
         }
 
+        var sorted = shingles.ToArray();
+        Array.Sort(sorted);
         var headlineWords = new List<string>();
         Words(headline, headlineWords);
-        return new StoryFingerprint(minimums, shingles.Count, headlineWords.Where(w => !StopWords.Contains(w)).ToHashSet(StringComparer.Ordinal));
+        return new StoryFingerprint(sorted, headlineWords.Where(w => !StopWords.Contains(w)).ToHashSet(StringComparer.Ordinal));
     }
 
-    /// <summary>Estimated share of the smaller article's shingles that the other one has too (0..1).</summary>
+    /// <summary>Share of the smaller article's shingles that the other one has too (0..1): 1 when one copy contains the other.</summary>
     public double Containment(StoryFingerprint other)
     {
-        if (Shingles == 0 || other.Shingles == 0)
+        if (Shingles.Length == 0 || other.Shingles.Length == 0)
         {
             return 0;
         }
 
-        var equal = 0;
-        for (var i = 0; i < Size; i++)
+        int i = 0, j = 0, common = 0;
+        while (i < Shingles.Length && j < other.Shingles.Length)
         {
-            if (MinHash[i] == other.MinHash[i])
+            var order = Shingles[i].CompareTo(other.Shingles[j]);
+            if (order == 0)
             {
-                equal++;
+                common++;
+                i++;
+                j++;
+            }
+            else if (order < 0)
+            {
+                i++;
+            }
+            else
+            {
+                j++;
             }
         }
 
-        var jaccard = (double)equal / Size;
-        var common = jaccard * (Shingles + other.Shingles) / (1 + jaccard);
-        return Math.Min(1, common / Math.Min(Shingles, other.Shingles));
+        return (double)common / Math.Min(Shingles.Length, other.Shingles.Length);
     }
 
     /// <summary>Jaccard similarity of the two headlines' content words (0..1).</summary>
@@ -88,17 +84,17 @@ public sealed record StoryFingerprint(ulong[] MinHash, int Shingles, IReadOnlySe
         return (double)common / (HeadlineWords.Count + other.HeadlineWords.Count - common);
     }
 
-    public byte[] MinHashBytes()
+    public byte[] ShingleBytes()
     {
-        var bytes = new byte[Size * sizeof(ulong)];
-        Buffer.BlockCopy(MinHash, 0, bytes, 0, bytes.Length);
+        var bytes = new byte[Shingles.Length * sizeof(uint)];
+        Buffer.BlockCopy(Shingles, 0, bytes, 0, bytes.Length);
         return bytes;
     }
 
-    public static ulong[] MinHashFrom(byte[] bytes)
+    public static uint[] ShinglesFrom(byte[] bytes)
     {
-        var values = new ulong[Size];
-        Buffer.BlockCopy(bytes, 0, values, 0, Math.Min(bytes.Length, values.Length * sizeof(ulong)));
+        var values = new uint[bytes.Length / sizeof(uint)];
+        Buffer.BlockCopy(bytes, 0, values, 0, values.Length * sizeof(uint));
         return values;
     }
 
@@ -125,34 +121,19 @@ public sealed record StoryFingerprint(ulong[] MinHash, int Shingles, IReadOnlySe
         }
     }
 
-    private static ulong Fnv1a(string a, string b, string c)
+    private static uint Fnv1a(string a, string b, string c)
     {
-        var hash = 14695981039346656037UL;
+        var hash = 2166136261u;
         foreach (var word in (ReadOnlySpan<string>)[a, b, c])
         {
             foreach (var ch in word)
             {
-                hash = unchecked((hash ^ ch) * 1099511628211UL);
+                hash = unchecked((hash ^ ch) * 16777619u);
             }
 
-            hash = unchecked((hash ^ ' ') * 1099511628211UL);
+            hash = unchecked((hash ^ ' ') * 16777619u);
         }
 
         return hash;
-    }
-
-    private static (ulong, ulong)[] CreatePermutations()
-    {
-        var state = 0x5EED_0F_57_0E1E5UL;
-        ulong Next()
-        {
-            state = unchecked(state + 0x9E3779B97F4A7C15UL);
-            var z = state;
-            z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
-            z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
-            return z ^ (z >> 31);
-        }
-
-        return Enumerable.Range(0, Size).Select(_ => (Next() | 1, Next())).ToArray();
     }
 }

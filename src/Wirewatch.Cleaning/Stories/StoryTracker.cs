@@ -14,12 +14,12 @@ public sealed record StoryAssignment(string StoryId, string? UpdatesArticleId, i
 public sealed class StoryTracker(IStoryStore store, TimeProvider time, CleanerOptions options)
 {
     /// <summary>Share of the smaller body's shingles found in the other: at or above, the same story.</summary>
-    public const double SameCopy = 0.45;
+    public const double SameCopy = 0.5;
 
     /// <summary>A rewrite with less shared copy still counts when the headlines agree this much.</summary>
-    public const double RewrittenCopy = 0.2;
+    public const double RewrittenCopy = 0.3;
 
-    public const double SimilarHeadline = 0.35;
+    public const double SimilarHeadline = 0.4;
 
     private readonly SemaphoreSlim _gate = new(1, 1); // one assignment at a time: two versions arriving together must not both start a story
     private DateTimeOffset _lastPrune = DateTimeOffset.MinValue;
