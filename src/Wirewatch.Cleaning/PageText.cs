@@ -20,9 +20,12 @@ internal sealed record PageText(
 {
     private static readonly HtmlParser Parser = new();
 
-    /// <summary>Never article text, wherever they are.</summary>
-    private const string NoiseTags =
-        "script, style, noscript, template, nav, footer, aside, form, iframe, svg, button, select, input, label, figure, figcaption, dialog, header";
+    /// <summary>Never article text, wherever they are (a set, not a selector: it is asked of every element).</summary>
+    private static readonly HashSet<string> NoiseTags = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "script", "style", "noscript", "template", "nav", "footer", "aside", "form", "iframe", "svg", "button", "select",
+        "input", "label", "figure", "figcaption", "dialog", "header",
+    };
 
     /// <summary>Class or id words that mark page furniture: share bars, related lists, cookie banners, ads, widgets.</summary>
     private static readonly HashSet<string> FurnitureWords = new(StringComparer.OrdinalIgnoreCase)
@@ -67,7 +70,8 @@ internal sealed record PageText(
             }
         }
 
-        var root = (rule?.Body is { } bs ? document.QuerySelector(bs) : null) ?? ChooseBody(document);
+        var sizes = TextSizes.Measure(document.DocumentElement);
+        var root = (rule?.Body is { } bs ? document.QuerySelector(bs) : null) ?? ChooseBody(document, sizes);
         var lines = new List<string>();
         if (headline is not null)
         {
@@ -78,7 +82,7 @@ internal sealed record PageText(
 
         if (root is not null)
         {
-            var walker = new LineWriter(lines, Math.Max(1, root.TextContent.Length));
+            var walker = new LineWriter(lines, sizes, Math.Max(1, sizes.Text(root)));
             walker.Write(root, isRoot: true);
             walker.Flush();
         }
@@ -188,7 +192,7 @@ internal sealed record PageText(
     /// Scores every element by the paragraphs directly inside it (longer and comma-richer paragraphs count more, half to
     /// the grandparent), discounts by link density, and takes the best; when its siblings score too, their parent.
     /// </summary>
-    private static IElement? ChooseBody(IDocument document)
+    private static IElement? ChooseBody(IDocument document, TextSizes sizes)
     {
         if (document.QuerySelectorAll("[itemprop='articleBody']") is { Length: 1 } marked)
         {
@@ -208,14 +212,13 @@ internal sealed record PageText(
                 continue;
             }
 
-            var text = paragraph.TextContent;
-            var length = text.AsSpan().Trim().Length;
+            var length = sizes.Text(paragraph);
             if (length < 25)
             {
                 continue;
             }
 
-            var score = 1 + text.AsSpan().Count(',') + Math.Min(length / 100.0, 3);
+            var score = 1 + paragraph.TextContent.AsSpan().Count(',') + Math.Min(length / 100.0, 3);
             if (paragraph.ParentElement is { } parent)
             {
                 scores[parent] = scores.GetValueOrDefault(parent) + score;
@@ -231,7 +234,7 @@ internal sealed record PageText(
             return document.Body;
         }
 
-        var ranked = scores.Select(s => (Element: s.Key, Score: s.Value * (1 - LinkDensity(s.Key))))
+        var ranked = scores.Select(s => (Element: s.Key, Score: s.Value * (1 - sizes.LinkDensity(s.Key))))
             .OrderByDescending(s => s.Score).ToList();
         var best = ranked[0];
         if (best.Element.ParentElement is { } container && container != document.Body)
@@ -263,23 +266,87 @@ internal sealed record PageText(
         return hasText;
     }
 
-    private static bool IsNoise(IElement element) => element.Closest(NoiseTags) is not null;
-
-    private static double LinkDensity(IElement element)
+    private static bool IsNoise(IElement element)
     {
-        var total = element.TextContent.Length;
-        if (total == 0)
+        for (var e = element; e is not null; e = e.ParentElement)
         {
-            return 1;
+            if (NoiseTags.Contains(e.LocalName))
+            {
+                return true;
+            }
         }
 
-        var linked = 0;
-        foreach (var link in element.QuerySelectorAll("a"))
+        return false;
+    }
+
+    /// <summary>
+    /// Text length, linked text length and link count of every element, measured in one pass over the tree (asking
+    /// <c>TextContent</c> of each element instead would walk the same subtrees again and again).
+    /// Lengths count non-whitespace characters.
+    /// </summary>
+    private sealed class TextSizes
+    {
+        private readonly Dictionary<IElement, (int Text, int Linked, int Links)> _sizes = [];
+
+        public static TextSizes Measure(IElement? root)
         {
-            linked += link.TextContent.Length;
+            var sizes = new TextSizes();
+            if (root is not null)
+            {
+                sizes.Visit(root, insideLink: false);
+            }
+
+            return sizes;
         }
 
-        return Math.Min(1, (double)linked / total);
+        public int Text(IElement element) => _sizes.TryGetValue(element, out var s) ? s.Text : 0;
+
+        public int Links(IElement element) => _sizes.TryGetValue(element, out var s) ? s.Links : 0;
+
+        public double LinkDensity(IElement element) =>
+            _sizes.TryGetValue(element, out var s) && s.Text > 0 ? Math.Min(1, (double)s.Linked / s.Text) : 1;
+
+        private (int Text, int Linked, int Links) Visit(IElement element, bool insideLink)
+        {
+            var isLink = element.LocalName == "a";
+            int text = 0, linked = 0, links = isLink ? 1 : 0;
+            foreach (var child in element.ChildNodes)
+            {
+                if (child is IText t)
+                {
+                    var length = NonWhitespace(t.Data);
+                    text += length;
+                    if (insideLink || isLink)
+                    {
+                        linked += length;
+                    }
+                }
+                else if (child is IElement e && e.LocalName is not ("script" or "style" or "template"))
+                {
+                    var (childText, childLinked, childLinks) = Visit(e, insideLink || isLink);
+                    text += childText;
+                    linked += childLinked;
+                    links += childLinks;
+                }
+            }
+
+            _sizes[element] = (text, linked, links);
+            return (text, linked, links);
+        }
+
+        private static int NonWhitespace(string data)
+        {
+            var count = 0;
+            foreach (var c in data)
+            {
+                if (!char.IsWhiteSpace(c))
+                {
+                    count++;
+                }
+            }
+
+            return count;
+        }
     }
 
     private static bool IsFurniture(IElement element)
@@ -318,7 +385,7 @@ internal sealed record PageText(
     }
 
     /// <summary>Renders a subtree as lines: block elements and <c>br</c> break lines; furniture and link lists are skipped.</summary>
-    private sealed class LineWriter(List<string> lines, int rootLength)
+    private sealed class LineWriter(List<string> lines, TextSizes sizes, int rootLength)
     {
         private readonly StringBuilder _line = new();
 
@@ -380,7 +447,7 @@ internal sealed record PageText(
 
         private bool Skip(IElement element)
         {
-            if (element.Matches(NoiseTags))
+            if (NoiseTags.Contains(element.LocalName))
             {
                 return true;
             }
@@ -388,16 +455,16 @@ internal sealed record PageText(
             if (IsFurniture(element))
             {
                 // A wrapper that merely carries a furniture word (class="article share-on") holds most of the text: keep it.
-                return element.TextContent.Length < rootLength * 0.4;
+                return sizes.Text(element) < rootLength * 0.4;
             }
 
             if (element.LocalName is "ul" or "ol" or "div" or "section" or "table" or "p" or "dl")
             {
-                var links = element.QuerySelectorAll("a").Length;
-                var length = element.TextContent.AsSpan().Trim().Length;
+                var links = sizes.Links(element);
+                var length = sizes.Text(element);
                 // Link lists (menus, related headlines) and one-link "Read more" teasers.
-                return (links >= 2 && LinkDensity(element) > 0.5 && length < rootLength * 0.4)
-                       || (links == 1 && length < 120 && LinkDensity(element) > 0.6);
+                return (links >= 2 && sizes.LinkDensity(element) > 0.5 && length < rootLength * 0.4)
+                       || (links == 1 && length < 100 && sizes.LinkDensity(element) > 0.6);
             }
 
             return false;
