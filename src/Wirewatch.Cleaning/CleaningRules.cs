@@ -35,10 +35,8 @@ public sealed class CleaningRules
     }
 
     /// <summary>For a saved page: the host its canonical link or <c>og:url</c> names, else the first rule whose <c>detect</c> selector matches.</summary>
-    public SourceRule? ForDocument(IDocument document)
+    public SourceRule? ForDocument(IDocument document, string? canonical)
     {
-        var canonical = document.QuerySelector("link[rel=canonical]")?.GetAttribute("href")
-                        ?? document.QuerySelector("meta[property='og:url']")?.GetAttribute("content");
         if (canonical is not null && Uri.TryCreate(canonical, UriKind.Absolute, out var uri) && ForHost(uri.Host) is { } byHost)
         {
             return byHost;

@@ -50,18 +50,11 @@ internal sealed record PageText(
     public static PageText FromHtml(string html, SourceRule? rule, CleaningRules rules)
     {
         var document = Parser.ParseDocument(html);
-        rule ??= rules.ForDocument(document);
 
-        var machineTime = FindMachineTime(document);
-        var headlineElement = (rule?.Headline is { } hs ? document.QuerySelector(hs) : null) ?? ChooseHeadline(document);
-        var headline = Normalize(headlineElement?.TextContent)
-                       ?? Normalize(document.QuerySelector("meta[property='og:title']")?.GetAttribute("content"))
-                       ?? TitleWithoutSite(document.Title);
+        // Rule selectors first (each is one query); everything else comes from one walk over the tree, because every
+        // QuerySelector walks the whole document again: on a 100 KB page a dozen of them cost as much as the parse.
+        var ruleHeadline = rule?.Headline is { } hs ? document.QuerySelector(hs) : null;
         var timeElement = rule?.Time is { } ts ? document.QuerySelector(ts) : null;
-        var stampText = Normalize(timeElement?.GetAttribute("datetime")) ?? Normalize(timeElement?.TextContent);
-        headlineElement?.Remove();
-        timeElement?.Remove();
-
         if (rule?.Drop is { } drop)
         {
             foreach (var element in document.QuerySelectorAll(drop).ToList())
@@ -70,8 +63,22 @@ internal sealed record PageText(
             }
         }
 
+        var inventory = Inventory.Take(document);
+        if (rule is null && rules.ForDocument(document, inventory.Canonical) is { } detected)
+        {
+            return FromHtml(html, detected, rules); // the detected site's selectors apply to the page as parsed
+        }
+
+        var headlineElement = ruleHeadline ?? ChooseHeadline(inventory.Headings);
+        var headline = Normalize(headlineElement?.TextContent)
+                       ?? Normalize(inventory.Meta("og:title"))
+                       ?? TitleWithoutSite(document.Title);
+        var stampText = Normalize(timeElement?.GetAttribute("datetime")) ?? Normalize(timeElement?.TextContent);
+        headlineElement?.Remove();
+        timeElement?.Remove();
+
         var sizes = TextSizes.Measure(document.DocumentElement);
-        var root = (rule?.Body is { } bs ? document.QuerySelector(bs) : null) ?? ChooseBody(document, sizes);
+        var root = (rule?.Body is { } bs ? document.QuerySelector(bs) : null) ?? ChooseBody(document, inventory, sizes);
         var lines = new List<string>();
         if (headline is not null)
         {
@@ -87,18 +94,123 @@ internal sealed record PageText(
             walker.Flush();
         }
 
-        return new PageText(lines, headline, stampText, machineTime, rule);
+        return new PageText(lines, headline, stampText, inventory.MachineTime(), rule);
     }
 
-    /// <summary>The h1 that looks like the article's (longest of the first few, ignoring logos), or null.</summary>
-    private static IElement? ChooseHeadline(IDocument document)
+    /// <summary>The h1 that looks like the article's (most words, outside navigation), or null.</summary>
+    private static IElement? ChooseHeadline(List<IElement> headings)
     {
-        var candidates = document.QuerySelectorAll("article h1, main h1, h1").Distinct()
-            .Where(h => h.Closest("nav, footer, aside") is null)
+        var candidates = headings
+            .Where(h => !HasAncestor(h, "nav", "footer", "aside"))
             .Select(h => (Element: h, Words: WordCount(h.TextContent)))
             .Where(h => h.Words >= 2)
             .ToList();
         return candidates.Count == 0 ? null : candidates.MaxBy(c => c.Words).Element;
+    }
+
+    private static bool HasAncestor(IElement element, params string[] tags)
+    {
+        for (var e = element.ParentElement; e is not null; e = e.ParentElement)
+        {
+            if (tags.Contains(e.LocalName))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>What the generic reading needs from a page, collected in one walk over its elements.</summary>
+    private sealed class Inventory
+    {
+        private readonly Dictionary<string, string> _metas = new(StringComparer.OrdinalIgnoreCase);
+
+        public List<IElement> Headings { get; } = [];
+        public List<IElement> ArticleBodies { get; } = [];
+        public List<IElement> Paragraphs { get; } = [];
+        public List<string> JsonLd { get; } = [];
+        public string? Canonical { get; private set; }
+        public string? ItemPropTime { get; private set; }
+        public string? TimeDatetime { get; private set; }
+
+        public string? Meta(string key) => _metas.GetValueOrDefault(key);
+
+        public static Inventory Take(IDocument document)
+        {
+            var inventory = new Inventory();
+            foreach (var element in document.All)
+            {
+                inventory.Add(element);
+            }
+
+            inventory.Canonical ??= inventory.Meta("og:url");
+            return inventory;
+        }
+
+        private void Add(IElement element)
+        {
+            switch (element.LocalName)
+            {
+                case "meta":
+                    var key = element.GetAttribute("property") ?? element.GetAttribute("name") ?? element.GetAttribute("itemprop");
+                    if (key is not null && element.GetAttribute("content") is { } content)
+                    {
+                        _metas.TryAdd(key, content);
+                    }
+
+                    break;
+                case "link" when string.Equals(element.GetAttribute("rel"), "canonical", StringComparison.OrdinalIgnoreCase):
+                    Canonical ??= element.GetAttribute("href");
+                    break;
+                case "script" when string.Equals(element.GetAttribute("type"), "application/ld+json", StringComparison.OrdinalIgnoreCase):
+                    JsonLd.Add(element.TextContent);
+                    break;
+                case "time" when element.GetAttribute("datetime") is { } datetime:
+                    TimeDatetime ??= datetime;
+                    break;
+                case "h1":
+                    Headings.Add(element);
+                    break;
+                case "p" or "pre" or "blockquote" or "div" or "td":
+                    Paragraphs.Add(element);
+                    break;
+            }
+
+            if (element.GetAttribute("itemprop") is { } itemprop)
+            {
+                if (itemprop == "articleBody")
+                {
+                    ArticleBodies.Add(element);
+                }
+                else if (itemprop == "datePublished" && element.GetAttribute("datetime") is { } datetime)
+                {
+                    ItemPropTime ??= datetime;
+                }
+            }
+        }
+
+        /// <summary><c>article:published_time</c> and kin, JSON-LD <c>datePublished</c>, <c>itemprop=datePublished</c>, the first <c>time[datetime]</c>.</summary>
+        public string? MachineTime()
+        {
+            foreach (var key in (ReadOnlySpan<string>)["article:published_time", "datePublished", "pubdate", "publishdate", "date"])
+            {
+                if (Normalize(Meta(key)) is { } value)
+                {
+                    return value;
+                }
+            }
+
+            foreach (var json in JsonLd)
+            {
+                if (JsonLdDatePublished(json) is { } value)
+                {
+                    return value;
+                }
+            }
+
+            return Normalize(ItemPropTime) ?? Normalize(TimeDatetime);
+        }
     }
 
     private static string? TitleWithoutSite(string? title)
@@ -112,33 +224,6 @@ internal sealed record PageText(
         // "Headline | Site", "Headline - Site", "Site : Headline": the longest part is the headline.
         var parts = text.Split([" | ", " - ", " \u2013 ", " \u2014 ", " : "], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         return parts.Length == 0 ? null : parts.MaxBy(p => p.Length);
-    }
-
-    /// <summary><c>article:published_time</c>, JSON-LD <c>datePublished</c>, <c>itemprop=datePublished</c>, or the first <c>time[datetime]</c>.</summary>
-    private static string? FindMachineTime(IDocument document)
-    {
-        foreach (var selector in new[]
-                 {
-                     "meta[property='article:published_time']", "meta[name='article:published_time']",
-                     "meta[itemprop='datePublished']", "meta[name='pubdate']", "meta[name='publishdate']", "meta[name='date']",
-                 })
-        {
-            if (Normalize(document.QuerySelector(selector)?.GetAttribute("content")) is { } value)
-            {
-                return value;
-            }
-        }
-
-        foreach (var script in document.QuerySelectorAll("script[type='application/ld+json']"))
-        {
-            if (JsonLdDatePublished(script.TextContent) is { } value)
-            {
-                return value;
-            }
-        }
-
-        return Normalize(document.QuerySelector("[itemprop='datePublished']")?.GetAttribute("datetime"))
-               ?? Normalize(document.QuerySelector("article time[datetime], time[datetime]")?.GetAttribute("datetime"));
     }
 
     private static string? JsonLdDatePublished(string json)
@@ -192,15 +277,15 @@ internal sealed record PageText(
     /// Scores every element by the paragraphs directly inside it (longer and comma-richer paragraphs count more, half to
     /// the grandparent), discounts by link density, and takes the best; when its siblings score too, their parent.
     /// </summary>
-    private static IElement? ChooseBody(IDocument document, TextSizes sizes)
+    private static IElement? ChooseBody(IDocument document, Inventory inventory, TextSizes sizes)
     {
-        if (document.QuerySelectorAll("[itemprop='articleBody']") is { Length: 1 } marked)
+        if (inventory.ArticleBodies is [var marked] && marked.ParentElement is not null)
         {
-            return marked[0];
+            return marked;
         }
 
         var scores = new Dictionary<IElement, double>();
-        foreach (var paragraph in document.QuerySelectorAll("p, pre, blockquote, div, td"))
+        foreach (var paragraph in inventory.Paragraphs)
         {
             if (paragraph.LocalName is "div" or "td" && !HoldsTextDirectly(paragraph))
             {
