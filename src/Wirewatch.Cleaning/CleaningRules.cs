@@ -137,7 +137,7 @@ public sealed class CleaningRules
         {
             try
             {
-                result.Add(new Regex(pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100)));
+                result.Add(new Regex(pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled, TimeSpan.FromMilliseconds(100)));
             }
             catch (ArgumentException e)
             {

@@ -26,7 +26,7 @@ internal sealed partial class LayoutReader(SourceClock clock, IReadOnlyList<Rege
         for (var i = 0; i < lines.Count; i++)
         {
             var rawLine = lines[i];
-            var line = TrailingEnd().Replace(rawLine, "").Trim();
+            var line = rawLine.EndsWith(')') ? TrailingEnd().Replace(rawLine, "").Trim() : rawLine.Trim();
             var ended = line.Length != rawLine.Trim().Length; // "... it said. (END)"
             var bodyStarted = paragraphs.Count > 0 || block.Count > 0;
             if (menu[i] && !bodyStarted && headline is not null && !headlineSettled && headline != knownHeadline)
@@ -72,7 +72,7 @@ internal sealed partial class LayoutReader(SourceClock clock, IReadOnlyList<Rege
 
             if (!bodyStarted)
             {
-                if (line.Length < 110 && StampParser.ParseLine(line, clock) is { } parsed)
+                if (MayBeStamp(line) && StampParser.ParseLine(line, clock) is { } parsed)
                 {
                     stamp ??= parsed; // The first stamp is the publication; "Updated ..." after it is dropped.
                     headlineSettled = headline is not null;
@@ -109,7 +109,7 @@ internal sealed partial class LayoutReader(SourceClock clock, IReadOnlyList<Rege
                 }
             }
 
-            if (Caption().IsMatch(line))
+            if (MayBeCaption(line) && Caption().IsMatch(line))
             {
                 FlushBlock(block, paragraphs);
                 continue;
@@ -152,7 +152,8 @@ internal sealed partial class LayoutReader(SourceClock clock, IReadOnlyList<Rege
 
     private bool IsFurniture(string line, bool englishPage)
     {
-        if (Boilerplate().IsMatch(line) || Cookie().IsMatch(line) || SeparatedMenu().IsMatch(line) || !line.Any(char.IsLetterOrDigit))
+        if ((line.Length <= 200 && Boilerplate().IsMatch(line)) || MayBeCookieNotice(line) && Cookie().IsMatch(line)
+            || SeparatedMenu().IsMatch(line) || !line.Any(char.IsLetterOrDigit))
         {
             return true;
         }
@@ -169,6 +170,17 @@ internal sealed partial class LayoutReader(SourceClock clock, IReadOnlyList<Rege
         return englishPage && HasHangul(line) && WireArticleCleaner.CountWords(line) <= 6 && !IsSentence(line);
     }
 
+    // The regular expressions below are asked of every line; these cheap checks skip them where they cannot match.
+    private static bool MayBeCookieNotice(string line) =>
+        line.Length <= 30 || line.Contains("cookie", StringComparison.OrdinalIgnoreCase)
+        || line.Contains("privacy", StringComparison.OrdinalIgnoreCase) || line.Contains("terms of", StringComparison.OrdinalIgnoreCase);
+
+    private static bool MayBeCaption(string line) =>
+        line[^1] is ')' or ']' || line.StartsWith("Photo", StringComparison.Ordinal) || line.StartsWith("Image", StringComparison.Ordinal)
+        || line.StartsWith("Picture", StringComparison.Ordinal);
+
+    private static bool MayBeStamp(string line) => line.Length < 110 && line.Contains(':') && line.AsSpan().IndexOfAnyInRange('0', '9') >= 0;
+
     /// <summary>Three or more consecutive short lines with no sentence among them: a menu or a tag list.</summary>
     private static bool[] MenuRuns(IReadOnlyList<string> lines)
     {
@@ -177,7 +189,7 @@ internal sealed partial class LayoutReader(SourceClock clock, IReadOnlyList<Rege
         for (var i = 0; i <= lines.Count; i++)
         {
             var shortLine = i < lines.Count && lines[i].Length > 0 && lines[i].Length <= 40
-                            && WireArticleCleaner.CountWords(lines[i]) <= 5 && !IsSentence(lines[i]) && !lines[i].StartsWith('(');
+                            && lines[i].AsSpan().Count(' ') <= 4 && !IsSentence(lines[i]) && !lines[i].StartsWith('(');
             if (shortLine)
             {
                 continue;
