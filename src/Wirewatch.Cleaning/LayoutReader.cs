@@ -96,7 +96,7 @@ internal sealed partial class LayoutReader(SourceClock clock, IReadOnlyList<Rege
                     continue;
                 }
 
-                if (Byline().IsMatch(line))
+                if (MayBeByline(line) && Byline().IsMatch(line))
                 {
                     headlineSettled = true;
                     continue;
@@ -178,6 +178,11 @@ internal sealed partial class LayoutReader(SourceClock clock, IReadOnlyList<Rege
     private static bool MayBeCaption(string line) =>
         line[^1] is ')' or ']' || line.StartsWith("Photo", StringComparison.Ordinal) || line.StartsWith("Image", StringComparison.Ordinal)
         || line.StartsWith("Picture", StringComparison.Ordinal);
+
+    private static bool MayBeByline(string line) =>
+        line.StartsWith("By", StringComparison.Ordinal) || line.Contains('@') || line[^1] == ')'
+        || line.StartsWith("Reporter", StringComparison.OrdinalIgnoreCase) || line.StartsWith("Staff", StringComparison.Ordinal)
+        || line.StartsWith("Written", StringComparison.Ordinal) || line.StartsWith("Posted", StringComparison.Ordinal);
 
     private static bool MayBeStamp(string line) => line.Length < 110 && line.Contains(':') && line.AsSpan().IndexOfAnyInRange('0', '9') >= 0;
 
