@@ -51,16 +51,15 @@ internal sealed record PageText(
     {
         var document = Parser.ParseDocument(html);
 
-        // Rule selectors first (each is one query); everything else comes from one walk over the tree, because every
-        // QuerySelector walks the whole document again: on a 100 KB page a dozen of them cost as much as the parse.
-        var ruleHeadline = rule?.Headline is { } hs ? document.QuerySelector(hs) : null;
-        var timeElement = rule?.Time is { } ts ? document.QuerySelector(ts) : null;
-        if (rule?.Drop is { } drop)
+        // The rule's selectors (parsed once per process) are matched in one walk, and everything else comes from one
+        // more: every QuerySelector(string) parses its selector and walks the whole document again, and on our pages a
+        // dozen of them cost as much as the parse itself.
+        var matched = RuleMatches.Find(document, rule);
+        var ruleHeadline = matched.Headline;
+        var timeElement = matched.Time;
+        foreach (var element in matched.Drop)
         {
-            foreach (var element in document.QuerySelectorAll(drop).ToList())
-            {
-                element.Remove();
-            }
+            element.Remove();
         }
 
         var inventory = Inventory.Take(document);
@@ -78,7 +77,7 @@ internal sealed record PageText(
         timeElement?.Remove();
 
         var sizes = TextSizes.Measure(document.DocumentElement);
-        var root = (rule?.Body is { } bs ? document.QuerySelector(bs) : null) ?? ChooseBody(document, inventory, sizes);
+        var root = (matched.Body is { ParentElement: not null } body ? body : null) ?? ChooseBody(document, inventory, sizes);
         var lines = new List<string>();
         if (headline is not null)
         {
@@ -119,6 +118,59 @@ internal sealed record PageText(
         }
 
         return false;
+    }
+
+    /// <summary>The elements a source rule's selectors pick out, found in one walk.</summary>
+    private sealed class RuleMatches
+    {
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, AngleSharp.Css.Dom.ISelector?> Parsed = new();
+        private static readonly RuleMatches Nothing = new();
+
+        public IElement? Headline { get; private set; }
+        public IElement? Time { get; private set; }
+        public IElement? Body { get; private set; }
+        public List<IElement> Drop { get; } = [];
+
+        public static RuleMatches Find(IDocument document, SourceRule? rule)
+        {
+            if (rule is null || (rule.Headline ?? rule.Time ?? rule.Body ?? rule.Drop) is null)
+            {
+                return Nothing;
+            }
+
+            var headline = Selector(rule.Headline);
+            var time = Selector(rule.Time);
+            var body = Selector(rule.Body);
+            var drop = Selector(rule.Drop);
+            var matches = new RuleMatches();
+            foreach (var element in document.All)
+            {
+                if (headline is not null && matches.Headline is null && headline.Match(element, null))
+                {
+                    matches.Headline = element;
+                }
+
+                if (time is not null && matches.Time is null && time.Match(element, null))
+                {
+                    matches.Time = element;
+                }
+
+                if (body is not null && matches.Body is null && body.Match(element, null))
+                {
+                    matches.Body = element;
+                }
+
+                if (drop is not null && drop.Match(element, null))
+                {
+                    matches.Drop.Add(element);
+                }
+            }
+
+            return matches;
+        }
+
+        private static AngleSharp.Css.Dom.ISelector? Selector(string? text) =>
+            text is null ? null : Parsed.GetOrAdd(text, t => new AngleSharp.Css.Parser.CssSelectorParser().ParseSelector(t));
     }
 
     /// <summary>What the generic reading needs from a page, collected in one walk over its elements.</summary>
