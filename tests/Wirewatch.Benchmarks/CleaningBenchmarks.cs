@@ -74,20 +74,20 @@ public class CleaningBenchmarks
     private static string LargePage(string html)
     {
         var head = new StringBuilder();
-        for (var i = 0; i < 40; i++)
+        for (var i = 0; i < 80; i++)
         {
             head.Append(CultureInfo.InvariantCulture, $"<script>window.slot{i} = {{ id: 'ad-{i}', sizes: [[300, 250], [728, 90]], targeting: {{ section: 'nk', pos: {i} }} }}; function render{i}() {{ return document.getElementById('ad-{i}'); }}</script>\n");
         }
 
         var menu = new StringBuilder("<div class=\"all-menu\"><ul>");
-        for (var i = 0; i < 300; i++)
+        for (var i = 0; i < 700; i++)
         {
             menu.Append(CultureInfo.InvariantCulture, $"<li><a href=\"/section/{i}\">Section {i} 메뉴</a></li>");
         }
 
         menu.Append("</ul></div>");
         var related = new StringBuilder("<div class=\"related-group\"><ul>");
-        for (var i = 0; i < 60; i++)
+        for (var i = 0; i < 120; i++)
         {
             related.Append(CultureInfo.InvariantCulture, $"<li><a href=\"/view/{i}\">Related headline number {i} about the peninsula and the region</a><span class=\"date\">04-{i % 28 + 1:00} 10:00</span></li>");
         }
@@ -96,7 +96,7 @@ public class CleaningBenchmarks
         var body = new StringBuilder();
         var article = html[html.IndexOf("<article", StringComparison.Ordinal)..(html.IndexOf("</article>", StringComparison.Ordinal) + 10)];
         var paragraphs = article[(article.IndexOf('>') + 1)..^10];
-        for (var i = 0; i < 8; i++)
+        for (var i = 0; i < 16; i++)
         {
             body.Append(paragraphs).Append("<div class=\"ad-slot\"><span>Advertisement</span></div>");
         }
