@@ -95,6 +95,8 @@ public sealed class TopicClassifier
             Topics = scores.OrderByDescending(s => s.Score).ThenBy(s => s.Topic, StringComparer.Ordinal).ToList(),
             Entities = entities.Result(),
             ClassifierVersion = Version,
+            UpdatesArticleId = article.UpdatesArticleId,
+            UpdatesVersion = article.UpdatesVersion,
         };
     }
 

@@ -2,35 +2,42 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using MassTransit;
 using Microsoft.Extensions.Logging;
+using Wirewatch.Cleaning.Stories;
 using Wirewatch.Contracts;
 
 namespace Wirewatch.Cleaning;
 
-/// <summary>Queue <c>wirewatch-cleaner</c>: cleans each fetched article and publishes it, or publishes its rejection.</summary>
-public sealed class CleanArticleConsumer(WireArticleCleaner cleaner, TimeProvider time, ILogger<CleanArticleConsumer> log)
+/// <summary>
+/// Queue <c>wirewatch-cleaner</c>: cleans each fetched article, gives it its story, and publishes it, or publishes its
+/// rejection (counted and logged once; a rejection is a message, never an exception, so it is not retried).
+/// </summary>
+public sealed class CleanArticleConsumer(WireArticleCleaner cleaner, StoryTracker stories, TimeProvider time, ILogger<CleanArticleConsumer> log)
     : IConsumer<ArticleFetched>
 {
-    private static readonly Meter Meter = new("Wirewatch");
-    private static readonly Counter<long> Outcomes = Meter.CreateCounter<long>("wirewatch.clean.articles", "{article}", "Articles the cleaner handled, by outcome (cleaned, rejected) and reason.");
-    private static readonly Histogram<double> Duration = Meter.CreateHistogram<double>("wirewatch.clean.duration", "s", "Time to clean one article.");
-
     public async Task Consume(ConsumeContext<ArticleFetched> context)
     {
         var raw = context.Message;
         var started = Stopwatch.GetTimestamp();
         var result = cleaner.Clean(raw);
-        Duration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+        CleanerMetrics.Duration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
         Activity.Current?.SetTag("wirewatch.article", raw.ArticleId);
 
-        if (result.Article is { } article)
+        if (result.Article is { } cleaned)
         {
-            Outcomes.Add(1, new("outcome", "cleaned"), new("reason", "none"));
+            var article = await stories.AssignAsync(cleaned, context.CancellationToken);
+            Activity.Current?.SetTag("wirewatch.story", article.StoryId);
+            CleanerMetrics.Cleaned.Add(1, new KeyValuePair<string, object?>("source", raw.SourceId));
+            foreach (var warning in article.Warnings)
+            {
+                CleanerMetrics.Warnings.Add(1, new KeyValuePair<string, object?>("warning", warning));
+            }
+
             await context.Publish(article with { ProducedAt = time.GetUtcNow() }, context.CancellationToken);
             return;
         }
 
-        Outcomes.Add(1, new("outcome", "rejected"), new("reason", result.RejectionReason));
-        log.LogWarning("Rejected {ArticleId} {Url}: {Reason} ({Detail})", raw.ArticleId, raw.Url, result.RejectionReason, result.RejectionDetail);
+        CleanerMetrics.Rejected.Add(1, new KeyValuePair<string, object?>("reason", result.RejectionReason), new KeyValuePair<string, object?>("source", raw.SourceId));
+        log.LogWarning("Rejected {ArticleId} v{Version} {Url}: {Reason} ({Detail})", raw.ArticleId, raw.Version, raw.Url, result.RejectionReason, result.RejectionDetail);
         await context.Publish(new ArticleRejected
         {
             ArticleId = raw.ArticleId,
@@ -43,6 +50,26 @@ public sealed class CleanArticleConsumer(WireArticleCleaner cleaner, TimeProvide
             Detail = result.RejectionDetail,
         }, context.CancellationToken);
     }
+}
+
+/// <summary>The cleaner's instruments on the <c>Wirewatch</c> meter; the names are stable (dashboards and alert rules use them).</summary>
+public static class CleanerMetrics
+{
+    public const string CleanedName = "wirewatch.clean.cleaned";
+    public const string RejectedName = "wirewatch.clean.rejected";
+
+    private static readonly Meter Meter = new("Wirewatch");
+
+    /// <summary>Articles cleaned and published, tagged <c>source</c>.</summary>
+    public static readonly Counter<long> Cleaned = Meter.CreateCounter<long>(CleanedName, "{article}", "Articles the cleaner published, by source.");
+
+    /// <summary>Articles rejected, tagged <c>reason</c> (empty, binary, no-headline, not-found-page, no-body) and <c>source</c>.</summary>
+    public static readonly Counter<long> Rejected = Meter.CreateCounter<long>(RejectedName, "{article}", "Articles the cleaner rejected, by reason and source.");
+
+    /// <summary>Warnings on published articles, tagged <c>warning</c>.</summary>
+    public static readonly Counter<long> Warnings = Meter.CreateCounter<long>("wirewatch.clean.warnings", "{warning}", "Warnings on cleaned articles, by code.");
+
+    public static readonly Histogram<double> Duration = Meter.CreateHistogram<double>("wirewatch.clean.duration", "s", "Time to clean one article.");
 }
 
 public sealed class CleanArticleConsumerDefinition : ConsumerDefinition<CleanArticleConsumer>

@@ -11,4 +11,10 @@ public sealed class CleanerOptions
 
     /// <summary>Bodies shorter than this many words get the <c>short-body</c> warning.</summary>
     public int ShortBodyWords { get; set; } = 60;
+
+    /// <summary>
+    /// How long story fingerprints are kept (and so how far back a new article can find the story it continues);
+    /// older ones are pruned once an hour.
+    /// </summary>
+    public TimeSpan StoryRetention { get; set; } = TimeSpan.FromDays(14);
 }

@@ -1,14 +1,24 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Wirewatch.Cleaning.Stories;
 
 namespace Wirewatch.Cleaning;
 
 public static class CleanerRegistration
 {
-    public static IServiceCollection AddCleaner(this IServiceCollection services)
+    /// <summary>
+    /// The cleaner, its rules (loaded now, so a bad rules file stops the start with a message naming the rule), and the
+    /// story tracker over the SQLite store at <paramref name="databasePath"/>.
+    /// </summary>
+    public static IServiceCollection AddCleaner(this IServiceCollection services, string rulesPath, string databasePath)
     {
-        services.AddSingleton(sp => new WireArticleCleaner(sp.GetRequiredService<IOptions<CleanerOptions>>().Value));
+        var rules = CleaningRules.Load(rulesPath);
+        services.AddSingleton(rules);
+        services.AddSingleton(sp => new WireArticleCleaner(sp.GetRequiredService<IOptions<CleanerOptions>>().Value, rules));
+        services.AddSingleton<IStoryStore>(_ => new SqliteStoryStore(databasePath));
+        services.AddSingleton(sp => new StoryTracker(
+            sp.GetRequiredService<IStoryStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<CleanerOptions>>().Value));
         return services;
     }
 

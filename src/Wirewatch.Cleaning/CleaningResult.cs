@@ -17,13 +17,15 @@ public sealed record CleaningResult
         new() { RejectionReason = reason, RejectionDetail = detail };
 }
 
-/// <summary>The codes a cleaned article's <c>warnings</c> and a rejection's <c>reason</c> can carry.</summary>
+/// <summary>The codes a cleaned article's <c>warnings</c> and a rejection's <c>reason</c> can carry (docs/cleaning.md says what each means).</summary>
 public static class CleaningCodes
 {
     public const string DatelineDateMismatch = "dateline-date-mismatch";
     public const string NoTimestamp = "no-timestamp";
     public const string NoDateline = "no-dateline";
     public const string ShortBody = "short-body";
+    public const string Truncated = "truncated";
+    public const string EncodingRepaired = "encoding-repaired";
 
     public const string Empty = "empty";
     public const string Binary = "binary";

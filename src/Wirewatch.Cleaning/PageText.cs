@@ -1,65 +1,517 @@
+using System.Text;
+using System.Text.Json;
+using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
 
 namespace Wirewatch.Cleaning;
 
 /// <summary>
-/// What the layout parser reads: lines of text (blank lines separate blocks), plus the headline and time when the
-/// markup states them. Text renderings become lines as they are; HTML goes through AngleSharp first.
+/// What the layout reader reads: lines of text (blank lines separate blocks), plus what the markup states outright:
+/// the headline, a stamp as the page prints it, and a machine-readable publication time.
+/// Text renderings become lines as they are; HTML is parsed once with AngleSharp and its article body chosen by the
+/// source's rule or, for other sites, by paragraph density and link density (the readability idea).
 /// </summary>
-internal sealed record PageText(IReadOnlyList<string> Lines, string? Headline, DateTimeOffset? PublishedAt)
+internal sealed record PageText(
+    IReadOnlyList<string> Lines,
+    string? Headline = null,
+    string? StampText = null,
+    string? MachineTime = null,
+    SourceRule? Rule = null)
 {
-    private static readonly string[] Noise =
-        ["script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "iframe", "svg", "button"];
+    private static readonly HtmlParser Parser = new();
 
-    private const string BodySelectors = "article, [itemprop=articleBody], .story-news, .article-body, main";
+    /// <summary>Never article text, wherever they are (a set, not a selector: it is asked of every element).</summary>
+    private static readonly HashSet<string> NoiseTags = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "script", "style", "noscript", "template", "nav", "footer", "aside", "form", "iframe", "svg", "button", "select",
+        "input", "label", "figure", "figcaption", "dialog", "header",
+    };
+
+    /// <summary>Class or id words that mark page furniture: share bars, related lists, cookie banners, ads, widgets.</summary>
+    private static readonly HashSet<string> FurnitureWords = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "share", "sharing", "social", "sns", "related", "relate", "recommend", "recommended", "cookie", "cookies", "consent",
+        "gdpr", "newsletter", "subscribe", "subscription", "promo", "advert", "advertisement", "ad", "ads", "adslot",
+        "adunit", "banner", "comment", "comments", "feedback", "breadcrumb", "breadcrumbs", "menu", "navbar", "nav",
+        "sidebar", "popular", "trending", "mostread", "caption", "byline", "toolbar", "util", "utility", "print",
+        "fontsize", "copyright", "modal", "popup", "overlay", "sr-only", "skip", "outbrain", "taboola", "tags", "keywords",
+        "author", "reporter", "footer", "header", "masthead", "video", "player", "gallery", "signup", "login",
+    };
+
+    private static readonly HashSet<string> BlockTags = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd",
+        "blockquote", "pre", "table", "tr", "td", "th", "hr", "address", "center",
+    };
 
     public static PageText FromText(string text) =>
-        new(text.ReplaceLineEndings("\n").Split('\n').Select(l => l.Trim()).ToList(), null, null);
+        new(text.ReplaceLineEndings("\n").Split('\n').Select(l => l.Trim()).ToList());
 
-    public static PageText FromHtml(string html)
+    public static PageText FromHtml(string html, SourceRule? rule, CleaningRules rules)
     {
-        var document = new HtmlParser().ParseDocument(html);
-        var headline = Normalize(document.QuerySelector("h1")?.TextContent)
-                       ?? Normalize(document.QuerySelector("meta[property='og:title']")?.GetAttribute("content"))
-                       ?? Normalize(document.Title);
-        var published = ParseTime(document.QuerySelector("meta[property='article:published_time']")?.GetAttribute("content"))
-                        ?? ParseTime(document.QuerySelector("time[datetime]")?.GetAttribute("datetime"));
+        var document = Parser.ParseDocument(html);
 
-        foreach (var element in document.QuerySelectorAll(string.Join(',', Noise)).ToList())
+        // The rule's selectors (parsed once per process) are matched in one walk, and everything else comes from one
+        // more: every QuerySelector(string) parses its selector and walks the whole document again, and on our pages a
+        // dozen of them cost as much as the parse itself.
+        var matched = RuleMatches.Find(document, rule);
+        var ruleHeadline = matched.Headline;
+        var timeElement = matched.Time;
+        foreach (var element in matched.Drop)
         {
             element.Remove();
         }
 
-        var root = document.QuerySelector(BodySelectors) ?? document.Body;
+        var inventory = Inventory.Take(document);
+        if (rule is null && rules.ForDocument(document, inventory.Canonical) is { } detected)
+        {
+            return FromHtml(html, detected, rules); // the detected site's selectors apply to the page as parsed
+        }
+
+        var headlineElement = ruleHeadline ?? ChooseHeadline(inventory.Headings);
+        var headline = Normalize(headlineElement?.TextContent)
+                       ?? Normalize(inventory.Meta("og:title"))
+                       ?? TitleWithoutSite(document.Title);
+        var stampText = Normalize(timeElement?.GetAttribute("datetime")) ?? Normalize(timeElement?.TextContent);
+        headlineElement?.Remove();
+        timeElement?.Remove();
+
+        var sizes = TextSizes.Measure(document.DocumentElement);
+        var root = (matched.Body is { ParentElement: not null } body ? body : null) ?? ChooseBody(document, inventory, sizes);
         var lines = new List<string>();
+        if (headline is not null)
+        {
+            // Headline first, as in a text rendering, so that the layout reader sees one shape.
+            lines.Add(headline);
+            lines.Add("");
+        }
+
         if (root is not null)
         {
-            foreach (var block in root.QuerySelectorAll("p, h2, h3, h4, li, blockquote, pre"))
+            var walker = new LineWriter(lines, sizes, Math.Max(1, sizes.Text(root)));
+            walker.Write(root, isRoot: true);
+            walker.Flush();
+        }
+
+        return new PageText(lines, headline, stampText, inventory.MachineTime(), rule);
+    }
+
+    /// <summary>The h1 that looks like the article's (most words, outside navigation), or null.</summary>
+    private static IElement? ChooseHeadline(List<IElement> headings)
+    {
+        var candidates = headings
+            .Where(h => !HasAncestor(h, "nav", "footer", "aside"))
+            .Select(h => (Element: h, Words: WordCount(h.TextContent)))
+            .Where(h => h.Words >= 2)
+            .ToList();
+        return candidates.Count == 0 ? null : candidates.MaxBy(c => c.Words).Element;
+    }
+
+    private static bool HasAncestor(IElement element, params string[] tags)
+    {
+        for (var e = element.ParentElement; e is not null; e = e.ParentElement)
+        {
+            if (tags.Contains(e.LocalName))
             {
-                if (block.QuerySelector("p, li, blockquote") is not null)
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The elements a source rule's selectors pick out, found in one walk.</summary>
+    private sealed class RuleMatches
+    {
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, AngleSharp.Css.Dom.ISelector?> Parsed = new();
+        private static readonly RuleMatches Nothing = new();
+
+        public IElement? Headline { get; private set; }
+        public IElement? Time { get; private set; }
+        public IElement? Body { get; private set; }
+        public List<IElement> Drop { get; } = [];
+
+        public static RuleMatches Find(IDocument document, SourceRule? rule)
+        {
+            if (rule is null || (rule.Headline ?? rule.Time ?? rule.Body ?? rule.Drop) is null)
+            {
+                return Nothing;
+            }
+
+            var headline = Selector(rule.Headline);
+            var time = Selector(rule.Time);
+            var body = Selector(rule.Body);
+            var drop = Selector(rule.Drop);
+            var matches = new RuleMatches();
+            foreach (var element in document.All)
+            {
+                if (headline is not null && matches.Headline is null && headline.Match(element, null))
                 {
-                    continue; // Its inner blocks are read on their own.
+                    matches.Headline = element;
                 }
 
-                var text = Normalize(block.TextContent);
-                if (text is not null)
+                if (time is not null && matches.Time is null && time.Match(element, null))
                 {
-                    lines.Add(text);
-                    lines.Add("");
+                    matches.Time = element;
+                }
+
+                if (body is not null && matches.Body is null && body.Match(element, null))
+                {
+                    matches.Body = element;
+                }
+
+                if (drop is not null && drop.Match(element, null))
+                {
+                    matches.Drop.Add(element);
+                }
+            }
+
+            return matches;
+        }
+
+        private static AngleSharp.Css.Dom.ISelector? Selector(string? text) =>
+            text is null ? null : Parsed.GetOrAdd(text, t => new AngleSharp.Css.Parser.CssSelectorParser().ParseSelector(t));
+    }
+
+    /// <summary>What the generic reading needs from a page, collected in one walk over its elements.</summary>
+    private sealed class Inventory
+    {
+        private readonly Dictionary<string, string> _metas = new(StringComparer.OrdinalIgnoreCase);
+
+        public List<IElement> Headings { get; } = [];
+        public List<IElement> ArticleBodies { get; } = [];
+        public List<IElement> Paragraphs { get; } = [];
+        public List<string> JsonLd { get; } = [];
+        public string? Canonical { get; private set; }
+        public string? ItemPropTime { get; private set; }
+        public string? TimeDatetime { get; private set; }
+
+        public string? Meta(string key) => _metas.GetValueOrDefault(key);
+
+        public static Inventory Take(IDocument document)
+        {
+            var inventory = new Inventory();
+            foreach (var element in document.All)
+            {
+                inventory.Add(element);
+            }
+
+            inventory.Canonical ??= inventory.Meta("og:url");
+            return inventory;
+        }
+
+        private void Add(IElement element)
+        {
+            switch (element.LocalName)
+            {
+                case "meta":
+                    var key = element.GetAttribute("property") ?? element.GetAttribute("name") ?? element.GetAttribute("itemprop");
+                    if (key is not null && element.GetAttribute("content") is { } content)
+                    {
+                        _metas.TryAdd(key, content);
+                    }
+
+                    break;
+                case "link" when string.Equals(element.GetAttribute("rel"), "canonical", StringComparison.OrdinalIgnoreCase):
+                    Canonical ??= element.GetAttribute("href");
+                    break;
+                case "script" when string.Equals(element.GetAttribute("type"), "application/ld+json", StringComparison.OrdinalIgnoreCase):
+                    JsonLd.Add(element.TextContent);
+                    break;
+                case "time" when element.GetAttribute("datetime") is { } datetime:
+                    TimeDatetime ??= datetime;
+                    break;
+                case "h1":
+                    Headings.Add(element);
+                    break;
+                case "p" or "pre" or "blockquote" or "div" or "td":
+                    Paragraphs.Add(element);
+                    break;
+            }
+
+            if (element.GetAttribute("itemprop") is { } itemprop)
+            {
+                if (itemprop == "articleBody")
+                {
+                    ArticleBodies.Add(element);
+                }
+                else if (itemprop == "datePublished" && element.GetAttribute("datetime") is { } datetime)
+                {
+                    ItemPropTime ??= datetime;
                 }
             }
         }
 
-        // Headline first, as in a text rendering, so that the layout parser sees one shape.
-        if (headline is not null)
+        /// <summary><c>article:published_time</c> and kin, JSON-LD <c>datePublished</c>, <c>itemprop=datePublished</c>, the first <c>time[datetime]</c>.</summary>
+        public string? MachineTime()
         {
-            lines.InsertRange(0, [headline, ""]);
-        }
+            foreach (var key in (ReadOnlySpan<string>)["article:published_time", "datePublished", "pubdate", "publishdate", "date"])
+            {
+                if (Normalize(Meta(key)) is { } value)
+                {
+                    return value;
+                }
+            }
 
-        return new PageText(lines, headline, published);
+            foreach (var json in JsonLd)
+            {
+                if (JsonLdDatePublished(json) is { } value)
+                {
+                    return value;
+                }
+            }
+
+            return Normalize(ItemPropTime) ?? Normalize(TimeDatetime);
+        }
     }
 
-    private static string? Normalize(string? text)
+    private static string? TitleWithoutSite(string? title)
+    {
+        var text = Normalize(title);
+        if (text is null)
+        {
+            return null;
+        }
+
+        // "Headline | Site", "Headline - Site", "Site : Headline": the longest part is the headline.
+        var parts = text.Split([" | ", " - ", " \u2013 ", " \u2014 ", " : "], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        return parts.Length == 0 ? null : parts.MaxBy(p => p.Length);
+    }
+
+    private static string? JsonLdDatePublished(string json)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            return Find(doc.RootElement);
+        }
+        catch (JsonException)
+        {
+            return null; // A broken JSON-LD block is the site's problem, not a reason to lose the article.
+        }
+
+        static string? Find(JsonElement element)
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.Object:
+                    if (element.TryGetProperty("datePublished", out var value) && value.ValueKind == JsonValueKind.String)
+                    {
+                        return value.GetString();
+                    }
+
+                    foreach (var property in element.EnumerateObject())
+                    {
+                        if (Find(property.Value) is { } found)
+                        {
+                            return found;
+                        }
+                    }
+
+                    return null;
+                case JsonValueKind.Array:
+                    foreach (var item in element.EnumerateArray())
+                    {
+                        if (Find(item) is { } found)
+                        {
+                            return found;
+                        }
+                    }
+
+                    return null;
+                default:
+                    return null;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Scores every element by the paragraphs directly inside it (longer and comma-richer paragraphs count more, half to
+    /// the grandparent), discounts by link density, and takes the best; when its siblings score too, their parent.
+    /// </summary>
+    private static IElement? ChooseBody(IDocument document, Inventory inventory, TextSizes sizes)
+    {
+        if (inventory.ArticleBodies is [var marked] && marked.ParentElement is not null)
+        {
+            return marked;
+        }
+
+        var scores = new Dictionary<IElement, double>();
+        foreach (var paragraph in inventory.Paragraphs)
+        {
+            if (paragraph.LocalName is "div" or "td" && !HoldsTextDirectly(paragraph))
+            {
+                continue; // a wrapper; its paragraphs count on their own
+            }
+
+            if (IsNoise(paragraph))
+            {
+                continue;
+            }
+
+            var length = sizes.Text(paragraph);
+            if (length < 25)
+            {
+                continue;
+            }
+
+            var score = 1 + paragraph.TextContent.AsSpan().Count(',') + Math.Min(length / 100.0, 3);
+            if (paragraph.ParentElement is { } parent)
+            {
+                scores[parent] = scores.GetValueOrDefault(parent) + score;
+                if (parent.ParentElement is { } grandparent)
+                {
+                    scores[grandparent] = scores.GetValueOrDefault(grandparent) + score / 2;
+                }
+            }
+        }
+
+        if (scores.Count == 0)
+        {
+            return document.Body;
+        }
+
+        var ranked = scores.Select(s => (Element: s.Key, Score: s.Value * (1 - sizes.LinkDensity(s.Key))))
+            .OrderByDescending(s => s.Score).ToList();
+        var best = ranked[0];
+        if (best.Element.ParentElement is { } container && container != document.Body)
+        {
+            var siblings = ranked.Count(r => r.Element != best.Element && r.Element.ParentElement == container && r.Score >= best.Score * 0.25);
+            if (siblings > 0)
+            {
+                return container;
+            }
+        }
+
+        return best.Element;
+    }
+
+    /// <summary>A div used as a paragraph: it has a text node of its own and no block children.</summary>
+    private static bool HoldsTextDirectly(IElement element)
+    {
+        var hasText = false;
+        foreach (var child in element.ChildNodes)
+        {
+            if (child is IElement e && BlockTags.Contains(e.LocalName))
+            {
+                return false;
+            }
+
+            hasText |= child is IText t && t.Data.AsSpan().Trim().Length >= 25;
+        }
+
+        return hasText;
+    }
+
+    private static bool IsNoise(IElement element)
+    {
+        for (var e = element; e is not null; e = e.ParentElement)
+        {
+            if (NoiseTags.Contains(e.LocalName))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Text length, linked text length and link count of every element, measured in one pass over the tree (asking
+    /// <c>TextContent</c> of each element instead would walk the same subtrees again and again).
+    /// Lengths count non-whitespace characters.
+    /// </summary>
+    private sealed class TextSizes
+    {
+        private readonly Dictionary<IElement, (int Text, int Linked, int Links)> _sizes = [];
+
+        public static TextSizes Measure(IElement? root)
+        {
+            var sizes = new TextSizes();
+            if (root is not null)
+            {
+                sizes.Visit(root, insideLink: false);
+            }
+
+            return sizes;
+        }
+
+        public int Text(IElement element) => _sizes.TryGetValue(element, out var s) ? s.Text : 0;
+
+        public int Links(IElement element) => _sizes.TryGetValue(element, out var s) ? s.Links : 0;
+
+        public double LinkDensity(IElement element) =>
+            _sizes.TryGetValue(element, out var s) && s.Text > 0 ? Math.Min(1, (double)s.Linked / s.Text) : 1;
+
+        private (int Text, int Linked, int Links) Visit(IElement element, bool insideLink)
+        {
+            var isLink = element.LocalName == "a";
+            int text = 0, linked = 0, links = isLink ? 1 : 0;
+            foreach (var child in element.ChildNodes)
+            {
+                if (child is IText t)
+                {
+                    var length = NonWhitespace(t.Data);
+                    text += length;
+                    if (insideLink || isLink)
+                    {
+                        linked += length;
+                    }
+                }
+                else if (child is IElement e && e.LocalName is not ("script" or "style" or "template"))
+                {
+                    var (childText, childLinked, childLinks) = Visit(e, insideLink || isLink);
+                    text += childText;
+                    linked += childLinked;
+                    links += childLinks;
+                }
+            }
+
+            _sizes[element] = (text, linked, links);
+            return (text, linked, links);
+        }
+
+        private static int NonWhitespace(string data)
+        {
+            var count = 0;
+            foreach (var c in data)
+            {
+                if (!char.IsWhiteSpace(c))
+                {
+                    count++;
+                }
+            }
+
+            return count;
+        }
+    }
+
+    private static bool IsFurniture(IElement element)
+    {
+        foreach (var attribute in new[] { element.ClassName, element.Id, element.GetAttribute("role") })
+        {
+            if (attribute is null)
+            {
+                continue;
+            }
+
+            foreach (var word in attribute.Split([' ', '-', '_'], StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (FurnitureWords.Contains(TrimDigits(word)))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return element.GetAttribute("aria-hidden") == "true" || element.HasAttribute("hidden");
+    }
+
+    private static string TrimDigits(string word) => word.TrimEnd('0', '1', '2', '3', '4', '5', '6', '7', '8', '9');
+
+    private static int WordCount(string text) => text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
+
+    internal static string? Normalize(string? text)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
@@ -69,8 +521,90 @@ internal sealed record PageText(IReadOnlyList<string> Lines, string? Headline, D
         return string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
     }
 
-    private static DateTimeOffset? ParseTime(string? value) =>
-        DateTimeOffset.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var t)
-            ? t
-            : null;
+    /// <summary>Renders a subtree as lines: block elements and <c>br</c> break lines; furniture and link lists are skipped.</summary>
+    private sealed class LineWriter(List<string> lines, TextSizes sizes, int rootLength)
+    {
+        private readonly StringBuilder _line = new();
+
+        public void Write(INode node, bool isRoot = false)
+        {
+            if (node is IText text)
+            {
+                _line.Append(text.Data);
+                return;
+            }
+
+            if (node is not IElement element)
+            {
+                return;
+            }
+
+            if (!isRoot && Skip(element))
+            {
+                return;
+            }
+
+            var tag = element.LocalName;
+            if (tag == "br")
+            {
+                Flush();
+                return;
+            }
+
+            var block = BlockTags.Contains(tag);
+            if (block)
+            {
+                Flush(blank: true);
+            }
+
+            foreach (var child in element.ChildNodes)
+            {
+                Write(child);
+            }
+
+            if (block)
+            {
+                Flush(blank: true);
+            }
+        }
+
+        public void Flush(bool blank = false)
+        {
+            if (Normalize(_line.ToString()) is { } line)
+            {
+                lines.Add(line);
+            }
+
+            _line.Clear();
+            if (blank && lines.Count > 0 && lines[^1].Length > 0)
+            {
+                lines.Add("");
+            }
+        }
+
+        private bool Skip(IElement element)
+        {
+            if (NoiseTags.Contains(element.LocalName))
+            {
+                return true;
+            }
+
+            if (IsFurniture(element))
+            {
+                // A wrapper that merely carries a furniture word (class="article share-on") holds most of the text: keep it.
+                return sizes.Text(element) < rootLength * 0.4;
+            }
+
+            if (element.LocalName is "ul" or "ol" or "div" or "section" or "table" or "p" or "dl")
+            {
+                var links = sizes.Links(element);
+                var length = sizes.Text(element);
+                // Link lists (menus, related headlines) and one-link "Read more" teasers.
+                return (links >= 2 && sizes.LinkDensity(element) > 0.5 && length < rootLength * 0.4)
+                       || (links == 1 && length < 100 && sizes.LinkDensity(element) > 0.6);
+            }
+
+            return false;
+        }
+    }
 }

@@ -6,11 +6,13 @@ namespace Wirewatch.Cleaning;
 
 /// <summary>
 /// Turns a fetched page into the article a reader sees: headline and its flags, editor's note, publication stamp,
-/// dateline and body paragraphs, with navigation, share bars and feedback widgets gone.
+/// dateline and body paragraphs, with navigation, share bars, captions, related lists and feedback widgets gone.
 /// A plain class: the cleaner consumer and <c>wirewatch clean</c> both call it.
 /// </summary>
-public sealed partial class WireArticleCleaner(CleanerOptions options)
+public sealed partial class WireArticleCleaner(CleanerOptions options, CleaningRules? rules = null)
 {
+    private readonly CleaningRules _rules = rules ?? CleaningRules.None;
+
     public CleaningResult Clean(ArticleFetched raw)
     {
         if (string.IsNullOrWhiteSpace(raw.Content))
@@ -23,8 +25,15 @@ public sealed partial class WireArticleCleaner(CleanerOptions options)
             return CleaningResult.Rejected(CleaningCodes.Binary, $"The body is not text ({raw.ContentType}).");
         }
 
-        var page = IsHtml(raw) ? PageText.FromHtml(raw.Content) : PageText.FromText(raw.Content);
-        var layout = ReadLayout(page);
+        var content = raw.Content;
+        var repaired = EncodingRepair.TryRepair(ref content);
+        var rule = _rules.ForArticle(raw.SourceId, raw.Url);
+        var page = IsHtml(raw) ? PageText.FromHtml(content, rule, _rules) : PageText.FromText(content);
+        rule = page.Rule ?? rule;
+        var clock = rule?.Clock ?? SourceClock.Fixed(options.StampOffset);
+
+        var layout = new LayoutReader(clock, _rules.DropLines.Concat(rule?.DropLines ?? []).ToList(), page.Headline ?? raw.Feed?.Title)
+            .Read(page.Lines);
         if (layout.Headline is null)
         {
             return CleaningResult.Rejected(CleaningCodes.NoHeadline, "No headline was found.");
@@ -38,12 +47,17 @@ public sealed partial class WireArticleCleaner(CleanerOptions options)
         var (flags, headline) = SplitFlags(layout.Headline);
         var paragraphs = layout.Paragraphs;
         var dateline = ExtractDateline(paragraphs);
-        if (paragraphs.Count == 0)
+        if (paragraphs.Count == 0 || !paragraphs.Any(IsProse))
         {
-            return CleaningResult.Rejected(CleaningCodes.NoBody, "No article body was found.");
+            return CleaningResult.Rejected(CleaningCodes.NoBody, paragraphs.Count == 0
+                ? "No article body was found."
+                : "No paragraph reads as prose (an index or list page?).");
         }
 
-        var published = layout.Stamp ?? page.PublishedAt?.ToOffset(options.StampOffset) ?? raw.Feed?.PublishedAt?.ToOffset(options.StampOffset);
+        var published = (page.StampText is { } stampText ? StampParser.ParseMachine(stampText, clock) : null)
+                        ?? StampParser.ParseMachine(page.MachineTime, clock)
+                        ?? layout.Stamp
+                        ?? (raw.Feed?.PublishedAt is { } feedTime ? clock.Convert(feedTime) : null);
         var words = paragraphs.Sum(CountWords);
         var warnings = new List<string>();
         if (published is null)
@@ -63,6 +77,16 @@ public sealed partial class WireArticleCleaner(CleanerOptions options)
         if (words < options.ShortBodyWords)
         {
             warnings.Add(CleaningCodes.ShortBody);
+        }
+
+        if (layout.Paywalled || !EndsLikeAnArticle(paragraphs[^1]))
+        {
+            warnings.Add(CleaningCodes.Truncated);
+        }
+
+        if (repaired)
+        {
+            warnings.Add(CleaningCodes.EncodingRepaired);
         }
 
         return CleaningResult.Cleaned(new ArticleCleaned
@@ -85,166 +109,76 @@ public sealed partial class WireArticleCleaner(CleanerOptions options)
         });
     }
 
-    private sealed record Layout(string? Headline, string? EditorNote, DateTimeOffset? Stamp, List<string> Paragraphs);
-
-    /// <summary>
-    /// Reads the wire layout line by line: boilerplate dropped, the first remaining line is the headline, a stamp line
-    /// and an editor's note may follow, and the body runs until an end marker such as <c>(END)</c>.
-    /// </summary>
-    private Layout ReadLayout(PageText page)
-    {
-        string? headline = null, note = null;
-        DateTimeOffset? stamp = null;
-        var paragraphs = new List<string>();
-        var block = new List<string>();
-
-        foreach (var rawLine in page.Lines)
-        {
-            var line = TrailingEnd().Replace(rawLine, "").Trim();
-            var ended = line.Length != rawLine.Trim().Length; // "... it said. (END)"
-            if (line.Length == 0 || Boilerplate().IsMatch(line))
-            {
-                FlushBlock(block, paragraphs);
-                if (paragraphs.Count > 0 && ended)
-                {
-                    break;
-                }
-
-                continue;
-            }
-
-            if (paragraphs.Count == 0 && block.Count == 0)
-            {
-                if (stamp is null && line.Length < 80 && ParseStamp(line) is { } parsed)
-                {
-                    stamp = parsed;
-                    continue;
-                }
-
-                if (note is null && EditorNote().Match(line) is { Success: true } noteMatch)
-                {
-                    note = noteMatch.Groups["note"].Value.Trim();
-                    continue;
-                }
-
-                if (headline is null)
-                {
-                    headline = line;
-                    continue;
-                }
-            }
-
-            block.Add(line);
-            if (ended)
-            {
-                break;
-            }
-        }
-
-        FlushBlock(block, paragraphs);
-        return new Layout(headline, note, stamp, paragraphs);
-    }
-
-    /// <summary>Lines of one block become one paragraph unless a line ends a sentence (then each is a paragraph).</summary>
-    private static void FlushBlock(List<string> block, List<string> paragraphs)
-    {
-        var current = "";
-        foreach (var line in block)
-        {
-            current = current.Length == 0 ? line : current + " " + line;
-            if (EndsSentence(line))
-            {
-                paragraphs.Add(current);
-                current = "";
-            }
-        }
-
-        if (current.Length > 0)
-        {
-            paragraphs.Add(current);
-        }
-
-        block.Clear();
-    }
-
-    private static bool EndsSentence(string line) =>
-        line.Length > 0 && line[^1] is '.' or '!' or '?' or '"' or '\u201D' or '\'' or ')' or ':';
-
     private static (IReadOnlyList<string> Flags, string Headline) SplitFlags(string headline)
     {
         var flags = new List<string>();
         var rest = headline;
         while (LeadingFlag().Match(rest) is { Success: true } match)
         {
-            flags.Add(match.Groups["flag"].Value.Trim());
+            var flag = match.Groups["flag"].Value.Trim();
+            flags.Add(flag.StartsWith("EDITORIAL", StringComparison.OrdinalIgnoreCase) ? "EDITORIAL" : flag);
             rest = rest[match.Length..].TrimStart();
+        }
+
+        if (rest.Length == 0)
+        {
+            return ([], headline);
         }
 
         return (flags, rest);
     }
 
-    /// <summary>Removes "SEOUL, Feb. 8 (Yonhap) --" from the first paragraph and returns it.</summary>
+    /// <summary>
+    /// Removes "SEOUL, Feb. 8 (Yonhap) --" from the first paragraph that starts with a dateline (within the first three;
+    /// what precedes it is a deck, a byline or a caption) and returns it.
+    /// </summary>
     private static Dateline? ExtractDateline(List<string> paragraphs)
     {
-        if (paragraphs.Count == 0 || DatelinePattern().Match(paragraphs[0]) is not { Success: true } match)
+        for (var i = 0; i < Math.Min(3, paragraphs.Count); i++)
         {
-            return null;
-        }
+            var match = DatelinePattern().Match(paragraphs[i]);
+            if (!match.Success)
+            {
+                match = KoreanDateline().Match(paragraphs[i]);
+            }
 
-        paragraphs[0] = paragraphs[0][match.Length..].TrimStart();
-        if (paragraphs[0].Length == 0)
-        {
-            paragraphs.RemoveAt(0);
-        }
+            if (!match.Success)
+            {
+                continue;
+            }
 
-        return new Dateline
-        {
-            City = match.Groups["city"].Value.Trim(),
-            Agency = match.Groups["agency"].Success ? match.Groups["agency"].Value.Trim() : null,
-            Date = match.Groups["date"].Success ? match.Groups["date"].Value.Trim() : null,
-        };
-    }
+            var rest = paragraphs[i][match.Length..].TrimStart();
+            if (rest.Length == 0 && i + 1 >= paragraphs.Count)
+            {
+                continue;
+            }
 
-    private DateTimeOffset? ParseStamp(string line)
-    {
-        if (WordStamp().Match(line) is { Success: true } words
-            && MonthNumber(words.Groups["month"].Value) is { } month)
-        {
-            return Local(int.Parse(words.Groups["y"].Value, CultureInfo.InvariantCulture), month,
-                int.Parse(words.Groups["d"].Value, CultureInfo.InvariantCulture),
-                int.Parse(words.Groups["h"].Value, CultureInfo.InvariantCulture),
-                int.Parse(words.Groups["m"].Value, CultureInfo.InvariantCulture));
-        }
+            paragraphs.RemoveRange(0, i);
+            if (rest.Length == 0)
+            {
+                paragraphs.RemoveAt(0);
+            }
+            else
+            {
+                paragraphs[0] = rest;
+            }
 
-        if (NumericStamp().Match(line) is { Success: true } numeric)
-        {
-            return Local(int.Parse(numeric.Groups["y"].Value, CultureInfo.InvariantCulture),
-                int.Parse(numeric.Groups["mo"].Value, CultureInfo.InvariantCulture),
-                int.Parse(numeric.Groups["d"].Value, CultureInfo.InvariantCulture),
-                int.Parse(numeric.Groups["h"].Value, CultureInfo.InvariantCulture),
-                int.Parse(numeric.Groups["m"].Value, CultureInfo.InvariantCulture));
+            return new Dateline
+            {
+                City = match.Groups["city"].Value.Trim(),
+                Agency = match.Groups["agency"].Success ? match.Groups["agency"].Value.Trim() : null,
+                Date = match.Groups["date"].Success ? match.Groups["date"].Value.Trim() : null,
+            };
         }
 
         return null;
-    }
-
-    private DateTimeOffset? Local(int year, int month, int day, int hour, int minute)
-    {
-        try
-        {
-            return new DateTimeOffset(year, month, day, hour, minute, 0, options.StampOffset);
-        }
-        catch (ArgumentOutOfRangeException)
-        {
-            return null;
-        }
     }
 
     /// <summary>True when the dateline's date is more than a day away from the stamp (in the stamp's year or either neighbour).</summary>
     private static bool DatelineDisagrees(string? datelineDate, DateTimeOffset stamp)
     {
         if (datelineDate is null || DatelineDate().Match(datelineDate) is not { Success: true } match
-            || MonthNumber(match.Groups["month"].Value) is not { } month)
+            || StampParser.MonthNumber(match.Groups["month"].Value) is not { } month)
         {
             return false;
         }
@@ -258,33 +192,39 @@ public sealed partial class WireArticleCleaner(CleanerOptions options)
         return closest > 1;
     }
 
-    private static int? MonthNumber(string name)
+    /// <summary>A last paragraph that stops mid-sentence or on an ellipsis means the page gave us part of the article.</summary>
+    private static bool EndsLikeAnArticle(string paragraph)
     {
-        if (name.Length < 3)
+        var text = paragraph.TrimEnd();
+        if (text.EndsWith("...", StringComparison.Ordinal) || text.EndsWith('\u2026'))
         {
-            return null;
+            return false;
         }
 
-        var index = Array.FindIndex(CultureInfo.InvariantCulture.DateTimeFormat.AbbreviatedMonthNames,
-            m => m.Length > 0 && name.StartsWith(m, StringComparison.OrdinalIgnoreCase));
-        return index >= 0 ? index + 1 : null;
+        return text.Length > 0 && text[^1] is '.' or '!' or '?' or '"' or '\u201D' or '\'' or '\u2019' or ')' or ']' or '\u3002';
     }
 
-    private static int CountWords(string paragraph) =>
+    /// <summary>A sentence of some length: what an article has and an index page of headlines does not.</summary>
+    private static bool IsProse(string paragraph) => CountWords(paragraph) >= 8 && EndsLikeAnArticle(paragraph);
+
+    internal static int CountWords(string paragraph) =>
         paragraph.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
 
     private static string DetectLanguage(IEnumerable<string> paragraphs)
     {
         int hangul = 0, latin = 0;
-        foreach (var c in paragraphs.SelectMany(p => p))
+        foreach (var paragraph in paragraphs)
         {
-            if (c is >= '\uAC00' and <= '\uD7A3')
+            foreach (var c in paragraph)
             {
-                hangul++;
-            }
-            else if (char.IsAsciiLetter(c))
-            {
-                latin++;
+                if (c is >= '\uAC00' and <= '\uD7A3')
+                {
+                    hangul++;
+                }
+                else if (char.IsAsciiLetter(c))
+                {
+                    latin++;
+                }
             }
         }
 
@@ -310,34 +250,21 @@ public sealed partial class WireArticleCleaner(CleanerOptions options)
         return control > sample.Length / 20;
     }
 
-    // Lines that are never part of an article: site navigation, share bars, feedback widgets, markers.
-    [GeneratedRegex("""^(?:(?:Go to (?:Contents|Navigation)\s*)+|All News|HOME(?: TOP)?|TOP|\(END\)|Send Feedback|How can we improve\?|Thanks for your feedback!|Advertisement|ADVERTISEMENT|Share(?: this(?: article)?)?|Print|E-?mail|Facebook|Twitter|X|Kakao(?:Talk)?|Copy(?: link)?|(?:Copyright|\u00A9|\(c\)).*|All rights reserved\.?.*)$""", RegexOptions.IgnoreCase)]
-    private static partial Regex Boilerplate();
-
-    [GeneratedRegex("""\s*\(END\)\s*$""")]
-    private static partial Regex TrailingEnd();
-
-    [GeneratedRegex("""^\((?<note>(?:ATTN|CORRECTS?|RECASTS?|ADDS|UPDATES|REFILES?)\b.*)\)$""")]
-    private static partial Regex EditorNote();
-
-    [GeneratedRegex("""^\((?<flag>LEAD|URGENT|\d+(?:st|nd|rd|th) LD|News Focus|News Analysis|Yonhap Interview|Yonhap Feature|EDITORIAL|Feature|Interview|Profile|Correction|CORRECTED|UPDATE\d*|FULL TEXT|Photo|Graphics?)\)\s*""", RegexOptions.IgnoreCase)]
+    [GeneratedRegex("""^\((?<flag>LEAD|URGENT|\d+(?:st|nd|rd|th) LD|News Focus|News Analysis|Yonhap Interview|Yonhap Feature|EDITORIAL(?: from [^)]*)?|Feature|Interview|Profile|Correction|CORRECTED|UPDATE\s?\d*|FULL TEXT|Photo(?: News)?|Graphics?|Reporter's Notebook|Op-Ed|Commentary|Analysis|Exclusive)\)\s*|^(?<flag>UPDATE \d+|EXCLUSIVE|BREAKING|ANALYSIS|FACTBOX|EXPLAINER|INSIGHT|URGENT)\s*(?:-|:|\u2014)\s*""", RegexOptions.IgnoreCase)]
     private static partial Regex LeadingFlag();
 
-    // "SEOUL, Feb. 8 (Yonhap) --", "UNITED NATIONS, March 7 (UPI) --", "WASHINGTON (AP) —".
-    [GeneratedRegex("""^(?<city>[A-Z][A-Z.'\-]*(?: [A-Z][A-Z.'\-]*){0,3})(?:,\s*(?<date>[A-Z][a-z]{2,8}\.? \d{1,2}))?\s*\((?<agency>[^)]{2,40})\)\s*(?:--|\u2014|\u2013|-)\s*""")]
+    // "SEOUL, Feb. 8 (Yonhap) --", "UNITED NATIONS, March 7 (UPI) --", "WASHINGTON (AP) —", "TOKYO/SEOUL, Oct 2 (Reuters) -",
+    // "ARLINGTON, Va. (AP) —", "WASHINGTON —" (VOA: no agency, then a long dash is required).
+    [GeneratedRegex("""^(?<city>[A-Z][A-Z.'/\-]*(?: [A-Z][A-Z.'/\-]*){0,3}(?:, [A-Z][a-zA-Z]{0,5}\.(?:[A-Z]\.)?)?)(?:,\s*(?<date>[A-Z][a-z]{2,8}\.? \d{1,2}))?\s*(?:\((?<agency>[^)]{2,40})\)\s*(?:--|\u2014|\u2013|-)|(?:--|\u2014|\u2013))\s*""")]
     private static partial Regex DatelinePattern();
+
+    // "(서울=연합뉴스) 김수연 기자 =": city and agency in the parentheses, then the reporter.
+    [GeneratedRegex("""^\((?<city>[^=()]{1,20})=(?<agency>[^)]{1,20})\)\s*(?:[^=]{1,30}=\s*)?""")]
+    private static partial Regex KoreanDateline();
 
     [GeneratedRegex("""^(?<month>[A-Za-z]{3,9})\.? (?<d>\d{1,2})$""")]
     private static partial Regex DatelineDate();
 
-    // "All News 04:22 February 08, 2016" (a section label may come first).
-    [GeneratedRegex("""^(?:[A-Za-z&' -]{0,40}\s)?(?<h>\d{1,2}):(?<m>\d{2})\s+(?<month>[A-Z][a-z]+)\.?\s+(?<d>\d{1,2}),\s+(?<y>\d{4})$""")]
-    private static partial Regex WordStamp();
-
-    // "2016-02-08 04:22", "Published : 2016.02.08 04:22".
-    [GeneratedRegex("""^(?:[A-Za-z ]{0,20}:?\s*)?(?<y>\d{4})[-./](?<mo>\d{2})[-./](?<d>\d{2})\.?\s+(?<h>\d{1,2}):(?<m>\d{2})(?::\d{2})?$""")]
-    private static partial Regex NumericStamp();
-
-    [GeneratedRegex("""^(?:404|Page not found|Not Found|The page you requested)""", RegexOptions.IgnoreCase)]
+    [GeneratedRegex("""^(?:404\b|Page not found|Not Found|The page you requested|Sorry, (?:the|this) page|페이지를 찾을 수 없습니다)""", RegexOptions.IgnoreCase)]
     private static partial Regex NotFoundHeadline();
 }

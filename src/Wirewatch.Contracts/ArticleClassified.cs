@@ -28,6 +28,13 @@ public sealed record ArticleClassified
 
     /// <summary>Changes whenever the classifier's code or its taxonomy changes.</summary>
     public required string ClassifierVersion { get; init; }
+
+    /// <summary>The earlier article this one updates within its story (a previous version of the URL, or the closest
+    /// earlier article of the story: the first issue before a LEAD, the original before a reprint); null for a story's first article.</summary>
+    public string? UpdatesArticleId { get; init; }
+
+    /// <summary>The version of <see cref="UpdatesArticleId"/> that this one updates.</summary>
+    public int? UpdatesVersion { get; init; }
 }
 
 public sealed record TopicScore

@@ -37,6 +37,13 @@ public sealed record ArticleCleaned
 
     /// <summary>Machine-countable codes such as <c>dateline-date-mismatch</c>; documented in the README.</summary>
     public required IReadOnlyList<string> Warnings { get; init; }
+
+    /// <summary>The earlier article this one updates within its story (a previous version of the URL, or the closest
+    /// earlier article of the story: the first issue before a LEAD, the original before a reprint); null for a story's first article.</summary>
+    public string? UpdatesArticleId { get; init; }
+
+    /// <summary>The version of <see cref="UpdatesArticleId"/> that this one updates.</summary>
+    public int? UpdatesVersion { get; init; }
 }
 
 /// <summary>"SEOUL, Feb. 8 (Yonhap) --": the city, the date as written, and the agency.</summary>

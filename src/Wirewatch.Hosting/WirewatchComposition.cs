@@ -54,7 +54,7 @@ public static class WirewatchComposition
 
         if (settings.Has(WirewatchRoles.Cleaner))
         {
-            services.AddCleaner();
+            services.AddCleaner(settings.CleaningRulesPath, settings.DatabasePath);
         }
 
         if (settings.Has(WirewatchRoles.Classifier))

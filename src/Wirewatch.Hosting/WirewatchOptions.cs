@@ -19,6 +19,7 @@ public sealed class WirewatchOptions
     public string? SubscriptionsFile { get; set; }
     public string? TopicsFile { get; set; }
     public string? EntitiesFile { get; set; }
+    public string? CleaningRulesFile { get; set; }
 
     public RabbitMqOptions RabbitMq { get; set; } = new();
 

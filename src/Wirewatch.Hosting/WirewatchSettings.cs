@@ -16,6 +16,7 @@ public sealed record WirewatchSettings(WirewatchOptions Options, WirewatchRoles 
     public string SubscriptionsPath => Options.SubscriptionsFile ?? Path.Combine(DefaultsFolder, "subscriptions.json");
     public string TopicsPath => Options.TopicsFile ?? Path.Combine(DefaultsFolder, "topics.json");
     public string EntitiesPath => Options.EntitiesFile ?? Path.Combine(DefaultsFolder, "entities.json");
+    public string CleaningRulesPath => Options.CleaningRulesFile ?? Path.Combine(DefaultsFolder, "cleaning-rules.json");
 
     public bool Has(WirewatchRoles role) => (Roles & role) == role;
 
@@ -124,7 +125,7 @@ public sealed class WirewatchOptionsValidator : IValidateOptions<WirewatchOption
         foreach (var (key, path) in new[]
                  {
                      ("SourcesFile", options.SourcesFile), ("SubscriptionsFile", options.SubscriptionsFile),
-                     ("TopicsFile", options.TopicsFile), ("EntitiesFile", options.EntitiesFile),
+                     ("TopicsFile", options.TopicsFile), ("EntitiesFile", options.EntitiesFile), ("CleaningRulesFile", options.CleaningRulesFile),
                  })
         {
             if (path is not null && !File.Exists(path))

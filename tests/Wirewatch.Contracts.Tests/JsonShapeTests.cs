@@ -38,7 +38,7 @@ public sealed class JsonShapeTests
 
         var json = JsonSerializer.Serialize(message, WireJson.Options);
 
-        Keys(message).ShouldBe(["articleId", "version", "storyId", "sourceId", "url", "producedAt", "headline", "flags", "editorNote", "publishedAt", "dateline", "paragraphs", "language", "wordCount", "warnings"]);
+        Keys(message).ShouldBe(["articleId", "version", "storyId", "sourceId", "url", "producedAt", "headline", "flags", "editorNote", "publishedAt", "dateline", "paragraphs", "language", "wordCount", "warnings", "updatesArticleId", "updatesVersion"]);
         json.ShouldContain("\"publishedAt\":\"2016-02-08T04:22:00+09:00\"");
         json.ShouldContain("\"editorNote\":null");
         Keys(Seoul).ShouldBe(["city", "agency", "date"]);
@@ -54,7 +54,7 @@ public sealed class JsonShapeTests
             Entities = new Entities(), ClassifierVersion = "v",
         };
 
-        Keys(message).ShouldBe(["articleId", "version", "storyId", "sourceId", "url", "producedAt", "headline", "flags", "publishedAt", "dateline", "summary", "topics", "entities", "classifierVersion"]);
+        Keys(message).ShouldBe(["articleId", "version", "storyId", "sourceId", "url", "producedAt", "headline", "flags", "publishedAt", "dateline", "summary", "topics", "entities", "classifierVersion", "updatesArticleId", "updatesVersion"]);
         Keys(message.Topics[0]).ShouldBe(["topic", "score", "match", "evidence"]);
         Keys(message.Topics[0].Evidence[0]).ShouldBe(["term", "count", "snippet"]);
         Keys(message.Entities).ShouldBe(["people", "organizations", "places", "resolutions"]);

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Wirewatch.Classification;
 using Wirewatch.Classification.Evaluation;
 using Wirewatch.Cleaning;
+using Wirewatch.Cleaning.Stories;
 using Wirewatch.Contracts;
 using Wirewatch.Fetching;
 using Wirewatch.Hosting;
@@ -15,13 +16,15 @@ internal static class StageCommands
     {
         var configuration = WorkerConfiguration.Build(configFile);
         var cleaner = CreateCleaner(configuration);
+        // Stories of this run only: pages given together that are versions of one story share a storyId.
+        var stories = new StoryTracker(new InMemoryStoryStore(), TimeProvider.System, new CleanerOptions());
         var output = new CliOutput(stdout, json);
         return await ForEachInputAsync(inputs, stderr, cancellationToken, (path, raw) =>
         {
             var result = cleaner.Clean(raw);
             if (result.Article is { } article)
             {
-                output.Cleaned(path, article);
+                output.Cleaned(path, stories.AssignAsync(article, cancellationToken).GetAwaiter().GetResult());
             }
             else
             {
@@ -105,7 +108,7 @@ internal static class StageCommands
     {
         var options = new CleanerOptions();
         configuration.GetSection("Wirewatch:Cleaner").Bind(options);
-        return new WireArticleCleaner(options);
+        return new WireArticleCleaner(options, CleaningRules.Load(WirewatchSettings.Read(configuration).CleaningRulesPath));
     }
 
     /// <summary>Reads every input first, so a missing file is exit code 2 before anything is printed.</summary>

@@ -1,0 +1,112 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace Wirewatch.Cleaning.Stories;
+
+/// <summary>Story fingerprints in the SQLite file under the data directory (the fetcher's <c>wirewatch.db</c>).</summary>
+public sealed class SqliteStoryStore : IStoryStore
+{
+    private readonly string _connectionString;
+
+    public SqliteStoryStore(string databasePath)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(databasePath))!);
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = databasePath, DefaultTimeout = 30, Pooling = true }.ToString();
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            PRAGMA journal_mode = WAL;
+            CREATE TABLE IF NOT EXISTS story_shingles (
+                article_id         TEXT NOT NULL,
+                version            INTEGER NOT NULL,
+                story_id           TEXT NOT NULL,
+                headline           TEXT NOT NULL,
+                shingles           BLOB NOT NULL, -- sorted 32-bit hashes of the body's word 3-shingles
+                seen_at            INTEGER NOT NULL, -- Unix milliseconds, UTC
+                updates_article_id TEXT NULL,
+                updates_version    INTEGER NULL,
+                PRIMARY KEY (article_id, version)
+            );
+            CREATE INDEX IF NOT EXISTS story_shingles_seen_at ON story_shingles (seen_at);
+            """;
+        command.ExecuteNonQuery();
+    }
+
+    private const string Columns = "article_id, version, story_id, headline, shingles, seen_at, updates_article_id, updates_version";
+
+    public async Task<StoryRecord?> GetAsync(string articleId, int version, CancellationToken cancellationToken) =>
+        (await QueryAsync($"SELECT {Columns} FROM story_shingles WHERE article_id = $id AND version = $version",
+            cancellationToken, ("$id", articleId), ("$version", version))).FirstOrDefault();
+
+    public async Task<StoryRecord?> PreviousVersionAsync(string articleId, int version, CancellationToken cancellationToken) =>
+        (await QueryAsync($"SELECT {Columns} FROM story_shingles WHERE article_id = $id AND version < $version ORDER BY version DESC LIMIT 1",
+            cancellationToken, ("$id", articleId), ("$version", version))).FirstOrDefault();
+
+    public async Task<IReadOnlyList<StoryRecord>> RecentAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
+        await QueryAsync($"SELECT {Columns} FROM story_shingles WHERE seen_at >= $since", cancellationToken,
+            ("$since", since.ToUnixTimeMilliseconds()));
+
+    public async Task AddAsync(StoryRecord record, CancellationToken cancellationToken)
+    {
+        await using var connection = Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            INSERT INTO story_shingles ({Columns})
+            VALUES ($id, $version, $story, $headline, $shingles, $seen, $updatesId, $updatesVersion)
+            ON CONFLICT (article_id, version) DO NOTHING
+            """;
+        command.Parameters.AddWithValue("$id", record.ArticleId);
+        command.Parameters.AddWithValue("$version", record.Version);
+        command.Parameters.AddWithValue("$story", record.StoryId);
+        command.Parameters.AddWithValue("$headline", record.Headline);
+        command.Parameters.AddWithValue("$shingles", record.Fingerprint.ShingleBytes());
+        command.Parameters.AddWithValue("$seen", record.SeenAt.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$updatesId", (object?)record.UpdatesArticleId ?? DBNull.Value);
+        command.Parameters.AddWithValue("$updatesVersion", (object?)record.UpdatesVersion ?? DBNull.Value);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<int> PruneAsync(DateTimeOffset olderThan, CancellationToken cancellationToken)
+    {
+        await using var connection = Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM story_shingles WHERE seen_at < $before";
+        command.Parameters.AddWithValue("$before", olderThan.ToUnixTimeMilliseconds());
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task<List<StoryRecord>> QueryAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        var records = new List<StoryRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var headline = reader.GetString(3);
+            var fingerprint = StoryFingerprint.Of(headline, []) with { Shingles = StoryFingerprint.ShinglesFrom((byte[])reader[4]) };
+            records.Add(new StoryRecord(
+                reader.GetString(0), reader.GetInt32(1), reader.GetString(2), headline, fingerprint,
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)),
+                reader.IsDBNull(6) ? null : reader.GetString(6),
+                reader.IsDBNull(7) ? null : reader.GetInt32(7)));
+        }
+
+        return records;
+    }
+
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        return connection;
+    }
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"SqliteStoryStore({_connectionString})");
+}
