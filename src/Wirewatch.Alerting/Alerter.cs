@@ -18,6 +18,7 @@ public sealed class Alerter(
 {
     public async Task HandleAsync(ArticleClassified article, IPublishEndpoint bus, CancellationToken cancellationToken)
     {
+        var alerted = new List<string>();
         foreach (var subscription in catalog.Subscriptions)
         {
             var candidate = matcher.Match(article, subscription, time.GetUtcNow());
@@ -41,7 +42,14 @@ public sealed class Alerter(
                 log.LogInformation("Alert {AlertId} ({Severity}) for {SubscriptionId}: {Headline}", alert.AlertId, alert.Severity, subscription.Id, alert.Headline);
             }
 
+            alerted.Add(subscription.Id);
             await throttle.SendOrHoldAsync(alert, subscription, bus, cancellationToken);
+        }
+
+        // The trace says which subscriptions this article alerted (one span per article, so one tag for all of them).
+        if (alerted.Count > 0)
+        {
+            System.Diagnostics.Activity.Current?.SetTag("wirewatch.subscription", string.Join(',', alerted));
         }
     }
 }

@@ -55,16 +55,17 @@ public sealed class CleanArticleConsumer(WireArticleCleaner cleaner, StoryTracke
 /// <summary>The cleaner's instruments on the <c>Wirewatch</c> meter; the names are stable (dashboards and alert rules use them).</summary>
 public static class CleanerMetrics
 {
+    // Literal names at the instruments too: tests/Wirewatch.Operations.Tests scans the source for them.
     public const string CleanedName = "wirewatch.clean.cleaned";
     public const string RejectedName = "wirewatch.clean.rejected";
 
     private static readonly Meter Meter = new("Wirewatch");
 
     /// <summary>Articles cleaned and published, tagged <c>source</c>.</summary>
-    public static readonly Counter<long> Cleaned = Meter.CreateCounter<long>(CleanedName, "{article}", "Articles the cleaner published, by source.");
+    public static readonly Counter<long> Cleaned = Meter.CreateCounter<long>("wirewatch.clean.cleaned", "{article}", "Articles the cleaner published, by source.");
 
     /// <summary>Articles rejected, tagged <c>reason</c> (empty, binary, no-headline, not-found-page, no-body) and <c>source</c>.</summary>
-    public static readonly Counter<long> Rejected = Meter.CreateCounter<long>(RejectedName, "{article}", "Articles the cleaner rejected, by reason and source.");
+    public static readonly Counter<long> Rejected = Meter.CreateCounter<long>("wirewatch.clean.rejected", "{article}", "Articles the cleaner rejected, by reason and source.");
 
     /// <summary>Warnings on published articles, tagged <c>warning</c>.</summary>
     public static readonly Counter<long> Warnings = Meter.CreateCounter<long>("wirewatch.clean.warnings", "{warning}", "Warnings on cleaned articles, by code.");
