@@ -15,7 +15,7 @@ public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
-        if (args.Length == 0 || args[0] != "pipeline")
+        if (args.Length == 0 || args[0] is not ("pipeline" or "synthetic"))
         {
             BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
             return 0;
@@ -34,7 +34,23 @@ public static class Program
             var settings = new PipelineSettings(parse.GetValue(articles) ?? (isQuick ? 300 : 2000), isQuick, parse.GetValue(concurrency));
             return await new PipelineHarness(settings, Console.Out, WorkerProcess.LocateWorker()).RunAsync();
         });
-        var root = new RootCommand("Wirewatch benchmarks") { pipeline };
+        var outFolder = new Option<string>("--out") { Description = "Folder to write the articles into.", Required = true };
+        var count = new Option<int>("--count") { Description = "How many articles.", DefaultValueFactory = _ => 100 };
+        var synthetic = new Command("synthetic", "Writes the harness's synthetic articles (our own writing, one topic each) into a folder, e.g. for a directory source.")
+        {
+            outFolder, count,
+        };
+        synthetic.SetAction(parse =>
+        {
+            var folder = Directory.CreateDirectory(parse.GetValue(outFolder)!).FullName;
+            foreach (var article in SyntheticArticles.Create(parse.GetValue(count)))
+            {
+                File.WriteAllText(Path.Combine(folder, article.FileName), article.Text);
+            }
+
+            return 0;
+        });
+        var root = new RootCommand("Wirewatch benchmarks") { pipeline, synthetic };
         return await root.Parse(args).InvokeAsync();
     }
 }

@@ -4,9 +4,11 @@ using System.Text;
 namespace Wirewatch.Tests.Shared.Load;
 
 /// <summary>
-/// Wire-style articles of our own making for the load harness: each is clearly about one topic (so each raises an
-/// alert), and each is composed from seeded random choices, so no two are near-duplicates that the story detector
-/// would fold into one story. <c>sizeFactor</c> repeats the body with fresh sentences: 1x is about 3 KB.
+/// Wire-style articles of our own making for load and fault runs: each is clearly about one topic (so each raises an
+/// alert), composed from seeded random choices. The templates alone would make every article a near-duplicate of the
+/// others, which the cleaner's story detector (word 3-shingles) rightly folds into one story with one alert; so each
+/// sentence carries reference numbers of its own before its function words, which leaves the topic phrases intact and
+/// makes almost every 3-shingle unique. <c>sizeFactor</c> repeats the body with fresh sentences: 1x is about 4 KB.
 /// </summary>
 internal static class SyntheticArticles
 {
@@ -78,7 +80,7 @@ internal static class SyntheticArticles
         var day = random.Next(1, 28);
         var hour = random.Next(6, 23);
         var city = Cities[random.Next(Cities.Length)];
-        var headline = "N. Korea " + Fill(topic.Headlines[random.Next(topic.Headlines.Length)], random);
+        var headline = $"N. Korea {random.Next(100, 999)} " + Scatter(Fill(topic.Headlines[random.Next(topic.Headlines.Length)], random), random);
         text.Append("Go to Contents Go to Navigation\n\n");
         text.Append(CultureInfo.InvariantCulture, $"{headline} ({index})\n\n");
         text.Append(CultureInfo.InvariantCulture, $"All News {hour:D2}:{random.Next(60):D2} {Months[month]} {day}, 2025\n\n");
@@ -95,7 +97,7 @@ internal static class SyntheticArticles
             var sentences = 2 + random.Next(2);
             for (var s = 0; s < sentences; s++)
             {
-                text.Append(Fill(topic.Sentences[random.Next(topic.Sentences.Length)], random)).Append(' ');
+                text.Append(Scatter(Fill(topic.Sentences[random.Next(topic.Sentences.Length)], random), random)).Append(' ');
             }
 
             text.Append(CultureInfo.InvariantCulture, $"The figure cited in briefing {index}-{p} was {random.Next(100, 100000)}.\n\n");
@@ -103,6 +105,27 @@ internal static class SyntheticArticles
 
         text.Append(CultureInfo.InvariantCulture, $"(END)\n\nSend Feedback\n");
         return text.ToString();
+    }
+
+    /// <summary>Function words that never sit inside a taxonomy phrase ("ship to ship", "ban on exports" keep theirs).</summary>
+    private static readonly HashSet<string> BreakBefore = new(StringComparer.Ordinal)
+        { "the", "a", "and", "that", "was", "were", "by", "for", "from", "near", "after", "before", "its", "their", "in", "said", "which", "who", "as" };
+
+    private static string Scatter(string sentence, Random random)
+    {
+        var words = sentence.Split(' ');
+        var text = new StringBuilder();
+        for (var i = 0; i < words.Length; i++)
+        {
+            if (i > 0 && BreakBefore.Contains(words[i]))
+            {
+                text.Append(CultureInfo.InvariantCulture, $"{random.Next(1000, 99999)} ");
+            }
+
+            text.Append(words[i]).Append(' ');
+        }
+
+        return text.ToString().TrimEnd();
     }
 
     private static string Fill(string template, Random random) =>
