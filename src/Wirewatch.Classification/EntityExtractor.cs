@@ -12,21 +12,23 @@ namespace Wirewatch.Classification;
 /// </summary>
 public sealed partial class EntityExtractor
 {
-    private readonly PhraseIndex<(Kind Kind, string Name)> _index = new();
-
-    // The first words of the titles and of "resolution(s)": only where one stands is a pattern tried, anchored there,
-    // instead of running the patterns over every paragraph.
-    private static readonly PhraseIndex<Pattern> Triggers = CreateTriggers();
+    // The gazetteer's names and the first words of the titles and of "resolution(s)", in one index so that each word is
+    // looked up once. A pattern is tried only where its trigger word stands, anchored there, instead of over every paragraph.
+    private readonly PhraseIndex<Term> _index = new();
 
     internal enum Kind { Person, Organization, Place }
 
     internal enum Pattern { TitledPerson, Resolution }
 
+    /// <summary>A gazetteer name (<see cref="Trigger"/> null) or a pattern's trigger word.</summary>
+    internal readonly record struct Term(Kind Kind, string Name, Pattern? Trigger);
+
     public EntityExtractor(Gazetteer gazetteer)
     {
-        foreach (var name in gazetteer.People) _index.Add(name, (Kind.Person, name));
-        foreach (var name in gazetteer.Organizations) _index.Add(name, (Kind.Organization, name));
-        foreach (var name in gazetteer.Places) _index.Add(name, (Kind.Place, name));
+        foreach (var name in gazetteer.People) _index.Add(name, new Term(Kind.Person, name, null));
+        foreach (var name in gazetteer.Organizations) _index.Add(name, new Term(Kind.Organization, name, null));
+        foreach (var name in gazetteer.Places) _index.Add(name, new Term(Kind.Place, name, null));
+        AddTriggers(_index);
         ContentHash = gazetteer.ContentHash;
     }
 
@@ -57,53 +59,58 @@ public sealed partial class EntityExtractor
     internal void Scan(TokenizedText tokens, EntityScan scan)
     {
         var text = tokens.Text;
-        for (var i = 0; i < tokens.Count;)
+        var triggers = scan.Triggers;
+        triggers.Clear();
+        // Names: the longest at a word wins and covers its words. Triggers count at every word, covered or not.
+        var coveredUntil = 0;
+        for (var i = 0; i < tokens.Count; i++)
         {
             _index.MatchesAt(tokens, i, scan.Matches);
-            if (scan.Matches.Count == 0)
+            (int Length, Term Term)? best = null;
+            foreach (var match in scan.Matches)
             {
-                i++;
+                if (match.Payload.Trigger is { } pattern)
+                {
+                    triggers.Add((i, pattern));
+                }
+                else if (i >= coveredUntil && (best is null || match.Length > best.Value.Length))
+                {
+                    best = match;
+                }
+            }
+
+            if (best is { } found)
+            {
+                AddOnce(scan.Found(found.Term.Kind), found.Term.Name);
+                coveredUntil = i + found.Length;
+            }
+        }
+
+        // Patterns after the names, so a paragraph's gazetteer people come before its titled ones (order of first appearance).
+        foreach (var (at, pattern) in triggers)
+        {
+            var start = tokens[at].Start;
+            // Only envoy, leader and spokes* titles may be lower-case: skip the pattern for "defense", "foreign", ...
+            if (pattern == Pattern.TitledPerson && !char.IsUpper(text[start]) && text[start] is not ('e' or 'l' or 's'))
+            {
                 continue;
             }
 
-            var best = scan.Matches[0];
-            foreach (var match in scan.Matches)
+            var match = (pattern == Pattern.TitledPerson ? TitledPerson() : Resolution()).Match(text, start);
+            if (!match.Success)
             {
-                best = match.Length > best.Length ? match : best;
+                continue;
             }
 
-            AddOnce(scan.Found(best.Payload.Kind), best.Payload.Name);
-            i += best.Length;
-        }
-
-        for (var i = 0; i < tokens.Count; i++)
-        {
-            Triggers.MatchesAt(tokens, i, scan.Triggers);
-            foreach (var (_, pattern) in scan.Triggers)
+            if (pattern == Pattern.TitledPerson)
             {
-                var start = tokens[i].Start;
-                // Only envoy, leader and spokes* titles may be lower-case: skip the pattern for "defense", "foreign", ...
-                if (pattern == Pattern.TitledPerson && !char.IsUpper(text[start]) && text[start] is not ('e' or 'l' or 's'))
+                AddOnce(scan.People, match.Groups["name"].Value);
+            }
+            else
+            {
+                foreach (Capture number in match.Groups["number"].Captures)
                 {
-                    continue;
-                }
-
-                var match = (pattern == Pattern.TitledPerson ? TitledPerson() : Resolution()).Match(text, start);
-                if (!match.Success)
-                {
-                    continue;
-                }
-
-                if (pattern == Pattern.TitledPerson)
-                {
-                    AddOnce(scan.People, match.Groups["name"].Value);
-                }
-                else
-                {
-                    foreach (Capture number in match.Groups["number"].Captures)
-                    {
-                        AddOnce(scan.Resolutions, number.Value);
-                    }
+                    AddOnce(scan.Resolutions, number.Value);
                 }
             }
         }
@@ -116,8 +123,10 @@ public sealed partial class EntityExtractor
         public List<string> Organizations { get; } = [];
         public List<string> Places { get; } = [];
         public List<string> Resolutions { get; } = [];
-        public List<(int Length, (Kind Kind, string Name) Payload)> Matches { get; } = [];
-        public List<(int Length, Pattern Payload)> Triggers { get; } = [];
+        public List<(int Length, Term Payload)> Matches { get; } = [];
+
+        /// <summary>The words of the current text where a pattern's trigger stands.</summary>
+        public List<(int At, Pattern Pattern)> Triggers { get; } = [];
 
         public List<string> Found(Kind kind) => kind switch
         {
@@ -129,21 +138,19 @@ public sealed partial class EntityExtractor
         public Entities Result() => new() { People = People, Organizations = Organizations, Places = Places, Resolutions = Resolutions };
     }
 
-    private static PhraseIndex<Pattern> CreateTriggers()
+    private static void AddTriggers(PhraseIndex<Term> index)
     {
-        var index = new PhraseIndex<Pattern>();
         foreach (var word in new[]
                  {
                      "president", "prime", "foreign", "defense", "unification", "minister", "secretary", "ambassador", "envoy", "gen",
                      "general", "adm", "leader", "chairman", "commissioner", "rapporteur", "spokesman", "spokeswoman", "spokesperson", "sen", "rep",
                  })
         {
-            index.Add(word, Pattern.TitledPerson);
+            index.Add(word, new Term(default, word, Pattern.TitledPerson));
         }
 
-        index.Add("resolution", Pattern.Resolution);
-        index.Add("resolutions", Pattern.Resolution);
-        return index;
+        index.Add("resolution", new Term(default, "resolution", Pattern.Resolution));
+        index.Add("resolutions", new Term(default, "resolutions", Pattern.Resolution));
     }
 
     private static void AddOnce(List<string> list, string value)
