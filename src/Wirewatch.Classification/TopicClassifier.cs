@@ -66,18 +66,38 @@ public sealed class TopicClassifier
 
         var lengthFactor = 1 + article.WordCount / LengthUnit;
         var scores = new List<TopicScore>(topics.Count);
+        var ranked = new List<Hit>(hits.Count);
         for (var t = 0; t < topics.Count; t++)
         {
             var score = Math.Round(1 - Math.Exp(-Math.Max(0, mass[t]) / lengthFactor / topics[t].Scale), 3);
-            var evidence = hits
-                .Where(h => h.Key.Topic == t)
-                .OrderByDescending(h => h.Value.Count * topics[t].Terms[h.Key.Term].Weight)
-                .ThenBy(h => h.Value.FirstPosition)
-                .Take(EvidencePerTopic)
-                .Select(h => new Evidence { Term = topics[t].Terms[h.Key.Term].Term.TrimEnd('*'), Count = h.Value.Count, Snippet = Sentences.Around(h.Value.Text, h.Value.Start) })
-                .ToList();
+            ranked.Clear();
+            foreach (var hit in hits.Values)
+            {
+                if (hit.Topic == t)
+                {
+                    ranked.Add(hit);
+                }
+            }
+
+            // Heaviest first, then first seen: a total order within a topic (one hit per start word), so the sort needs no stability.
+            var terms = topics[t].Terms;
+            ranked.Sort((a, b) =>
+            {
+                var byWeight = (b.Count * terms[b.Term].Weight).CompareTo(a.Count * terms[a.Term].Weight);
+                return byWeight != 0 ? byWeight : a.FirstPosition.CompareTo(b.FirstPosition);
+            });
+            var take = Math.Min(ranked.Count, EvidencePerTopic);
+            var evidence = new List<Evidence>(take);
+            for (var k = 0; k < take; k++)
+            {
+                var hit = ranked[k];
+                evidence.Add(new Evidence { Term = terms[hit.Term].Term.TrimEnd('*'), Count = hit.Count, Snippet = Sentences.Around(hit.Text, hit.Start) });
+            }
+
             scores.Add(new TopicScore { Topic = topics[t].Id, Score = score, Match = score >= topics[t].Threshold, Evidence = evidence });
         }
+
+        scores.Sort((a, b) => b.Score != a.Score ? b.Score.CompareTo(a.Score) : string.CompareOrdinal(a.Topic, b.Topic));
 
         return new ArticleClassified
         {
@@ -92,7 +112,7 @@ public sealed class TopicClassifier
             PublishedAt = article.PublishedAt,
             Dateline = article.Dateline,
             Summary = article.Paragraphs.Count > 0 ? article.Paragraphs[0] : null,
-            Topics = scores.OrderByDescending(s => s.Score).ThenBy(s => s.Topic, StringComparer.Ordinal).ToList(),
+            Topics = scores,
             Entities = entities.Result(),
             ClassifierVersion = Version,
             UpdatesArticleId = article.UpdatesArticleId,
@@ -101,8 +121,10 @@ public sealed class TopicClassifier
     }
 
     /// <summary>A term's occurrences; where it first occurred, so the snippet is cut only if the term becomes evidence.</summary>
-    private sealed class Hit(string text, int start, int firstPosition)
+    private sealed class Hit(int topic, int term, string text, int start, int firstPosition)
     {
+        public int Topic { get; } = topic;
+        public int Term { get; } = term;
         public int Count { get; set; }
         public string Text { get; } = text;
         public int Start { get; } = start;
@@ -163,7 +185,7 @@ public sealed class TopicClassifier
 
                 if (!hits.TryGetValue((topic, term), out var hit))
                 {
-                    hits[(topic, term)] = hit = new Hit(text, tokens[i].Start, scan.Position + i);
+                    hits[(topic, term)] = hit = new Hit(topic, term, text, tokens[i].Start, scan.Position + i);
                 }
 
                 // Saturation: the k-th occurrence of the same term adds weight / sqrt(k), so a story that repeats one word
