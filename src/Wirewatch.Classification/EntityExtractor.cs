@@ -23,13 +23,31 @@ public sealed partial class EntityExtractor
     /// <summary>A gazetteer name (<see cref="Trigger"/> null) or a pattern's trigger word.</summary>
     internal readonly record struct Term(Kind Kind, string Name, Pattern? Trigger);
 
+    private readonly Gazetteer _gazetteer;
+
     public EntityExtractor(Gazetteer gazetteer)
     {
-        foreach (var name in gazetteer.People) _index.Add(name, new Term(Kind.Person, name, null));
-        foreach (var name in gazetteer.Organizations) _index.Add(name, new Term(Kind.Organization, name, null));
-        foreach (var name in gazetteer.Places) _index.Add(name, new Term(Kind.Place, name, null));
-        AddTriggers(_index);
+        _gazetteer = gazetteer;
+        AddTermsTo(_index, term => term);
         ContentHash = gazetteer.ContentHash;
+    }
+
+    /// <summary>
+    /// Adds every name and trigger word to <paramref name="index"/>, in this extractor's order, so that
+    /// <see cref="TopicClassifier"/> can find topic terms and entities in the same lookup of each word.
+    /// </summary>
+    internal void AddTermsTo<T>(PhraseIndex<T> index, Func<Term, T> payload)
+    {
+        foreach (var name in _gazetteer.People) index.Add(name, payload(new Term(Kind.Person, name, null)));
+        foreach (var name in _gazetteer.Organizations) index.Add(name, payload(new Term(Kind.Organization, name, null)));
+        foreach (var name in _gazetteer.Places) index.Add(name, payload(new Term(Kind.Place, name, null)));
+        foreach (var word in TitleTriggers)
+        {
+            index.Add(word, payload(new Term(default, word, Pattern.TitledPerson)));
+        }
+
+        index.Add("resolution", payload(new Term(default, "resolution", Pattern.Resolution)));
+        index.Add("resolutions", payload(new Term(default, "resolutions", Pattern.Resolution)));
     }
 
     public string ContentHash { get; }
@@ -58,36 +76,27 @@ public sealed partial class EntityExtractor
     /// </summary>
     internal void Scan(TokenizedText tokens, EntityScan scan)
     {
-        var text = tokens.Text;
-        var triggers = scan.Triggers;
-        triggers.Clear();
-        // Names: the longest at a word wins and covers its words. Triggers count at every word, covered or not.
-        var coveredUntil = 0;
+        scan.BeginText();
         for (var i = 0; i < tokens.Count; i++)
         {
             _index.MatchesAt(tokens, i, scan.Matches);
-            (int Length, Term Term)? best = null;
-            foreach (var match in scan.Matches)
+            foreach (var (length, term) in scan.Matches)
             {
-                if (match.Payload.Trigger is { } pattern)
-                {
-                    triggers.Add((i, pattern));
-                }
-                else if (i >= coveredUntil && (best is null || match.Length > best.Value.Length))
-                {
-                    best = match;
-                }
+                scan.Candidate(i, length, term);
             }
 
-            if (best is { } found)
-            {
-                AddOnce(scan.Found(found.Term.Kind), found.Term.Name);
-                coveredUntil = i + found.Length;
-            }
+            scan.EndWord(i);
         }
 
+        EndText(tokens, scan);
+    }
+
+    /// <summary>After every word of a text has been offered to <paramref name="scan"/>: the patterns at its trigger words.</summary>
+    internal static void EndText(TokenizedText tokens, EntityScan scan)
+    {
+        var text = tokens.Text;
         // Patterns after the names, so a paragraph's gazetteer people come before its titled ones (order of first appearance).
-        foreach (var (at, pattern) in triggers)
+        foreach (var (at, pattern) in scan.Triggers)
         {
             var start = tokens[at].Start;
             // Only envoy, leader and spokes* titles may be lower-case: skip the pattern for "defense", "foreign", ...
@@ -128,6 +137,40 @@ public sealed partial class EntityExtractor
         /// <summary>The words of the current text where a pattern's trigger stands.</summary>
         public List<(int At, Pattern Pattern)> Triggers { get; } = [];
 
+        // Names: the longest at a word wins and covers its words. Triggers count at every word, covered or not.
+        private int _coveredUntil;
+        private (int Length, Term Term)? _best;
+
+        public void BeginText()
+        {
+            Triggers.Clear();
+            _coveredUntil = 0;
+            _best = null;
+        }
+
+        /// <summary>A name or trigger that starts at word <paramref name="at"/>, covering <paramref name="length"/> words.</summary>
+        public void Candidate(int at, int length, Term term)
+        {
+            if (term.Trigger is { } pattern)
+            {
+                Triggers.Add((at, pattern));
+            }
+            else if (at >= _coveredUntil && (_best is null || length > _best.Value.Length))
+            {
+                _best = (length, term);
+            }
+        }
+
+        public void EndWord(int at)
+        {
+            if (_best is { } found)
+            {
+                AddOnce(Found(found.Term.Kind), found.Term.Name);
+                _coveredUntil = at + found.Length;
+                _best = null;
+            }
+        }
+
         public List<string> Found(Kind kind) => kind switch
         {
             Kind.Person => People,
@@ -138,20 +181,11 @@ public sealed partial class EntityExtractor
         public Entities Result() => new() { People = People, Organizations = Organizations, Places = Places, Resolutions = Resolutions };
     }
 
-    private static void AddTriggers(PhraseIndex<Term> index)
-    {
-        foreach (var word in new[]
-                 {
-                     "president", "prime", "foreign", "defense", "unification", "minister", "secretary", "ambassador", "envoy", "gen",
-                     "general", "adm", "leader", "chairman", "commissioner", "rapporteur", "spokesman", "spokeswoman", "spokesperson", "sen", "rep",
-                 })
-        {
-            index.Add(word, new Term(default, word, Pattern.TitledPerson));
-        }
-
-        index.Add("resolution", new Term(default, "resolution", Pattern.Resolution));
-        index.Add("resolutions", new Term(default, "resolutions", Pattern.Resolution));
-    }
+    private static readonly string[] TitleTriggers =
+    [
+        "president", "prime", "foreign", "defense", "unification", "minister", "secretary", "ambassador", "envoy", "gen",
+        "general", "adm", "leader", "chairman", "commissioner", "rapporteur", "spokesman", "spokeswoman", "spokesperson", "sen", "rep",
+    ];
 
     private static void AddOnce(List<string> list, string value)
     {

@@ -19,7 +19,11 @@ public sealed class TopicClassifier
 
     private readonly Taxonomy _taxonomy;
     private readonly EntityExtractor _entities;
-    private readonly PhraseIndex<(int Topic, int Term)> _index = new();
+    // Topic terms and the entity extractor's names and trigger words: each word of the text is looked up once for both.
+    private readonly PhraseIndex<IndexTerm> _index = new();
+
+    /// <summary>Term <see cref="Term"/> of topic <see cref="Topic"/>, or (Topic -1) an entity extractor's term.</summary>
+    private readonly record struct IndexTerm(int Topic, int Term, EntityExtractor.Term Entity);
 
     public TopicClassifier(Taxonomy taxonomy, EntityExtractor entities)
     {
@@ -29,9 +33,11 @@ public sealed class TopicClassifier
         {
             for (var k = 0; k < taxonomy.Topics[t].Terms.Count; k++)
             {
-                _index.Add(taxonomy.Topics[t].Terms[k].Term, (t, k));
+                _index.Add(taxonomy.Topics[t].Terms[k].Term, new IndexTerm(t, k, default));
             }
         }
+
+        entities.AddTermsTo(_index, entity => new IndexTerm(-1, -1, entity));
 
         Version = $"{Algorithm}+{taxonomy.ContentHash}+{entities.ContentHash}";
     }
@@ -48,9 +54,8 @@ public sealed class TopicClassifier
         var topics = _taxonomy.Topics;
         var scan = new ScanState(topics.Count);
         var entities = new EntityExtractor.EntityScan();
-        // The entity extractor reads the words each topic scan has just split, in its own order (headline, city, paragraphs).
-        Scan(article.Headline, HeadlineWeight, scan);
-        _entities.Scan(scan.Tokens, entities);
+        // Entities in the extractor's order (headline, dateline city, paragraphs), from the same lookups as the topics.
+        Scan(article.Headline, HeadlineWeight, scan, entities);
         if (article.Dateline?.City is { } city)
         {
             _entities.Scan(scan.Tokens.Reset(city), entities);
@@ -58,8 +63,7 @@ public sealed class TopicClassifier
 
         for (var p = 0; p < article.Paragraphs.Count; p++)
         {
-            Scan(article.Paragraphs[p], p == 0 ? LeadWeight : 1.0, scan);
-            _entities.Scan(scan.Tokens, entities);
+            Scan(article.Paragraphs[p], p == 0 ? LeadWeight : 1.0, scan, entities);
         }
 
         var (mass, hits) = (scan.Mass, scan.Hits);
@@ -138,17 +142,18 @@ public sealed class TopicClassifier
         public Dictionary<(int Topic, int Term), Hit> Hits { get; } = [];
         public int Position { get; set; }
         public TokenizedText Tokens { get; } = new();
-        public List<(int Length, (int Topic, int Term) Payload)> Matches { get; } = [];
+        public List<(int Length, IndexTerm Payload)> Matches { get; } = [];
         public int[] CoveredUntil { get; } = new int[topics];
         public (int Length, int Term)[] Longest { get; } = new (int, int)[topics];
     }
 
-    private void Scan(string text, double positionWeight, ScanState scan)
+    private void Scan(string text, double positionWeight, ScanState scan, EntityExtractor.EntityScan entities)
     {
         var (mass, hits) = (scan.Mass, scan.Hits);
         var tokens = scan.Tokens.Reset(text);
         var (coveredUntil, longest, matches) = (scan.CoveredUntil, scan.Longest, scan.Matches);
         Array.Clear(coveredUntil);
+        entities.BeginText();
         for (var i = 0; i < tokens.Count; i++)
         {
             _index.MatchesAt(tokens, i, matches);
@@ -158,13 +163,19 @@ public sealed class TopicClassifier
             }
 
             Array.Fill(longest, (0, -1));
-            foreach (var (length, (topic, term)) in matches)
+            foreach (var (length, (topic, term, entity)) in matches)
             {
-                if (i >= coveredUntil[topic] && length > longest[topic].Length)
+                if (topic < 0)
+                {
+                    entities.Candidate(i, length, entity);
+                }
+                else if (i >= coveredUntil[topic] && length > longest[topic].Length)
                 {
                     longest[topic] = (length, term);
                 }
             }
+
+            entities.EndWord(i);
 
             for (var topic = 0; topic < longest.Length; topic++)
             {
@@ -195,6 +206,7 @@ public sealed class TopicClassifier
             }
         }
 
+        EntityExtractor.EndText(tokens, entities);
         scan.Position += tokens.Count;
     }
 }
