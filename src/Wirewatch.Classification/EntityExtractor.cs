@@ -71,8 +71,9 @@ public sealed partial class EntityExtractor
     }
 
     /// <summary>
-    /// Adds the entities of one text, already split into words. <see cref="TopicClassifier"/> calls it with the words it
-    /// split for its own scan, in the order <see cref="Extract"/> uses (headline, dateline city, paragraphs).
+    /// Adds the entities of one text, already split into words. <see cref="TopicClassifier"/> does the same per word from
+    /// its own index (<see cref="AddTermsTo"/>, <see cref="EntityScan.Candidate"/>, <see cref="EndText"/>), calling this
+    /// only for the dateline city.
     /// </summary>
     internal void Scan(TokenizedText tokens, EntityScan scan)
     {

@@ -14,7 +14,7 @@ internal readonly record struct Token(int Start, int End)
 internal sealed class TokenizedText
 {
     private readonly List<Token> _tokens = new(256);
-    private char[] _lower = new char[1024];
+    private char[] _lower = [];
 
     public string Text { get; private set; } = "";
 
@@ -34,7 +34,7 @@ internal sealed class TokenizedText
         Text = text;
         if (_lower.Length < text.Length)
         {
-            _lower = new char[Math.Max(text.Length, _lower.Length * 2)];
+            _lower = new char[Math.Max(text.Length, Math.Max(256, _lower.Length * 2))];
         }
 
         text.AsSpan().ToLowerInvariant(_lower);
