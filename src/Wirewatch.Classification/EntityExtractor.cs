@@ -12,22 +12,42 @@ namespace Wirewatch.Classification;
 /// </summary>
 public sealed partial class EntityExtractor
 {
-    private readonly PhraseIndex<(Kind Kind, string Name)> _index = new();
-
-    // The first words of the titles and of "resolution(s)": only where one stands is a pattern tried, anchored there,
-    // instead of running the patterns over every paragraph.
-    private static readonly PhraseIndex<Pattern> Triggers = CreateTriggers();
+    // The gazetteer's names and the first words of the titles and of "resolution(s)", in one index so that each word is
+    // looked up once. A pattern is tried only where its trigger word stands, anchored there, instead of over every paragraph.
+    private readonly PhraseIndex<Term> _index = new();
 
     internal enum Kind { Person, Organization, Place }
 
     internal enum Pattern { TitledPerson, Resolution }
 
+    /// <summary>A gazetteer name (<see cref="Trigger"/> null) or a pattern's trigger word.</summary>
+    internal readonly record struct Term(Kind Kind, string Name, Pattern? Trigger);
+
+    private readonly Gazetteer _gazetteer;
+
     public EntityExtractor(Gazetteer gazetteer)
     {
-        foreach (var name in gazetteer.People) _index.Add(name, (Kind.Person, name));
-        foreach (var name in gazetteer.Organizations) _index.Add(name, (Kind.Organization, name));
-        foreach (var name in gazetteer.Places) _index.Add(name, (Kind.Place, name));
+        _gazetteer = gazetteer;
+        AddTermsTo(_index, term => term);
         ContentHash = gazetteer.ContentHash;
+    }
+
+    /// <summary>
+    /// Adds every name and trigger word to <paramref name="index"/>, in this extractor's order, so that
+    /// <see cref="TopicClassifier"/> can find topic terms and entities in the same lookup of each word.
+    /// </summary>
+    internal void AddTermsTo<T>(PhraseIndex<T> index, Func<Term, T> payload)
+    {
+        foreach (var name in _gazetteer.People) index.Add(name, payload(new Term(Kind.Person, name, null)));
+        foreach (var name in _gazetteer.Organizations) index.Add(name, payload(new Term(Kind.Organization, name, null)));
+        foreach (var name in _gazetteer.Places) index.Add(name, payload(new Term(Kind.Place, name, null)));
+        foreach (var word in TitleTriggers)
+        {
+            index.Add(word, payload(new Term(default, word, Pattern.TitledPerson)));
+        }
+
+        index.Add("resolution", payload(new Term(default, "resolution", Pattern.Resolution)));
+        index.Add("resolutions", payload(new Term(default, "resolutions", Pattern.Resolution)));
     }
 
     public string ContentHash { get; }
@@ -51,59 +71,56 @@ public sealed partial class EntityExtractor
     }
 
     /// <summary>
-    /// Adds the entities of one text, already split into words. <see cref="TopicClassifier"/> calls it with the words it
-    /// split for its own scan, in the order <see cref="Extract"/> uses (headline, dateline city, paragraphs).
+    /// Adds the entities of one text, already split into words. <see cref="TopicClassifier"/> does the same per word from
+    /// its own index (<see cref="AddTermsTo"/>, <see cref="EntityScan.Candidate"/>, <see cref="EndText"/>), calling this
+    /// only for the dateline city.
     /// </summary>
     internal void Scan(TokenizedText tokens, EntityScan scan)
     {
-        var text = tokens.Text;
-        for (var i = 0; i < tokens.Count;)
+        scan.BeginText();
+        for (var i = 0; i < tokens.Count; i++)
         {
             _index.MatchesAt(tokens, i, scan.Matches);
-            if (scan.Matches.Count == 0)
+            foreach (var (length, term) in scan.Matches)
             {
-                i++;
+                scan.Candidate(i, length, term);
+            }
+
+            scan.EndWord(i);
+        }
+
+        EndText(tokens, scan);
+    }
+
+    /// <summary>After every word of a text has been offered to <paramref name="scan"/>: the patterns at its trigger words.</summary>
+    internal static void EndText(TokenizedText tokens, EntityScan scan)
+    {
+        var text = tokens.Text;
+        // Patterns after the names, so a paragraph's gazetteer people come before its titled ones (order of first appearance).
+        foreach (var (at, pattern) in scan.Triggers)
+        {
+            var start = tokens[at].Start;
+            // Only envoy, leader and spokes* titles may be lower-case: skip the pattern for "defense", "foreign", ...
+            if (pattern == Pattern.TitledPerson && !char.IsUpper(text[start]) && text[start] is not ('e' or 'l' or 's'))
+            {
                 continue;
             }
 
-            var best = scan.Matches[0];
-            foreach (var match in scan.Matches)
+            var match = (pattern == Pattern.TitledPerson ? TitledPerson() : Resolution()).Match(text, start);
+            if (!match.Success)
             {
-                best = match.Length > best.Length ? match : best;
+                continue;
             }
 
-            AddOnce(scan.Found(best.Payload.Kind), best.Payload.Name);
-            i += best.Length;
-        }
-
-        for (var i = 0; i < tokens.Count; i++)
-        {
-            Triggers.MatchesAt(tokens, i, scan.Triggers);
-            foreach (var (_, pattern) in scan.Triggers)
+            if (pattern == Pattern.TitledPerson)
             {
-                var start = tokens[i].Start;
-                // Only envoy, leader and spokes* titles may be lower-case: skip the pattern for "defense", "foreign", ...
-                if (pattern == Pattern.TitledPerson && !char.IsUpper(text[start]) && text[start] is not ('e' or 'l' or 's'))
+                AddOnce(scan.People, match.Groups["name"].Value);
+            }
+            else
+            {
+                foreach (Capture number in match.Groups["number"].Captures)
                 {
-                    continue;
-                }
-
-                var match = (pattern == Pattern.TitledPerson ? TitledPerson() : Resolution()).Match(text, start);
-                if (!match.Success)
-                {
-                    continue;
-                }
-
-                if (pattern == Pattern.TitledPerson)
-                {
-                    AddOnce(scan.People, match.Groups["name"].Value);
-                }
-                else
-                {
-                    foreach (Capture number in match.Groups["number"].Captures)
-                    {
-                        AddOnce(scan.Resolutions, number.Value);
-                    }
+                    AddOnce(scan.Resolutions, number.Value);
                 }
             }
         }
@@ -116,8 +133,44 @@ public sealed partial class EntityExtractor
         public List<string> Organizations { get; } = [];
         public List<string> Places { get; } = [];
         public List<string> Resolutions { get; } = [];
-        public List<(int Length, (Kind Kind, string Name) Payload)> Matches { get; } = [];
-        public List<(int Length, Pattern Payload)> Triggers { get; } = [];
+        public List<(int Length, Term Payload)> Matches { get; } = [];
+
+        /// <summary>The words of the current text where a pattern's trigger stands.</summary>
+        public List<(int At, Pattern Pattern)> Triggers { get; } = [];
+
+        // Names: the longest at a word wins and covers its words. Triggers count at every word, covered or not.
+        private int _coveredUntil;
+        private (int Length, Term Term)? _best;
+
+        public void BeginText()
+        {
+            Triggers.Clear();
+            _coveredUntil = 0;
+            _best = null;
+        }
+
+        /// <summary>A name or trigger that starts at word <paramref name="at"/>, covering <paramref name="length"/> words.</summary>
+        public void Candidate(int at, int length, Term term)
+        {
+            if (term.Trigger is { } pattern)
+            {
+                Triggers.Add((at, pattern));
+            }
+            else if (at >= _coveredUntil && (_best is null || length > _best.Value.Length))
+            {
+                _best = (length, term);
+            }
+        }
+
+        public void EndWord(int at)
+        {
+            if (_best is { } found)
+            {
+                AddOnce(Found(found.Term.Kind), found.Term.Name);
+                _coveredUntil = at + found.Length;
+                _best = null;
+            }
+        }
 
         public List<string> Found(Kind kind) => kind switch
         {
@@ -129,22 +182,11 @@ public sealed partial class EntityExtractor
         public Entities Result() => new() { People = People, Organizations = Organizations, Places = Places, Resolutions = Resolutions };
     }
 
-    private static PhraseIndex<Pattern> CreateTriggers()
-    {
-        var index = new PhraseIndex<Pattern>();
-        foreach (var word in new[]
-                 {
-                     "president", "prime", "foreign", "defense", "unification", "minister", "secretary", "ambassador", "envoy", "gen",
-                     "general", "adm", "leader", "chairman", "commissioner", "rapporteur", "spokesman", "spokeswoman", "spokesperson", "sen", "rep",
-                 })
-        {
-            index.Add(word, Pattern.TitledPerson);
-        }
-
-        index.Add("resolution", Pattern.Resolution);
-        index.Add("resolutions", Pattern.Resolution);
-        return index;
-    }
+    private static readonly string[] TitleTriggers =
+    [
+        "president", "prime", "foreign", "defense", "unification", "minister", "secretary", "ambassador", "envoy", "gen",
+        "general", "adm", "leader", "chairman", "commissioner", "rapporteur", "spokesman", "spokeswoman", "spokesperson", "sen", "rep",
+    ];
 
     private static void AddOnce(List<string> list, string value)
     {

@@ -9,6 +9,10 @@ internal static class Sentences
         "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "vs", "Inc", "Corp", "Co", "Ltd",
     };
 
+    // Looked up by span, so testing the word before each period allocates nothing.
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> AbbreviationSpans =
+        Abbreviations.GetAlternateLookup<ReadOnlySpan<char>>();
+
     public static string Around(string text, int position)
     {
         var start = 0;
@@ -66,7 +70,7 @@ internal static class Sentences
             wordStart--;
         }
 
-        var word = text[wordStart..i].TrimStart('(', '"', '\u201C');
-        return !(word.Length == 1 && char.IsUpper(word[0])) && !word.Contains('.') && !Abbreviations.Contains(word);
+        var word = text.AsSpan(wordStart, i - wordStart).TrimStart("(\"\u201C");
+        return !(word.Length == 1 && char.IsUpper(word[0])) && !word.Contains('.') && !AbbreviationSpans.Contains(word);
     }
 }

@@ -9,42 +9,46 @@ internal readonly record struct Token(int Start, int End)
 /// <summary>
 /// A text split into words. Words are runs of letters and digits; everything else separates them, so "U.N." is "u n",
 /// "iron-clad" is "iron clad" and "Washington's" is "washington s". Terms in the data files are read the same way.
-/// One instance is reused for every paragraph of an article, so scanning allocates one lower-cased copy per paragraph.
+/// One instance is reused for every paragraph of an article: the lower-cased copy goes into a buffer that only grows.
 /// </summary>
 internal sealed class TokenizedText
 {
     private readonly List<Token> _tokens = new(256);
+    private char[] _lower = [];
 
     public string Text { get; private set; } = "";
-
-    /// <summary><see cref="Text"/> lower-cased (invariant culture maps one char to one char, so offsets agree).</summary>
-    public string Lower { get; private set; } = "";
 
     public int Count => _tokens.Count;
 
     public Token this[int index] => _tokens[index];
 
+    /// <summary>Word <paramref name="index"/>, lower-cased (invariant culture maps one char to one char, so offsets agree).</summary>
     public ReadOnlySpan<char> Word(int index)
     {
         var token = _tokens[index];
-        return Lower.AsSpan(token.Start, token.Length);
+        return _lower.AsSpan(token.Start, token.Length);
     }
 
     public TokenizedText Reset(string text)
     {
         Text = text;
-        Lower = text.ToLowerInvariant();
+        if (_lower.Length < text.Length)
+        {
+            _lower = new char[Math.Max(text.Length, Math.Max(256, _lower.Length * 2))];
+        }
+
+        text.AsSpan().ToLowerInvariant(_lower);
         _tokens.Clear();
         var i = 0;
         while (i < text.Length)
         {
-            while (i < text.Length && !char.IsLetterOrDigit(text[i]))
+            while (i < text.Length && !IsWordChar(text[i]))
             {
                 i++;
             }
 
             var start = i;
-            while (i < text.Length && char.IsLetterOrDigit(text[i]))
+            while (i < text.Length && IsWordChar(text[i]))
             {
                 i++;
             }
@@ -57,6 +61,9 @@ internal sealed class TokenizedText
 
         return this;
     }
+
+    // ASCII answered without the Unicode tables; the same answer as char.IsLetterOrDigit for every char.
+    private static bool IsWordChar(char c) => c < 128 ? char.IsAsciiLetterOrDigit(c) : char.IsLetterOrDigit(c);
 }
 
 internal static class Tokenizer

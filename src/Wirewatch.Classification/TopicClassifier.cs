@@ -19,7 +19,11 @@ public sealed class TopicClassifier
 
     private readonly Taxonomy _taxonomy;
     private readonly EntityExtractor _entities;
-    private readonly PhraseIndex<(int Topic, int Term)> _index = new();
+    // Topic terms and the entity extractor's names and trigger words: each word of the text is looked up once for both.
+    private readonly PhraseIndex<IndexTerm> _index = new();
+
+    /// <summary>Term <see cref="Term"/> of topic <see cref="Topic"/>, or (Topic -1) an entity extractor's term.</summary>
+    private readonly record struct IndexTerm(int Topic, int Term, EntityExtractor.Term Entity);
 
     public TopicClassifier(Taxonomy taxonomy, EntityExtractor entities)
     {
@@ -29,9 +33,11 @@ public sealed class TopicClassifier
         {
             for (var k = 0; k < taxonomy.Topics[t].Terms.Count; k++)
             {
-                _index.Add(taxonomy.Topics[t].Terms[k].Term, (t, k));
+                _index.Add(taxonomy.Topics[t].Terms[k].Term, new IndexTerm(t, k, default));
             }
         }
+
+        entities.AddTermsTo(_index, entity => new IndexTerm(-1, -1, entity));
 
         Version = $"{Algorithm}+{taxonomy.ContentHash}+{entities.ContentHash}";
     }
@@ -48,9 +54,8 @@ public sealed class TopicClassifier
         var topics = _taxonomy.Topics;
         var scan = new ScanState(topics.Count);
         var entities = new EntityExtractor.EntityScan();
-        // The entity extractor reads the words each topic scan has just split, in its own order (headline, city, paragraphs).
-        Scan(article.Headline, HeadlineWeight, scan);
-        _entities.Scan(scan.Tokens, entities);
+        // Entities in the extractor's order (headline, dateline city, paragraphs), from the same lookups as the topics.
+        Scan(article.Headline, HeadlineWeight, scan, entities);
         if (article.Dateline?.City is { } city)
         {
             _entities.Scan(scan.Tokens.Reset(city), entities);
@@ -58,26 +63,45 @@ public sealed class TopicClassifier
 
         for (var p = 0; p < article.Paragraphs.Count; p++)
         {
-            Scan(article.Paragraphs[p], p == 0 ? LeadWeight : 1.0, scan);
-            _entities.Scan(scan.Tokens, entities);
+            Scan(article.Paragraphs[p], p == 0 ? LeadWeight : 1.0, scan, entities);
         }
 
         var (mass, hits) = (scan.Mass, scan.Hits);
 
         var lengthFactor = 1 + article.WordCount / LengthUnit;
         var scores = new List<TopicScore>(topics.Count);
+        var ranked = new List<Hit>(hits.Count);
         for (var t = 0; t < topics.Count; t++)
         {
             var score = Math.Round(1 - Math.Exp(-Math.Max(0, mass[t]) / lengthFactor / topics[t].Scale), 3);
-            var evidence = hits
-                .Where(h => h.Key.Topic == t)
-                .OrderByDescending(h => h.Value.Count * topics[t].Terms[h.Key.Term].Weight)
-                .ThenBy(h => h.Value.FirstPosition)
-                .Take(EvidencePerTopic)
-                .Select(h => new Evidence { Term = topics[t].Terms[h.Key.Term].Term.TrimEnd('*'), Count = h.Value.Count, Snippet = Sentences.Around(h.Value.Text, h.Value.Start) })
-                .ToList();
+            ranked.Clear();
+            foreach (var hit in hits.Values)
+            {
+                if (hit.Topic == t)
+                {
+                    ranked.Add(hit);
+                }
+            }
+
+            // Heaviest first, then first seen: a total order within a topic (one hit per start word), so the sort needs no stability.
+            var terms = topics[t].Terms;
+            ranked.Sort((a, b) =>
+            {
+                var byWeight = (b.Count * terms[b.Term].Weight).CompareTo(a.Count * terms[a.Term].Weight);
+                return byWeight != 0 ? byWeight : a.FirstPosition.CompareTo(b.FirstPosition);
+            });
+            var take = Math.Min(ranked.Count, EvidencePerTopic);
+            var evidence = new List<Evidence>(take);
+            for (var k = 0; k < take; k++)
+            {
+                var hit = ranked[k];
+                evidence.Add(new Evidence { Term = terms[hit.Term].Term.TrimEnd('*'), Count = hit.Count, Snippet = Sentences.Around(hit.Text, hit.Start) });
+            }
+
             scores.Add(new TopicScore { Topic = topics[t].Id, Score = score, Match = score >= topics[t].Threshold, Evidence = evidence });
         }
+
+        scores.Sort((a, b) => b.Score != a.Score ? b.Score.CompareTo(a.Score) : string.CompareOrdinal(a.Topic, b.Topic));
 
         return new ArticleClassified
         {
@@ -92,7 +116,7 @@ public sealed class TopicClassifier
             PublishedAt = article.PublishedAt,
             Dateline = article.Dateline,
             Summary = article.Paragraphs.Count > 0 ? article.Paragraphs[0] : null,
-            Topics = scores.OrderByDescending(s => s.Score).ThenBy(s => s.Topic, StringComparer.Ordinal).ToList(),
+            Topics = scores,
             Entities = entities.Result(),
             ClassifierVersion = Version,
             UpdatesArticleId = article.UpdatesArticleId,
@@ -101,8 +125,10 @@ public sealed class TopicClassifier
     }
 
     /// <summary>A term's occurrences; where it first occurred, so the snippet is cut only if the term becomes evidence.</summary>
-    private sealed class Hit(string text, int start, int firstPosition)
+    private sealed class Hit(int topic, int term, string text, int start, int firstPosition)
     {
+        public int Topic { get; } = topic;
+        public int Term { get; } = term;
         public int Count { get; set; }
         public string Text { get; } = text;
         public int Start { get; } = start;
@@ -116,17 +142,18 @@ public sealed class TopicClassifier
         public Dictionary<(int Topic, int Term), Hit> Hits { get; } = [];
         public int Position { get; set; }
         public TokenizedText Tokens { get; } = new();
-        public List<(int Length, (int Topic, int Term) Payload)> Matches { get; } = [];
+        public List<(int Length, IndexTerm Payload)> Matches { get; } = [];
         public int[] CoveredUntil { get; } = new int[topics];
         public (int Length, int Term)[] Longest { get; } = new (int, int)[topics];
     }
 
-    private void Scan(string text, double positionWeight, ScanState scan)
+    private void Scan(string text, double positionWeight, ScanState scan, EntityExtractor.EntityScan entities)
     {
         var (mass, hits) = (scan.Mass, scan.Hits);
         var tokens = scan.Tokens.Reset(text);
         var (coveredUntil, longest, matches) = (scan.CoveredUntil, scan.Longest, scan.Matches);
         Array.Clear(coveredUntil);
+        entities.BeginText();
         for (var i = 0; i < tokens.Count; i++)
         {
             _index.MatchesAt(tokens, i, matches);
@@ -136,13 +163,19 @@ public sealed class TopicClassifier
             }
 
             Array.Fill(longest, (0, -1));
-            foreach (var (length, (topic, term)) in matches)
+            foreach (var (length, (topic, term, entity)) in matches)
             {
-                if (i >= coveredUntil[topic] && length > longest[topic].Length)
+                if (topic < 0)
+                {
+                    entities.Candidate(i, length, entity);
+                }
+                else if (i >= coveredUntil[topic] && length > longest[topic].Length)
                 {
                     longest[topic] = (length, term);
                 }
             }
+
+            entities.EndWord(i);
 
             for (var topic = 0; topic < longest.Length; topic++)
             {
@@ -163,7 +196,7 @@ public sealed class TopicClassifier
 
                 if (!hits.TryGetValue((topic, term), out var hit))
                 {
-                    hits[(topic, term)] = hit = new Hit(text, tokens[i].Start, scan.Position + i);
+                    hits[(topic, term)] = hit = new Hit(topic, term, text, tokens[i].Start, scan.Position + i);
                 }
 
                 // Saturation: the k-th occurrence of the same term adds weight / sqrt(k), so a story that repeats one word
@@ -173,6 +206,7 @@ public sealed class TopicClassifier
             }
         }
 
+        EntityExtractor.EndText(tokens, entities);
         scan.Position += tokens.Count;
     }
 }
