@@ -10,7 +10,8 @@ namespace Wirewatch.FaultTests;
 
 /// <summary>
 /// The fault suite: each case pushes a load of synthetic articles through the four roles as separate processes,
-/// injects its fault mid-flow, and ends with a ledger line. Every case must end with lost = 0 and duplicated = 0.
+/// injects its fault mid-flow, and ends with a ledger line. Every case must end with lost = 0 (every article classified
+/// or visibly rejected), duplicated = 0 (no alert id in two messages) and alerts raised.
 /// The article count is <c>WIREWATCH_FAULT_ARTICLES</c> (default 150, the CI subset; docs/reliability.md has a full run).
 /// With <c>WIREWATCH_FAULT_REPORT=FILE</c>, each ledger line is appended to FILE as well.
 /// </summary>
@@ -30,7 +31,7 @@ public sealed class FaultSuiteTests(RabbitMqNode node, ITestOutputHelper output)
 
         for (var i = 1; i <= 3; i++)
         {
-            await run.WaitForAlertedAsync(ArticleCount * i / 5, FlowDeadline);
+            await run.WaitForProcessedAsync(ArticleCount * i / 5, FlowDeadline);
             await node.CtlAsync("stop_app");
             await Task.Delay(TimeSpan.FromSeconds(2)); // The outage itself: two seconds without a broker.
             await node.CtlAsync("start_app");
@@ -46,7 +47,7 @@ public sealed class FaultSuiteTests(RabbitMqNode node, ITestOutputHelper output)
 
         for (var i = 1; i <= 3; i++)
         {
-            await run.WaitForAlertedAsync(ArticleCount * i / 5, FlowDeadline);
+            await run.WaitForProcessedAsync(ArticleCount * i / 5, FlowDeadline);
             await node.CtlAsync("close_all_connections", "-p", run.VirtualHost, "fault suite: connection closed on purpose");
         }
 
@@ -58,7 +59,7 @@ public sealed class FaultSuiteTests(RabbitMqNode node, ITestOutputHelper output)
     {
         await using var run = await FaultRun.StartAsync(node, "sigterm-cleaner", ArticleCount);
 
-        await run.WaitForAlertedAsync(ArticleCount / 5, FlowDeadline);
+        await run.WaitForProcessedAsync(ArticleCount / 5, FlowDeadline);
         var cleaner = run.Role("cleaner");
         await cleaner.SignalAsync("TERM");
         using (var exit = new CancellationTokenSource(TimeSpan.FromSeconds(40)))
@@ -76,7 +77,7 @@ public sealed class FaultSuiteTests(RabbitMqNode node, ITestOutputHelper output)
     public async Task A_message_that_throws_goes_to_the_error_queue_and_the_flow_goes_on()
     {
         await using var run = await FaultRun.StartAsync(node, "poison-throws", ArticleCount);
-        await run.WaitForAlertedAsync(ArticleCount / 5, FlowDeadline);
+        await run.WaitForProcessedAsync(ArticleCount / 5, FlowDeadline);
 
         await PublishAsync(run, WireNames.ArticlesFetchedExchange, """{"articleId":"poison-1","note":"not an article"}""", headers: null);
 
@@ -88,7 +89,7 @@ public sealed class FaultSuiteTests(RabbitMqNode node, ITestOutputHelper output)
     public async Task A_message_returned_more_times_than_the_delivery_limit_goes_to_the_error_queue_unprocessed()
     {
         await using var run = await FaultRun.StartAsync(node, "delivery-limit", 10);
-        await run.WaitForAlertedAsync(10, FlowDeadline);
+        await run.WaitForProcessedAsync(10, FlowDeadline);
 
         // What a message that crashed its consumer five times looks like on a quorum queue: x-delivery-count 5.
         var article = Articles.FromText("SEOUL, March 3 (Yonhap) -- A story that crashed its consumer five times.", url: "https://wire.example/crashes/1");
@@ -105,7 +106,7 @@ public sealed class FaultSuiteTests(RabbitMqNode node, ITestOutputHelper output)
     public async Task Readiness_goes_unhealthy_while_the_broker_is_away_and_healthy_again_after()
     {
         await using var run = await FaultRun.StartAsync(node, "health", 10);
-        await run.WaitForAlertedAsync(10, FlowDeadline);
+        await run.WaitForProcessedAsync(10, FlowDeadline);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         var cleaner = run.Role("cleaner");
         var ready = new Uri(cleaner.BaseAddress, "/health/ready");
@@ -176,6 +177,7 @@ public sealed class FaultSuiteTests(RabbitMqNode node, ITestOutputHelper output)
         }
 
         ledger.Lost.ShouldBe(0, $"{ledger}{Environment.NewLine}{run.Diagnostics()}");
+        ledger.Alerted.ShouldBeGreaterThan(ledger.Sent * 9 / 10, $"nearly every synthetic article is about one topic and alerts: {ledger}");
         ledger.Duplicated.ShouldBe(0, $"{ledger}{Environment.NewLine}{run.Diagnostics()}");
         return ledger;
     }

@@ -19,16 +19,26 @@ public interface IAlertChannel
     Task<ChannelResult> DeliverDigestAsync(AlertDigest digest, ChannelDefinition channel, CancellationToken cancellationToken);
 }
 
-/// <summary><c>AlertRaised</c> on the <c>wirewatch.alerts</c> topic exchange, through the consumer's publish endpoint.</summary>
+/// <summary>
+/// <c>AlertRaised</c> on the <c>wirewatch.alerts</c> topic exchange, through the consumer's publish endpoint. The AMQP
+/// <c>message-id</c> is derived from the alert id, so the one copy a lost confirmation can add (the broker kept the
+/// message, the connection died before it said so, the alert is published again) carries the same id as the first:
+/// a subscriber de-duplicating on <c>message-id</c> or <c>alertId</c> sees each alert once.
+/// </summary>
 public sealed class BusAlertChannel(IPublishEndpoint publisher) : IAlertChannel
 {
     public string Type => ChannelTypes.Bus;
 
     public async Task<ChannelResult> DeliverAsync(AlertRaised alert, ChannelDefinition channel, CancellationToken cancellationToken)
     {
-        await publisher.Publish(alert, cancellationToken);
+        var messageId = MessageIdFor(alert.AlertId);
+        await publisher.Publish(alert, context => context.MessageId = messageId, cancellationToken);
         return ChannelResult.Delivered;
     }
+
+    /// <summary>A stable GUID per alert id (the first 16 bytes of its SHA-256): the same alert, the same message id.</summary>
+    public static Guid MessageIdFor(string alertId) =>
+        new(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(alertId)).AsSpan(0, 16));
 
     /// <summary>The bus is never throttled: every alert was published on its own.</summary>
     public Task<ChannelResult> DeliverDigestAsync(AlertDigest digest, ChannelDefinition channel, CancellationToken cancellationToken) =>

@@ -17,6 +17,7 @@ internal sealed class AmqpRecorder : IAsyncDisposable
     private readonly ConcurrentDictionary<string, long> _firstSeen = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<byte[]> _bodies = new();
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, byte>> _copies = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _rawCopies = new(StringComparer.Ordinal);
     private readonly bool _keepBodies;
     private int _messages;
 
@@ -41,6 +42,9 @@ internal sealed class AmqpRecorder : IAsyncDisposable
     /// duplicate publication. The recorder's own redeliveries (same AMQP message id) are not counted twice.
     /// </summary>
     public IReadOnlyDictionary<string, int> Copies => _copies.ToDictionary(c => c.Key, c => c.Value.Count, StringComparer.Ordinal);
+
+    /// <summary>Per copy key, every message that carried it, the same message id twice included (the wire's view).</summary>
+    public IReadOnlyDictionary<string, int> RawCopies => new Dictionary<string, int>(_rawCopies, StringComparer.Ordinal);
 
     private string? _copyKey;
 
@@ -108,6 +112,7 @@ internal sealed class AmqpRecorder : IAsyncDisposable
                 if (_copyKey is not null && document.RootElement.TryGetProperty(_copyKey, out var key) && key.GetString() is { } copy)
                 {
                     _copies.GetOrAdd(copy, _ => new ConcurrentDictionary<string, byte>(StringComparer.Ordinal)).TryAdd(messageId, 0);
+                    _rawCopies.AddOrUpdate(copy, 1, (_, n) => n + 1);
                 }
             }
         }
