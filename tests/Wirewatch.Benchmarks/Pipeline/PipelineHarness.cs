@@ -124,9 +124,9 @@ public sealed class PipelineHarness
             feed: (connection) => Broker.PublishAllAsync(connection, WireNames.ArticlesClassifiedExchange, classified), readyQueue: WireNames.AlerterQueue);
         results.Add(alertResult);
 
-        // One body per article per hop, in the fetched order: the baselines carry exactly these.
-        var order = fetched.Select(ArticleId).ToArray();
-        IReadOnlyList<byte[]> Aligned(IReadOnlyList<byte[]> bodies)
+        // One body per article per hop, in the fetched order, for the articles present at every hop (one that raised no
+        // alert has no fourth hop): the baselines carry exactly these, and hop i of article k is always article k's.
+        static Dictionary<string, byte[]> ById(IReadOnlyList<byte[]> bodies)
         {
             var byId = new Dictionary<string, byte[]>(StringComparer.Ordinal);
             foreach (var body in bodies)
@@ -134,12 +134,12 @@ public sealed class PipelineHarness
                 byId.TryAdd(ArticleId(body), body);
             }
 
-            return [.. order.Where(byId.ContainsKey).Select(id => byId[id])];
+            return byId;
         }
 
-        var hops = new[] { fetched, Aligned(cleaned), Aligned(classified), Aligned(alerts) };
-        var complete = hops.Min(h => h.Count);
-        hops = [.. hops.Select(h => (IReadOnlyList<byte[]>)[.. h.Take(complete)])];
+        var stagesById = new[] { ById(fetched), ById(cleaned), ById(classified), ById(alerts) };
+        var order = fetched.Select(ArticleId).Distinct(StringComparer.Ordinal).Where(id => stagesById.All(s => s.ContainsKey(id))).ToArray();
+        var hops = stagesById.Select(s => (IReadOnlyList<byte[]>)[.. order.Select(id => s[id])]).ToArray();
         return new StageRuns(results, hops);
     }
 
