@@ -255,7 +255,7 @@ public sealed partial class WireArticleCleaner(CleanerOptions options, CleaningR
 
     // "SEOUL, Feb. 8 (Yonhap) --", "UNITED NATIONS, March 7 (UPI) --", "WASHINGTON (AP) —", "TOKYO/SEOUL, Oct 2 (Reuters) -",
     // "ARLINGTON, Va. (AP) —", "WASHINGTON —" (VOA: no agency, then a long dash is required).
-    [GeneratedRegex("""^(?<city>[A-Z][A-Z.'/\-]*(?: [A-Z][A-Z.'/\-]*){0,3}(?:, [A-Z][a-zA-Z]{0,5}\.(?:[A-Z]\.)?)?)(?:,\s*(?<date>[A-Z][a-z]{2,8}\.? \d{1,2}))?\s*(?:\((?<agency>[^)]{2,40})\)\s*(?:--|\u2014|\u2013|-)|(?:--|\u2014|\u2013))\s*""")]
+    [GeneratedRegex("""^(?<city>[A-Z][A-Z.'/\-]*(?: [A-Z][A-Z.'/\-]*){0,3}(?:, [A-Z][a-zA-Z]{0,5}\.(?:[A-Z]\.)?)?)(?:, (?<region>[A-Z][a-z]+(?: [A-Z][a-z]+){0,2})(?! ?\d))?(?:,\s*(?<date>[A-Z][a-z]{2,8}\.? \d{1,2}))?\s*(?:\((?<agency>[^)]{2,40})\)\s*(?:--|\u2014|\u2013|-)|(?:--|\u2014|\u2013))\s*""")]
     private static partial Regex DatelinePattern();
 
     // "(서울=연합뉴스) 김수연 기자 =": city and agency in the parentheses, then the reporter.

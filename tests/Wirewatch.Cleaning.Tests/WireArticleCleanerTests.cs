@@ -110,6 +110,21 @@ public sealed class WireArticleCleanerTests
     }
 
     [Theory]
+    [InlineData("SEOUL, South Korea (AP) \u2014 Officials", "SEOUL", "AP", null)]
+    [InlineData("PYEONGTAEK, South Korea, June 29 (UPI) -- Officials", "PYEONGTAEK", "UPI", "June 29")]
+    [InlineData("TOKYO, Japan (AP) \u2014 Officials", "TOKYO", "AP", null)]
+    public void Cleaner_reads_datelines_that_name_the_country_after_the_city(string lead, string city, string agency, string? date)
+    {
+        var text = $"Allies hold talks\n\n{lead} met on Monday to discuss the alliance and its next steps for the region.";
+
+        var article = _cleaner.Clean(Articles.FromText(text)).Article!;
+
+        article.Dateline.ShouldBe(new Contracts.Dateline { City = city, Agency = agency, Date = date });
+        article.Paragraphs[0].ShouldStartWith("Officials met on Monday");
+        article.Warnings.ShouldNotContain(CleaningCodes.NoDateline);
+    }
+
+    [Theory]
     [InlineData("", CleaningCodes.Empty)]
     [InlineData("   \n\n  ", CleaningCodes.Empty)]
     [InlineData("\0\0\0\u0001\u0002binary\0\0\0\0\0\0\0\0\0\0", CleaningCodes.Binary)]
