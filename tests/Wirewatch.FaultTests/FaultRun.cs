@@ -158,11 +158,9 @@ internal sealed class FaultRun : IAsyncDisposable
 
     private async Task<bool> QueuesDrainedAsync()
     {
-        var rows = (await _node.CtlAsync("list_queues", "-p", VirtualHost, "name", "messages", "--no-table-headers"))
-            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(l => l.Split('\t', StringSplitOptions.TrimEntries))
-            .Where(r => r.Length == 2 && r[0] is WireNames.CleanerQueue or WireNames.ClassifierQueue or WireNames.AlerterQueue or "fault-ledger" or "fault-classified" or "fault-rejected");
-        return rows.All(r => r[1] == "0");
+        var messages = await _node.QueueColumnAsync(VirtualHost, "messages");
+        string[] watched = [WireNames.CleanerQueue, WireNames.ClassifierQueue, WireNames.AlerterQueue, "fault-ledger", "fault-classified", "fault-rejected"];
+        return watched.All(queue => messages.GetValueOrDefault(queue) == 0);
     }
 
     private async Task WaitForConsumerAsync(string queue)
@@ -170,10 +168,7 @@ internal sealed class FaultRun : IAsyncDisposable
         var clock = Stopwatch.StartNew();
         while (true)
         {
-            var rows = (await _node.CtlAsync("list_queues", "-p", VirtualHost, "name", "consumers", "--no-table-headers"))
-                .Split('\n', StringSplitOptions.RemoveEmptyEntries)
-                .Select(l => l.Split('\t', StringSplitOptions.TrimEntries));
-            if (rows.Any(r => r.Length == 2 && r[0] == queue && int.Parse(r[1], CultureInfo.InvariantCulture) > 0))
+            if ((await _node.QueueColumnAsync(VirtualHost, "consumers")).GetValueOrDefault(queue) > 0)
             {
                 return;
             }

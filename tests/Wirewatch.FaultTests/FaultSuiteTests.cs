@@ -182,14 +182,8 @@ public sealed class FaultSuiteTests(RabbitMqNode node, ITestOutputHelper output)
         return ledger;
     }
 
-    private async Task<int> ErrorMessagesAsync(FaultRun run, string queue)
-    {
-        var rows = (await node.CtlAsync("list_queues", "-p", run.VirtualHost, "name", "messages", "--no-table-headers"))
-            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(l => l.Split('\t', StringSplitOptions.TrimEntries));
-        var row = rows.FirstOrDefault(r => r[0] == queue + "_error");
-        return row is null ? 0 : int.Parse(row[1], CultureInfo.InvariantCulture);
-    }
+    private async Task<long> ErrorMessagesAsync(FaultRun run, string queue) =>
+        (await node.QueueColumnAsync(run.VirtualHost, "messages")).GetValueOrDefault(queue + "_error");
 
     private static async Task PublishAsync(FaultRun run, string exchange, string json, IDictionary<string, object?>? headers)
     {

@@ -75,14 +75,8 @@ public sealed class ErrorQueueTests(RabbitMqNode node) : IDisposable
         stderr.ToString().ShouldContain("wirewatch-nothing_error");
     }
 
-    private async Task<int> ErrorCountAsync(string vhost)
-    {
-        var rows = (await node.CtlAsync("list_queues", "-p", vhost, "name", "messages", "--no-table-headers"))
-            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(l => l.Split('\t', StringSplitOptions.TrimEntries));
-        var row = rows.FirstOrDefault(r => r[0] == ErrorQueue);
-        return row is null ? 0 : int.Parse(row[1], CultureInfo.InvariantCulture);
-    }
+    private async Task<long> ErrorCountAsync(string vhost) =>
+        (await node.QueueColumnAsync(vhost, "messages")).GetValueOrDefault(ErrorQueue);
 
     private static async Task<(string Stdout, string Stderr)> CliAsync(string config, params string[] args)
     {

@@ -93,6 +93,16 @@ public sealed class RabbitMqNode : IAsyncLifetime
         await CtlAsync("await_startup");
     }
 
+    /// <summary>One numeric column of <c>rabbitmqctl list_queues</c> (<c>messages</c>, <c>consumers</c>, ...) per queue of the virtual host.</summary>
+    public async Task<IReadOnlyDictionary<string, long>> QueueColumnAsync(string virtualHost, string column)
+    {
+        var table = await CtlAsync("list_queues", "-p", virtualHost, "name", column, "--no-table-headers");
+        return table.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split('\t', StringSplitOptions.TrimEntries))
+            .Where(row => row.Length == 2)
+            .ToDictionary(row => row[0], row => long.Parse(row[1], System.Globalization.CultureInfo.InvariantCulture), StringComparer.Ordinal);
+    }
+
     /// <summary>A fresh virtual host that the default <c>guest</c> user may use: one per test, so no test sees another's queues.</summary>
     public async Task<string> CreateVirtualHostAsync(string prefix)
     {
