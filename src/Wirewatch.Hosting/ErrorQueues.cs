@@ -21,22 +21,27 @@ public static class ErrorQueues
     /// <summary>The queue a message in <paramref name="queue"/>'s error queue came from.</summary>
     public static string SourceQueueOf(string queue) => queue.EndsWith(Suffix, StringComparison.Ordinal) ? queue[..^Suffix.Length] : queue;
 
-    public static ConnectionFactory ConnectionFactory(RabbitMqOptions options) => new()
+    /// <summary>A connection factory with the worker's own settings: the same credentials and the same TLS validation (<see cref="BrokerTls"/>).</summary>
+    public static ConnectionFactory ConnectionFactory(RabbitMqOptions options)
     {
-        HostName = options.Host,
-        Port = options.Port,
-        VirtualHost = options.VirtualHost,
-        UserName = options.Username,
-        Password = options.Password,
-        Ssl = { Enabled = options.UseTls, ServerName = options.Host },
-        ClientProvidedName = "wirewatch-errors",
-    };
+        var factory = new ConnectionFactory
+        {
+            HostName = options.Host,
+            Port = options.Port,
+            VirtualHost = options.VirtualHost,
+            UserName = options.Username,
+            Password = options.Password,
+            ClientProvidedName = "wirewatch-errors",
+        };
+        BrokerTls.For(options)?.Apply(factory.Ssl);
+        return factory;
+    }
 
     /// <summary>Up to <paramref name="limit"/> messages of the error queue, oldest first; all of them stay in the queue.</summary>
     public static async Task<ErrorQueueListing> ListAsync(ConnectionFactory factory, string queue, int limit, CancellationToken cancellationToken)
     {
         var errorQueue = ErrorQueueOf(queue);
-        await using var connection = await factory.CreateConnectionAsync(cancellationToken);
+        await using var connection = await ConnectAsync(factory, cancellationToken);
         var total = await CountAsync(connection, errorQueue, cancellationToken);
         var messages = new List<ErrorMessage>();
         await using (var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken))
@@ -62,7 +67,7 @@ public static class ErrorQueues
     {
         var errorQueue = ErrorQueueOf(queue);
         var target = SourceQueueOf(errorQueue);
-        await using var connection = await factory.CreateConnectionAsync(cancellationToken);
+        await using var connection = await ConnectAsync(factory, cancellationToken);
         var present = await CountAsync(connection, errorQueue, cancellationToken);
         await CountAsync(connection, target, cancellationToken); // The target must exist: a replay into nowhere is refused.
         await using var channel = await connection.CreateChannelAsync(
@@ -82,6 +87,39 @@ public static class ErrorQueues
         }
 
         return replayed;
+    }
+
+    /// <summary>
+    /// The client's own failure says only "none of the specified endpoints were reachable"; the reason (a refused
+    /// login, an untrusted certificate, nothing listening) is deep inside it, so it is brought to the top.
+    /// </summary>
+    private static async Task<IConnection> ConnectAsync(ConnectionFactory factory, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await factory.CreateConnectionAsync(cancellationToken);
+        }
+        catch (BrokerUnreachableException e)
+        {
+            throw new IOException($"cannot connect to RabbitMQ at {factory.HostName}:{factory.Port}{(factory.Ssl.Enabled ? " (TLS)" : "")}: {Reason(e)}", e);
+        }
+    }
+
+    private static string Reason(Exception e)
+    {
+        // The deepest TLS or login refusal is the reason (the TLS stack may wrap ours); otherwise the innermost failure.
+        Exception innermost = e;
+        Exception? refusal = null;
+        for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            innermost = inner;
+            if (inner is System.Security.Authentication.AuthenticationException or AuthenticationFailureException)
+            {
+                refusal = inner;
+            }
+        }
+
+        return (refusal ?? innermost).Message;
     }
 
     private static async Task<uint> CountAsync(IConnection connection, string queue, CancellationToken cancellationToken)

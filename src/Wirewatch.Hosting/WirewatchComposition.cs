@@ -139,6 +139,7 @@ public static class WirewatchComposition
             if (settings.Options.Transport == Transports.RabbitMq)
             {
                 var rabbit = settings.Options.RabbitMq;
+                var tls = BrokerTls.For(rabbit); // Reads the certificate files now: a bad one stops the start, naming the key.
                 bus.AddConfigureEndpointsCallback((_, _, endpoint) => DeclareConsumerQueue(endpoint, rabbit));
                 bus.UsingRabbitMq((context, cfg) =>
                 {
@@ -148,9 +149,9 @@ public static class WirewatchComposition
                         host.Password(rabbit.Password);
                         host.PublisherConfirmation = true;
                         host.Heartbeat(TimeSpan.FromSeconds(10));
-                        if (rabbit.UseTls)
+                        if (tls is not null)
                         {
-                            host.UseSsl(ssl => ssl.ServerName = rabbit.Host);
+                            host.UseSsl(tls.Apply);
                         }
                     });
                     BusTopology.ApplyRabbitMq(cfg);

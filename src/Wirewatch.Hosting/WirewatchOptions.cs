@@ -32,9 +32,32 @@ public sealed class RabbitMqOptions
     public string Host { get; set; } = "localhost";
     public int Port { get; set; } = 5672;
     public string VirtualHost { get; set; } = "/";
+
+    /// <summary>
+    /// <c>guest</c> only works on a broker on this machine (RabbitMQ refuses it from elsewhere, and its password is
+    /// public), so Wirewatch refuses it for any other <see cref="Host"/>.
+    /// </summary>
     public string Username { get; set; } = "guest";
     public string Password { get; set; } = "guest";
+
+    /// <summary>A file holding the user name (a mounted Kubernetes or compose secret); replaces <see cref="Username"/>.</summary>
+    public string? UsernameFile { get; set; }
+
+    /// <summary>A file holding the password (a mounted Kubernetes or compose secret); replaces <see cref="Password"/>.</summary>
+    public string? PasswordFile { get; set; }
+
+    /// <summary>AMQPS (usually port 5671). The broker's certificate is always validated: against the system's trusted roots, or <see cref="TlsCaFile"/>.</summary>
     public bool UseTls { get; set; }
+
+    /// <summary>PEM file of the CA certificate(s) that signed the broker's certificate: trusted for the broker alone, instead of the system's roots.</summary>
+    public string? TlsCaFile { get; set; }
+
+    /// <summary>The name the broker's certificate must carry (DNS name or IP address); <see cref="Host"/> when unset.</summary>
+    public string? TlsServerName { get; set; }
+
+    /// <summary>PEM files of a client certificate and its (unencrypted) private key, for brokers that require one (<c>fail_if_no_peer_cert</c>).</summary>
+    public string? TlsClientCertificateFile { get; set; }
+    public string? TlsClientKeyFile { get; set; }
 
     /// <summary>
     /// <c>quorum</c> (default: replicated, counts redeliveries, so a poison message cannot crash-loop a worker) or

@@ -32,13 +32,67 @@ public sealed record WirewatchSettings(WirewatchOptions Options, WirewatchRoles 
             throw new WirewatchConfigurationException($"Configuration section '{WirewatchOptions.Section}' has a value of the wrong type: {e.Message}");
         }
 
+        var failures = ReadCredentialFiles(options.RabbitMq, configuration.GetSection(WirewatchOptions.Section).GetSection("RabbitMq"));
         var result = new WirewatchOptionsValidator().Validate(null, options);
-        if (result.Failed)
+        if (result.Failed || failures.Count > 0)
         {
-            throw new WirewatchConfigurationException(string.Join(Environment.NewLine, result.Failures));
+            throw new WirewatchConfigurationException(string.Join(Environment.NewLine, failures.Concat(result.Failures ?? [])));
         }
 
         return new WirewatchSettings(options, ParseRoles(options.Roles)!.Value);
+    }
+
+    /// <summary>
+    /// <c>UsernameFile</c> and <c>PasswordFile</c> (mounted secrets) replace <c>Username</c> and <c>Password</c>; setting
+    /// both of a pair is a mistake worth stopping for. One trailing line break is dropped (<c>echo pw &gt; file</c>).
+    /// Messages name the key and the file, never what it holds.
+    /// </summary>
+    private static List<string> ReadCredentialFiles(RabbitMqOptions rabbit, IConfigurationSection section)
+    {
+        var failures = new List<string>();
+        string? Read(string key, string? path, string valueKey)
+        {
+            if (string.IsNullOrEmpty(path))
+            {
+                return null;
+            }
+
+            if (section[valueKey] is not null)
+            {
+                failures.Add($"Wirewatch:RabbitMq:{valueKey} and Wirewatch:RabbitMq:{key} are both set: keep one (the file, for a mounted secret).");
+                return null;
+            }
+
+            try
+            {
+                var text = File.ReadAllText(path);
+                text = text.EndsWith("\r\n", StringComparison.Ordinal) ? text[..^2] : text.EndsWith('\n') ? text[..^1] : text;
+                if (text.Length == 0)
+                {
+                    failures.Add($"Wirewatch:RabbitMq:{key}: file '{path}' is empty.");
+                    return null;
+                }
+
+                return text;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                failures.Add($"Wirewatch:RabbitMq:{key}: cannot read '{path}' ({e.GetType().Name}: {e.Message}).");
+                return null;
+            }
+        }
+
+        if (Read(nameof(RabbitMqOptions.UsernameFile), rabbit.UsernameFile, nameof(RabbitMqOptions.Username)) is { } username)
+        {
+            rabbit.Username = username;
+        }
+
+        if (Read(nameof(RabbitMqOptions.PasswordFile), rabbit.PasswordFile, nameof(RabbitMqOptions.Password)) is { } password)
+        {
+            rabbit.Password = password;
+        }
+
+        return failures;
     }
 
     /// <summary>Null when the text names an unknown role.</summary>
@@ -120,6 +174,8 @@ public sealed class WirewatchOptionsValidator : IValidateOptions<WirewatchOption
             {
                 failures.Add($"Wirewatch:RabbitMq:DeliveryLimit must be between 1 and 100 (was {options.RabbitMq.DeliveryLimit}).");
             }
+
+            ValidateSecurity(options.RabbitMq, failures);
         }
 
         foreach (var (key, path) in new[]
@@ -136,6 +192,48 @@ public sealed class WirewatchOptionsValidator : IValidateOptions<WirewatchOption
 
         return failures.Count > 0 ? ValidateOptionsResult.Fail(failures) : ValidateOptionsResult.Success;
     }
+
+    /// <summary>
+    /// <c>guest</c> on a broker elsewhere would only loop on ACCESS_REFUSED (RabbitMQ lets it in from localhost alone)
+    /// or, on a broker told to allow it, log in with a password everyone knows: either way, stop with a clear message.
+    /// TLS files are checked for existence here and read by <see cref="BrokerTls"/>.
+    /// </summary>
+    private static void ValidateSecurity(RabbitMqOptions rabbit, List<string> failures)
+    {
+        if (rabbit.Username == "guest" && !IsLoopback(rabbit.Host))
+        {
+            failures.Add(
+                $"Wirewatch:RabbitMq:Username is 'guest', which RabbitMQ accepts only from the broker's own machine, but " +
+                $"Wirewatch:RabbitMq:Host is '{rabbit.Host}'. Give Wirewatch a user of its own (docs/operations.md#security) and set " +
+                "Wirewatch:RabbitMq:Username and Password, or UsernameFile and PasswordFile.");
+        }
+
+        if (!rabbit.UseTls && (rabbit.TlsCaFile ?? rabbit.TlsServerName ?? rabbit.TlsClientCertificateFile ?? rabbit.TlsClientKeyFile) is not null)
+        {
+            failures.Add("Wirewatch:RabbitMq:TlsCaFile, TlsServerName and the client certificate apply only with Wirewatch:RabbitMq:UseTls=true (and usually Port 5671).");
+        }
+
+        if ((rabbit.TlsClientCertificateFile is null) != (rabbit.TlsClientKeyFile is null))
+        {
+            failures.Add("Wirewatch:RabbitMq:TlsClientCertificateFile and TlsClientKeyFile go together: set both or neither.");
+        }
+
+        foreach (var (key, path) in new[]
+                 {
+                     ("TlsCaFile", rabbit.TlsCaFile), ("TlsClientCertificateFile", rabbit.TlsClientCertificateFile), ("TlsClientKeyFile", rabbit.TlsClientKeyFile),
+                 })
+        {
+            if (path is not null && !File.Exists(path))
+            {
+                failures.Add($"Wirewatch:RabbitMq:{key}: file '{path}' does not exist.");
+            }
+        }
+    }
+
+    /// <summary><c>localhost</c> or a loopback address; any other name counts as elsewhere (no DNS lookup at start).</summary>
+    public static bool IsLoopback(string host) =>
+        string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
+        || (System.Net.IPAddress.TryParse(host.Trim('[', ']'), out var address) && System.Net.IPAddress.IsLoopback(address));
 }
 
 /// <summary>Configuration that cannot work; the message says which key and what to fix. The CLI exits with code 2.</summary>
