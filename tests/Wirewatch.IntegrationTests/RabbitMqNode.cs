@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Wirewatch.Tests.Shared;
 
 namespace Wirewatch.IntegrationTests;
 
@@ -10,8 +11,10 @@ namespace Wirewatch.IntegrationTests;
 /// A private RabbitMQ node for one test collection: its own node name, ports, Erlang cookie (HOME), epmd, database and
 /// logs, all under a temporary folder, so it collides with nothing else on the machine and leaves nothing behind.
 /// Started once per collection (a few seconds), stopped and deleted when the collection is done.
+/// With <c>withTls</c>, it also listens for AMQPS on <see cref="TlsPort"/> with a certificate from a CA made on the fly
+/// (<see cref="Certificates"/>), and requires clients there to present a certificate from the same CA.
 /// </summary>
-public sealed class RabbitMqNode : IAsyncLifetime
+public class RabbitMqNode : IAsyncLifetime
 {
     public const string ServerPath = "/usr/lib/rabbitmq/bin/rabbitmq-server";
     public const string CtlPath = "/usr/lib/rabbitmq/bin/rabbitmqctl";
@@ -28,8 +31,24 @@ public sealed class RabbitMqNode : IAsyncLifetime
     private int _epmdPort;
     private bool _disposed;
 
+    public RabbitMqNode()
+        : this(withTls: false)
+    {
+    }
+
+    protected RabbitMqNode(bool withTls)
+    {
+        Certificates = withTls ? TestCertificates.Create(_root) : null;
+    }
+
     public string NodeName { get; private set; } = "";
     public int AmqpPort { get; private set; }
+
+    /// <summary>The AMQPS port when the node was made with TLS; 0 otherwise.</summary>
+    public int TlsPort { get; private set; }
+
+    /// <summary>The CA, server and client certificates of the TLS listener; null without TLS.</summary>
+    public TestCertificates? Certificates { get; }
 
     public async Task InitializeAsync()
     {
@@ -128,7 +147,7 @@ public sealed class RabbitMqNode : IAsyncLifetime
     /// <summary>Null when the node is up; otherwise why this attempt failed (a port taken meanwhile, a crash, the deadline).</summary>
     private async Task<string?> TryStartAsync(TimeSpan remaining)
     {
-        var ports = FreePorts(3);
+        var ports = FreePorts(4);
         AmqpPort = ports[0];
         _epmdPort = ports[2];
         NodeName = $"wwtest-{Guid.NewGuid():N}"[..15] + "@localhost";
@@ -138,6 +157,18 @@ public sealed class RabbitMqNode : IAsyncLifetime
         var pidFile = Path.Combine(attemptFolder, "pid");
         Directory.CreateDirectory(mnesia);
         await File.WriteAllTextAsync(Path.Combine(attemptFolder, "enabled_plugins"), "[].");
+        if (Certificates is { } tls)
+        {
+            TlsPort = ports[3];
+            await File.WriteAllTextAsync(Path.Combine(attemptFolder, "rabbitmq.conf"), string.Join('\n',
+                $"listeners.ssl.default = 127.0.0.1:{TlsPort}",
+                $"ssl_options.cacertfile = {tls.CaFile}",
+                $"ssl_options.certfile = {tls.ServerCertificateFile}",
+                $"ssl_options.keyfile = {tls.ServerKeyFile}",
+                "ssl_options.verify = verify_peer",
+                "ssl_options.fail_if_no_peer_cert = true",
+                ""));
+        }
 
         _environment = new Dictionary<string, string>
         {
@@ -150,7 +181,7 @@ public sealed class RabbitMqNode : IAsyncLifetime
             ["RABBITMQ_MNESIA_BASE"] = mnesia,
             ["RABBITMQ_LOG_BASE"] = Path.Combine(attemptFolder, "log"),
             ["RABBITMQ_ENABLED_PLUGINS_FILE"] = Path.Combine(attemptFolder, "enabled_plugins"),
-            ["RABBITMQ_CONFIG_FILE"] = Path.Combine(attemptFolder, "rabbitmq"), // Does not exist: built-in defaults.
+            ["RABBITMQ_CONFIG_FILE"] = Path.Combine(attemptFolder, "rabbitmq"), // rabbitmq.conf: only with TLS; otherwise built-in defaults.
             ["RABBITMQ_PID_FILE"] = pidFile,
         };
 
@@ -394,3 +425,9 @@ public sealed class RabbitMqNode : IAsyncLifetime
 
 [CollectionDefinition("rabbitmq")]
 public sealed class RabbitMqCollection : ICollectionFixture<RabbitMqNode>;
+
+/// <summary>A private node that also listens for AMQPS (<see cref="RabbitMqNode.TlsPort"/>), requiring a client certificate there.</summary>
+public sealed class TlsRabbitMqNode() : RabbitMqNode(withTls: true);
+
+[CollectionDefinition("rabbitmq-tls")]
+public sealed class TlsRabbitMqCollection : ICollectionFixture<TlsRabbitMqNode>;
