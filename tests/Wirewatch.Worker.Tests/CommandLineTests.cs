@@ -162,6 +162,7 @@ public sealed class BadInputTests
     [InlineData("""{ "Wirewatch": { "Roles": "fetcher,printer" } }""", "Wirewatch:Roles must be")]
     [InlineData("""{ "Wirewatch": { "Transport": "Kafka" } }""", "Wirewatch:Transport must be 'InMemory' or 'RabbitMq' (was 'Kafka')")]
     [InlineData("""{ "Wirewatch": { "SubscriptionsFile": "/no/such/subscriptions.json" } }""", "Wirewatch:SubscriptionsFile")]
+    [InlineData("""{ "Wirewatch": { "Transport": "RabbitMq", "RabbitMq": { "Host": "broker.example.org" } } }""", "Wirewatch:RabbitMq:Username is 'guest'")]
     public async Task Bad_configuration_is_exit_code_2_naming_the_key(string json, string message)
     {
         var config = TestPaths.TempFile("settings.json", json);
