@@ -6,7 +6,8 @@
 #   ops/grafana/*.json         parses
 #   ops/k8s/overlays/*         kubectl kustomize renders each, and every Deployment has probes, resources, a grace
 #                              period longer than the bus's stop timeout, a PodDisruptionBudget, and (consumers) a
-#                              KEDA ScaledObject on its own queue; no Secret is rendered (they are referenced only).
+#                              KEDA ScaledObject on its own queue, its own broker user from a mounted Secret file;
+#                              no Secret is rendered (they are referenced only).
 # Installs Debian's prometheus package (for promtool) when it is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -67,6 +68,7 @@ if by_kind.get("Secret"):
 
 deployments = by_kind.get("Deployment", [])
 roles = set()
+credential_secrets = {}  # Secret name -> Deployments reading their broker credentials from it
 for d in deployments:
     name = d["metadata"]["name"]
     spec = d["spec"]["template"]["spec"]
@@ -87,14 +89,26 @@ for d in deployments:
         if not c.get("securityContext", {}).get("readOnlyRootFilesystem"):
             problems.append(f"{name}: the root file system must be read-only")
         for e in c.get("env", []):
-            if "password" in e["name"].lower() and "value" in e:
+            if "password" in e["name"].lower() and not e["name"].endswith("File") and "value" in e:
                 problems.append(f"{name}: {e['name']} is inlined; reference a Secret")
         if not any(e["name"] == "Wirewatch__Roles" for e in c.get("env", [])):
             problems.append(f"{name}: Wirewatch__Roles is not set")
+        # The role's own broker user, from a file of a mounted Secret (docs/operations.md#security).
+        password_file = next((e.get("value") for e in c.get("env", []) if e["name"] == "Wirewatch__RabbitMq__PasswordFile"), None)
+        secret_volumes = {v["name"]: v["secret"]["secretName"] for v in spec.get("volumes", []) if "secret" in v}
+        mounted = [secret_volumes[m["name"]] for m in c.get("volumeMounts", [])
+                   if m["name"] in secret_volumes and password_file and password_file.startswith(m["mountPath"].rstrip("/") + "/")]
+        if not mounted:
+            problems.append(f"{name}: the broker password must come from a mounted Secret file (Wirewatch__RabbitMq__PasswordFile)")
+        credential_secrets.setdefault(mounted[0] if mounted else None, []).append(name)
     pdbs = [p for p in by_kind.get("PodDisruptionBudget", [])
             if p["spec"]["selector"]["matchLabels"].items() <= labels.items()]
     if not pdbs:
         problems.append(f"{name}: no PodDisruptionBudget selects it")
+
+for secret, users in credential_secrets.items():
+    if secret and len(users) > 1:
+        problems.append(f"{', '.join(users)} share the broker credentials of Secret {secret}: a user per role")
 
 if roles != {"fetcher", "cleaner", "classifier", "alerter"}:
     problems.append(f"a Deployment per role expected, found {sorted(r or '?' for r in roles)}")
