@@ -26,7 +26,7 @@ public sealed class BrokerTlsTests(TlsRabbitMqNode node) : IDisposable
 
     private readonly string _work = TestPaths.TempFolder("tls");
 
-    private TestCertificates Tls => node.Certificates!;
+    private TestCertificates Tls => node.Certificates;
 
     [Fact]
     public async Task The_worker_and_errors_list_connect_over_tls_with_a_password_file_and_a_message_gets_through()

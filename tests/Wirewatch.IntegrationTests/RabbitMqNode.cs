@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using Wirewatch.Tests.Shared;
 
 namespace Wirewatch.IntegrationTests;
 
@@ -11,8 +10,8 @@ namespace Wirewatch.IntegrationTests;
 /// A private RabbitMQ node for one test collection: its own node name, ports, Erlang cookie (HOME), epmd, database and
 /// logs, all under a temporary folder, so it collides with nothing else on the machine and leaves nothing behind.
 /// Started once per collection (a few seconds), stopped and deleted when the collection is done.
-/// With <c>withTls</c>, it also listens for AMQPS on <see cref="TlsPort"/> with a certificate from a CA made on the fly
-/// (<see cref="Certificates"/>), and requires clients there to present a certificate from the same CA.
+/// Made with TLS files, it also listens for AMQPS on <see cref="TlsPort"/> and requires clients there to present a
+/// certificate from the same CA (see <c>TlsRabbitMqNode</c>).
 /// </summary>
 public class RabbitMqNode : IAsyncLifetime
 {
@@ -32,13 +31,13 @@ public class RabbitMqNode : IAsyncLifetime
     private bool _disposed;
 
     public RabbitMqNode()
-        : this(withTls: false)
     {
     }
 
-    protected RabbitMqNode(bool withTls)
+    /// <param name="createTlsFiles">Writes the listener's PEM files into the node's own folder (deleted with it).</param>
+    protected RabbitMqNode(Func<string, TlsListenerFiles> createTlsFiles)
     {
-        Certificates = withTls ? TestCertificates.Create(_root) : null;
+        TlsFiles = createTlsFiles(_root);
     }
 
     public string NodeName { get; private set; } = "";
@@ -47,8 +46,8 @@ public class RabbitMqNode : IAsyncLifetime
     /// <summary>The AMQPS port when the node was made with TLS; 0 otherwise.</summary>
     public int TlsPort { get; private set; }
 
-    /// <summary>The CA, server and client certificates of the TLS listener; null without TLS.</summary>
-    public TestCertificates? Certificates { get; }
+    /// <summary>The TLS listener's files; null without TLS.</summary>
+    public TlsListenerFiles? TlsFiles { get; }
 
     public async Task InitializeAsync()
     {
@@ -157,14 +156,14 @@ public class RabbitMqNode : IAsyncLifetime
         var pidFile = Path.Combine(attemptFolder, "pid");
         Directory.CreateDirectory(mnesia);
         await File.WriteAllTextAsync(Path.Combine(attemptFolder, "enabled_plugins"), "[].");
-        if (Certificates is { } tls)
+        if (TlsFiles is { } tls)
         {
             TlsPort = ports[3];
             await File.WriteAllTextAsync(Path.Combine(attemptFolder, "rabbitmq.conf"), string.Join('\n',
                 $"listeners.ssl.default = 127.0.0.1:{TlsPort}",
                 $"ssl_options.cacertfile = {tls.CaFile}",
-                $"ssl_options.certfile = {tls.ServerCertificateFile}",
-                $"ssl_options.keyfile = {tls.ServerKeyFile}",
+                $"ssl_options.certfile = {tls.CertificateFile}",
+                $"ssl_options.keyfile = {tls.KeyFile}",
                 "ssl_options.verify = verify_peer",
                 "ssl_options.fail_if_no_peer_cert = true",
                 ""));
@@ -426,8 +425,5 @@ public class RabbitMqNode : IAsyncLifetime
 [CollectionDefinition("rabbitmq")]
 public sealed class RabbitMqCollection : ICollectionFixture<RabbitMqNode>;
 
-/// <summary>A private node that also listens for AMQPS (<see cref="RabbitMqNode.TlsPort"/>), requiring a client certificate there.</summary>
-public sealed class TlsRabbitMqNode() : RabbitMqNode(withTls: true);
-
-[CollectionDefinition("rabbitmq-tls")]
-public sealed class TlsRabbitMqCollection : ICollectionFixture<TlsRabbitMqNode>;
+/// <summary>The PEM files of a TLS listener: the CA that client certificates must chain to, the server's certificate and key.</summary>
+public sealed record TlsListenerFiles(string CaFile, string CertificateFile, string KeyFile);
