@@ -66,7 +66,8 @@ public sealed partial class RolePermissionTests(RabbitMqNode node) : IDisposable
         (code, var replayed, stderr) = await CliAsync(config, "errors", "replay", WireNames.CleanerQueue);
         code.ShouldBe(WirewatchCli.Success, stderr);
         replayed.ShouldContain("replayed 1 message(s)");
-        (await node.QueueColumnAsync(vhost, "messages")).GetValueOrDefault(WireNames.CleanerQueue).ShouldBe(1, "the replayed message waits in the cleaner's queue");
+        await Eventually.True(async () => (await node.QueueColumnAsync(vhost, "messages")).GetValueOrDefault(WireNames.CleanerQueue) == 1,
+            "the replayed message waiting in the cleaner's queue (its counts are refreshed every few seconds)", Deadline);
     }
 
     /// <summary>Creates the user with the permissions of its <c>rabbitmqctl set_permissions</c> line in docs/operations.md.</summary>
