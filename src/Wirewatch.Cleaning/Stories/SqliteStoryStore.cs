@@ -1,18 +1,22 @@
 using System.Globalization;
-using System.Text;
 using Microsoft.Data.Sqlite;
 
 namespace Wirewatch.Cleaning.Stories;
 
 /// <summary>
-/// Story fingerprints in the SQLite file under the data directory (the fetcher's <c>wirewatch.db</c>), with an inverted
-/// index from each shingle to the records holding it (<c>story_shingle_index</c>): candidates for a new article are the
-/// records its shingles point to, counted in one query, so matching costs what the shared shingles cost, not one
-/// comparison per stored story. Records and their index rows go together on prune.
+/// Story fingerprints in the SQLite file under the data directory (the fetcher's <c>wirewatch.db</c>). Candidates for a
+/// new article come from an in-memory <see cref="ShingleIndex"/> over the stored records, built from the file at the
+/// first query and kept current by reading the rows added since (by this process or another sharing the file), and
+/// rebuilt after each prune; so matching costs what the shared shingles cost, not one comparison per stored story.
+/// An index on disk was tried first: every insert touched one random index page per shingle (2 MB of WAL per article).
 /// </summary>
 public sealed class SqliteStoryStore : IStoryStore
 {
     private readonly string _connectionString;
+    private readonly Lock _indexGate = new();
+    private readonly ShingleIndex _index = new();
+    private readonly Dictionary<long, int> _shingleCounts = [];
+    private long _indexedUpTo = -1; // the highest row number in the index; -1: not built
 
     public SqliteStoryStore(string databasePath)
     {
@@ -35,64 +39,11 @@ public sealed class SqliteStoryStore : IStoryStore
             );
             CREATE INDEX IF NOT EXISTS story_shingles_seen_at ON story_shingles (seen_at);
             CREATE INDEX IF NOT EXISTS story_shingles_story ON story_shingles (story_id);
-            CREATE TABLE IF NOT EXISTS story_shingle_index (
-                shingle INTEGER NOT NULL, -- one 32-bit shingle hash
-                record  INTEGER NOT NULL, -- rowid of the story_shingles row holding it (never VACUUM: it may renumber rowids)
-                PRIMARY KEY (shingle, record)
-            ) WITHOUT ROWID;
-            CREATE INDEX IF NOT EXISTS story_shingle_index_record ON story_shingle_index (record);
             """;
         command.ExecuteNonQuery();
-        IndexUnindexedRecords(connection);
-    }
-
-    /// <summary>Indexes records written before the index existed (a database from an earlier version).</summary>
-    private static void IndexUnindexedRecords(SqliteConnection connection)
-    {
-        using var select = connection.CreateCommand();
-        select.CommandText = "SELECT rowid, shingles FROM story_shingles WHERE rowid NOT IN (SELECT record FROM story_shingle_index)";
-        var pending = new List<(long Row, uint[] Shingles)>();
-        using (var reader = select.ExecuteReader())
-        {
-            while (reader.Read())
-            {
-                pending.Add((reader.GetInt64(0), StoryFingerprint.ShinglesFrom((byte[])reader[1])));
-            }
-        }
-
-        if (pending.Count == 0)
-        {
-            return;
-        }
-
-        using var transaction = connection.BeginTransaction();
-        foreach (var (row, shingles) in pending)
-        {
-            InsertIndexRows(connection, transaction, row, shingles);
-        }
-
-        transaction.Commit();
-    }
-
-    private static void InsertIndexRows(SqliteConnection connection, SqliteTransaction transaction, long row, uint[] shingles)
-    {
-        using var insert = connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = "INSERT OR IGNORE INTO story_shingle_index (shingle, record) VALUES ($shingle, $record)";
-        var shingle = insert.Parameters.Add("$shingle", SqliteType.Integer);
-        insert.Parameters.AddWithValue("$record", row);
-        insert.Prepare();
-        foreach (var value in shingles)
-        {
-            shingle.Value = (long)value;
-            insert.ExecuteNonQuery();
-        }
     }
 
     private const string Columns = "article_id, version, story_id, headline, shingles, seen_at, updates_article_id, updates_version";
-
-    private const string PrefixedColumns =
-        "s.article_id, s.version, s.story_id, s.headline, s.shingles, s.seen_at, s.updates_article_id, s.updates_version";
 
     public async Task<StoryRecord?> GetAsync(string articleId, int version, CancellationToken cancellationToken) =>
         (await QueryAsync($"SELECT {Columns} FROM story_shingles WHERE article_id = $id AND version = $version",
@@ -114,25 +65,55 @@ public sealed class SqliteStoryStore : IStoryStore
             return [];
         }
 
-        var shingles = new StringBuilder("[");
-        foreach (var value in fingerprint.Shingles)
+        List<long> rows;
+        lock (_indexGate)
         {
-            shingles.Append(value).Append(',');
+            CatchUp();
+            rows = _index.Candidates(fingerprint.Shingles, minContainment, row => _shingleCounts.GetValueOrDefault(row));
         }
 
-        shingles[^1] = ']';
-        // A hair under the threshold: the caller compares exactly, this only must not drop a record at the boundary.
+        if (rows.Count == 0)
+        {
+            return [];
+        }
+
+        // The index may hold rows older than the retention (until the next prune) or gone (pruned by another process).
         return await QueryAsync($"""
-            WITH hits AS (
-                SELECT record, COUNT(*) AS common FROM story_shingle_index
-                WHERE shingle IN (SELECT value FROM json_each($shingles))
-                GROUP BY record)
-            SELECT {PrefixedColumns} FROM hits JOIN story_shingles s ON s.rowid = hits.record
-            WHERE s.seen_at >= $since AND s.article_id <> $id
-              AND hits.common >= ($min - 1e-9) * MIN($count, length(s.shingles) / 4)
-            ORDER BY s.seen_at, s.rowid
-            """, cancellationToken, ("$shingles", shingles.ToString()), ("$since", since.ToUnixTimeMilliseconds()), ("$id", articleId),
-            ("$min", minContainment), ("$count", fingerprint.Shingles.Length));
+            SELECT {Columns} FROM story_shingles
+            WHERE rowid IN (SELECT value FROM json_each($rows)) AND seen_at >= $since AND article_id <> $id
+            ORDER BY seen_at, rowid
+            """, cancellationToken, ("$rows", "[" + string.Join(',', rows) + "]"), ("$since", since.ToUnixTimeMilliseconds()), ("$id", articleId));
+    }
+
+    /// <summary>Adds the rows written since the last look (all of them the first time) to the index.</summary>
+    private void CatchUp()
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT rowid, shingles FROM story_shingles WHERE rowid > $after ORDER BY rowid";
+        command.Parameters.AddWithValue("$after", _indexedUpTo);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            var row = reader.GetInt64(0);
+            var shingles = StoryFingerprint.ShinglesFrom((byte[])reader[1]);
+            _index.Add(row, shingles);
+            _shingleCounts[row] = shingles.Length;
+            _indexedUpTo = row;
+        }
+
+        _indexedUpTo = Math.Max(_indexedUpTo, 0);
+    }
+
+    /// <summary>Forgets the index; the next query rebuilds it from the rows kept.</summary>
+    private void ResetIndex()
+    {
+        lock (_indexGate)
+        {
+            _index.Clear();
+            _shingleCounts.Clear();
+            _indexedUpTo = -1;
+        }
     }
 
     public async Task<StoryRecord?> LatestInStoryAsync(string storyId, DateTimeOffset since, CancellationToken cancellationToken) =>
@@ -144,14 +125,11 @@ public sealed class SqliteStoryStore : IStoryStore
     public async Task AddAsync(StoryRecord record, CancellationToken cancellationToken)
     {
         await using var connection = Open();
-        await using var transaction = connection.BeginTransaction();
         await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
         command.CommandText = $"""
             INSERT INTO story_shingles ({Columns})
             VALUES ($id, $version, $story, $headline, $shingles, $seen, $updatesId, $updatesVersion)
             ON CONFLICT (article_id, version) DO NOTHING
-            RETURNING rowid
             """;
         command.Parameters.AddWithValue("$id", record.ArticleId);
         command.Parameters.AddWithValue("$version", record.Version);
@@ -161,29 +139,21 @@ public sealed class SqliteStoryStore : IStoryStore
         command.Parameters.AddWithValue("$seen", record.SeenAt.ToUnixTimeMilliseconds());
         command.Parameters.AddWithValue("$updatesId", (object?)record.UpdatesArticleId ?? DBNull.Value);
         command.Parameters.AddWithValue("$updatesVersion", (object?)record.UpdatesVersion ?? DBNull.Value);
-        if (await command.ExecuteScalarAsync(cancellationToken) is long row)
-        {
-            InsertIndexRows(connection, transaction, row, record.Fingerprint.Shingles);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task<int> PruneAsync(DateTimeOffset olderThan, CancellationToken cancellationToken)
     {
         await using var connection = Open();
-        await using var transaction = connection.BeginTransaction();
-        await using var index = connection.CreateCommand();
-        index.Transaction = transaction;
-        index.CommandText = "DELETE FROM story_shingle_index WHERE record IN (SELECT rowid FROM story_shingles WHERE seen_at < $before)";
-        index.Parameters.AddWithValue("$before", olderThan.ToUnixTimeMilliseconds());
-        await index.ExecuteNonQueryAsync(cancellationToken);
-        await using var records = connection.CreateCommand();
-        records.Transaction = transaction;
-        records.CommandText = "DELETE FROM story_shingles WHERE seen_at < $before";
-        records.Parameters.AddWithValue("$before", olderThan.ToUnixTimeMilliseconds());
-        var pruned = await records.ExecuteNonQueryAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM story_shingles WHERE seen_at < $before";
+        command.Parameters.AddWithValue("$before", olderThan.ToUnixTimeMilliseconds());
+        var pruned = await command.ExecuteNonQueryAsync(cancellationToken);
+        if (pruned > 0)
+        {
+            ResetIndex();
+        }
+
         return pruned;
     }
 
