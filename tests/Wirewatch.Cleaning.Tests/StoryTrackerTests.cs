@@ -115,6 +115,24 @@ public sealed class StoryTrackerTests
         (await indexed.DecideAsync(arrivals[5], CancellationToken.None)).StoryId.ShouldBe("u1500");
     }
 
+    [Fact]
+    public async Task A_sqlite_store_finds_candidates_written_by_another_instance_after_its_index_was_built()
+    {
+        var path = Path.Combine(TestPaths.TempFolder("stories-shared"), "wirewatch.db");
+        var reader = new SqliteStoryStore(path);
+        var writer = new SqliteStoryStore(path);
+        var fingerprint = StoryFingerprint.Of("Navy to hold drills", Body);
+        (await reader.CandidatesAsync(fingerprint, "b1", StoryTracker.RewrittenCopy, DateTimeOffset.MinValue, CancellationToken.None))
+            .ShouldBeEmpty("nothing stored yet; this query builds the index");
+
+        await writer.AddAsync(new StoryRecord("a1", 1, "a1", "Navy to hold drills", fingerprint, _time.GetUtcNow(), null, null), CancellationToken.None);
+
+        (await reader.CandidatesAsync(fingerprint, "b1", StoryTracker.RewrittenCopy, DateTimeOffset.MinValue, CancellationToken.None))
+            .Select(r => r.ArticleId).ShouldBe(["a1"]);
+        (await reader.CandidatesAsync(fingerprint, "a1", StoryTracker.RewrittenCopy, DateTimeOffset.MinValue, CancellationToken.None))
+            .ShouldBeEmpty("an article is never its own candidate");
+    }
+
     private static string UnrelatedBody(Random random)
     {
         var words = Enumerable.Range(0, 40).Select(_ => Word(random));

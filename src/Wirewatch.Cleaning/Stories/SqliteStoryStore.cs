@@ -89,6 +89,16 @@ public sealed class SqliteStoryStore : IStoryStore
     private void CatchUp()
     {
         using var connection = Open();
+        using (var highest = connection.CreateCommand())
+        {
+            // Emptied by another process's prune: row numbers start again at 1, below what the index has seen.
+            highest.CommandText = "SELECT COALESCE(MAX(rowid), 0) FROM story_shingles";
+            if (Convert.ToInt64(highest.ExecuteScalar(), CultureInfo.InvariantCulture) < _indexedUpTo)
+            {
+                ClearIndex();
+            }
+        }
+
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT rowid, shingles FROM story_shingles WHERE rowid > $after ORDER BY rowid";
         command.Parameters.AddWithValue("$after", _indexedUpTo);
@@ -110,10 +120,15 @@ public sealed class SqliteStoryStore : IStoryStore
     {
         lock (_indexGate)
         {
-            _index.Clear();
-            _shingleCounts.Clear();
-            _indexedUpTo = -1;
+            ClearIndex();
         }
+    }
+
+    private void ClearIndex()
+    {
+        _index.Clear();
+        _shingleCounts.Clear();
+        _indexedUpTo = -1;
     }
 
     public async Task<StoryRecord?> LatestInStoryAsync(string storyId, DateTimeOffset since, CancellationToken cancellationToken) =>
