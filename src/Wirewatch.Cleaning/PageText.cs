@@ -47,9 +47,11 @@ internal sealed record PageText(
     public static PageText FromText(string text) =>
         new(text.ReplaceLineEndings("\n").Split('\n').Select(l => l.Trim()).ToList());
 
-    public static PageText FromHtml(string html, SourceRule? rule, CleaningRules rules)
+    public static PageText FromHtml(string html, SourceRule? rule, CleaningRules rules) =>
+        FromDocument(Parser.ParseDocument(html), rule, rules);
+
+    private static PageText FromDocument(IDocument document, SourceRule? rule, CleaningRules rules)
     {
-        var document = Parser.ParseDocument(html);
 
         // The rule's selectors (parsed once per process) are matched in one walk, and everything else comes from one
         // more: every QuerySelector(string) parses its selector and walks the whole document again, and on our pages a
@@ -65,7 +67,8 @@ internal sealed record PageText(
         var inventory = Inventory.Take(document);
         if (rule is null && rules.ForDocument(document, inventory.Canonical) is { } detected)
         {
-            return FromHtml(html, detected, rules); // the detected site's selectors apply to the page as parsed
+            // Nothing was removed yet without a rule, so the detected site's selectors apply to the same document: no second parse.
+            return FromDocument(document, detected, rules);
         }
 
         var headlineElement = ruleHeadline ?? ChooseHeadline(inventory.Headings);

@@ -18,8 +18,12 @@ public sealed class FetchCycle(
     IOptions<FetcherOptions> options,
     ILogger<FetchCycle> log)
 {
+    private readonly Lock _pruneGate = new();
+    private DateTimeOffset _lastPrune = DateTimeOffset.MinValue;
+
     public async Task<FetchCycleResult> RunAsync(SourceDefinition source, IPublishEndpoint publisher, CancellationToken cancellationToken)
     {
+        await PruneIfDueAsync(cancellationToken);
         using var activity = FetchTelemetry.Source.StartActivity("fetch source");
         activity?.SetTag("wirewatch.source", source.Id);
         activity?.SetTag("url.full", source.Url ?? source.Path);
@@ -150,6 +154,27 @@ public sealed class FetchCycle(
     {
         result.Outcomes[outcome] = result.Outcomes.GetValueOrDefault(outcome) + 1;
         FetchTelemetry.Items.Add(1, new("source", source.Id), new("outcome", outcome));
+    }
+
+    /// <summary>Seen URLs older than <see cref="FetcherOptions.SeenRetention"/> go, at most once an hour.</summary>
+    private async Task PruneIfDueAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        lock (_pruneGate)
+        {
+            if (now - _lastPrune < TimeSpan.FromHours(1))
+            {
+                return;
+            }
+
+            _lastPrune = now;
+        }
+
+        var pruned = await seen.PruneAsync(now - options.Value.SeenRetention, cancellationToken);
+        if (pruned > 0)
+        {
+            log.LogInformation("Forgot {Count} URLs last published more than {Retention} ago", pruned, options.Value.SeenRetention);
+        }
     }
 }
 

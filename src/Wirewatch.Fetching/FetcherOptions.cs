@@ -46,6 +46,12 @@ public sealed class FetcherOptions
     /// <summary>After this many failed cycles in a row a source is reported broken (metric and error log).</summary>
     public int BrokenAfter { get; set; } = 3;
 
+    /// <summary>
+    /// How long a published URL is remembered after its last publication (pruned at most hourly). Far longer than any
+    /// feed lists an item: a URL forgotten while still listed would be fetched and published again as new.
+    /// </summary>
+    public TimeSpan SeenRetention { get; set; } = TimeSpan.FromDays(90);
+
     /// <summary>How often the scheduled worker looks at sources.json for changes (reload without restart).</summary>
     public TimeSpan SourcesReloadInterval { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -105,6 +111,11 @@ public sealed class FetcherOptionsValidator : Microsoft.Extensions.Options.IVali
         if (o.SourcesReloadInterval < TimeSpan.FromMilliseconds(10))
         {
             failures.Add($"{P}SourcesReloadInterval must be at least 00:00:00.010 (was {o.SourcesReloadInterval}).");
+        }
+
+        if (o.SeenRetention < TimeSpan.FromDays(1))
+        {
+            failures.Add($"{P}SeenRetention must be at least 1.00:00:00 (was {o.SeenRetention}).");
         }
 
         if (o.BrokenAfter < 1)

@@ -20,6 +20,9 @@ public interface ISeenStore
     Task<StoredRobots?> GetRobotsAsync(string origin, CancellationToken cancellationToken);
 
     Task SaveRobotsAsync(StoredRobots robots, CancellationToken cancellationToken);
+
+    /// <summary>Forgets articles last published before <paramref name="olderThan"/>; returns how many went.</summary>
+    Task<int> PruneAsync(DateTimeOffset olderThan, CancellationToken cancellationToken);
 }
 
 /// <summary>A host's robots.txt as fetched; <see cref="Body"/> is empty when it had none (everything allowed).</summary>

@@ -88,6 +88,16 @@ public sealed class SqliteSeenStore : ISeenStore
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    public async Task<int> PruneAsync(DateTimeOffset olderThan, CancellationToken cancellationToken)
+    {
+        await using var connection = Open();
+        await using var command = connection.CreateCommand();
+        // published_at is written as UTC in round-trip form, so text order is time order.
+        command.CommandText = "DELETE FROM fetched_articles WHERE published_at < $before";
+        command.Parameters.AddWithValue("$before", olderThan.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture));
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public async Task<HttpValidators?> GetValidatorsAsync(string url, CancellationToken cancellationToken)
     {
         await using var connection = Open();

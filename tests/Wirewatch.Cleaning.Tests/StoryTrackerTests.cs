@@ -75,6 +75,73 @@ public sealed class StoryTrackerTests
     }
 
     [Fact]
+    public async Task With_thousands_of_unrelated_stories_stored_the_indexed_store_decides_as_a_scan_of_every_story()
+    {
+        var sqlite = new SqliteStoryStore(Path.Combine(TestPaths.TempFolder("stories-many"), "wirewatch.db"));
+        var scan = new InMemoryStoryStore();
+        var random = new Random(9);
+        var now = _time.GetUtcNow();
+        var bodies = new string[2000];
+        for (var i = 0; i < bodies.Length; i++)
+        {
+            // Unrelated stories that still share the wire's stock phrases, as real ones do.
+            bodies[i] = UnrelatedBody(random);
+            var record = new StoryRecord($"u{i}", 1, $"u{i}", $"Story {i}", StoryFingerprint.Of($"Story {i}", [bodies[i]]),
+                now.AddMinutes(-i), null, null);
+            await sqlite.AddAsync(record, CancellationToken.None);
+            await scan.AddAsync(record, CancellationToken.None);
+        }
+
+        var indexed = new StoryTracker(sqlite, _time, new CleanerOptions());
+        var reference = new StoryTracker(scan, _time, new CleanerOptions());
+        ArticleCleaned[] arrivals =
+        [
+            Article("a1", 1, "Navy to hold drills", Body),
+            Article("b1", 1, "Navy plans exercise off south coast", Body), // a reprint
+            Article("c1", 1, "Navy to hold drills near southern coast", [Body[0]]), // rewritten: half the copy, a similar headline
+            Article("d1", 1, "Budget to rise", [UnrelatedBody(random)]), // a new story
+            Article("a1", 2, "Navy to hold drills", [.. Body, "More ships will join."]), // a new version
+            Article("e1", 1, "Story 1500 reprinted", [bodies[1500]]), // a reprint of one story among the thousands
+        ];
+
+        foreach (var article in arrivals)
+        {
+            var expected = await reference.DecideAsync(article, CancellationToken.None);
+            (await indexed.DecideAsync(article, CancellationToken.None)).ShouldBe(expected, article.ArticleId);
+        }
+
+        (await indexed.DecideAsync(arrivals[1], CancellationToken.None)).StoryId.ShouldBe("a1");
+        (await indexed.DecideAsync(arrivals[3], CancellationToken.None)).StoryId.ShouldBe("d1");
+        (await indexed.DecideAsync(arrivals[5], CancellationToken.None)).StoryId.ShouldBe("u1500");
+    }
+
+    [Fact]
+    public async Task A_sqlite_store_finds_candidates_written_by_another_instance_after_its_index_was_built()
+    {
+        var path = Path.Combine(TestPaths.TempFolder("stories-shared"), "wirewatch.db");
+        var reader = new SqliteStoryStore(path);
+        var writer = new SqliteStoryStore(path);
+        var fingerprint = StoryFingerprint.Of("Navy to hold drills", Body);
+        (await reader.CandidatesAsync(fingerprint, "b1", StoryTracker.RewrittenCopy, DateTimeOffset.MinValue, CancellationToken.None))
+            .ShouldBeEmpty("nothing stored yet; this query builds the index");
+
+        await writer.AddAsync(new StoryRecord("a1", 1, "a1", "Navy to hold drills", fingerprint, _time.GetUtcNow(), null, null), CancellationToken.None);
+
+        (await reader.CandidatesAsync(fingerprint, "b1", StoryTracker.RewrittenCopy, DateTimeOffset.MinValue, CancellationToken.None))
+            .Select(r => r.ArticleId).ShouldBe(["a1"]);
+        (await reader.CandidatesAsync(fingerprint, "a1", StoryTracker.RewrittenCopy, DateTimeOffset.MinValue, CancellationToken.None))
+            .ShouldBeEmpty("an article is never its own candidate");
+    }
+
+    private static string UnrelatedBody(Random random)
+    {
+        var words = Enumerable.Range(0, 40).Select(_ => Word(random));
+        return "Officials said on Tuesday that " + string.Join(' ', words) + ", the ministry said.";
+    }
+
+    private static string Word(Random random) => string.Concat(Enumerable.Range(0, random.Next(3, 9)).Select(_ => (char)('a' + random.Next(26))));
+
+    [Fact]
     public void Fingerprint_containment_is_high_for_a_superset_and_low_for_shared_stock_phrases()
     {
         var original = StoryFingerprint.Of("Navy to hold drills", Body);

@@ -43,6 +43,23 @@ public sealed class FetchCycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Urls_last_published_before_the_retention_are_forgotten_by_the_next_cycle()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var store = new SqliteSeenStore(Path.Combine(_dataDir, "wirewatch.db"));
+        await store.MarkPublishedAsync(new SeenArticle("https://wire.example/old", "old", 1, "h1", null, now.AddDays(-100)), CancellationToken.None);
+        await store.MarkPublishedAsync(new SeenArticle("https://wire.example/recent", "recent", 1, "h2", null, now.AddDays(-10)), CancellationToken.None);
+        Directory.CreateDirectory(Path.Combine(_dataDir, "empty"));
+        await using var fetcher = await TestFetcher.StartAsync(_dataDir, configure: o => o.SeenRetention = TimeSpan.FromDays(90));
+
+        await fetcher.RunAsync(new SourceDefinition { Id = "empty", Kind = SourceKinds.Directory, Path = "empty" });
+
+        (await store.GetAsync("https://wire.example/old", CancellationToken.None)).ShouldBeNull("older than the retention");
+        (await store.GetAsync("https://wire.example/recent", CancellationToken.None)).ShouldNotBeNull();
+        (await store.PruneAsync(now.AddDays(-5), CancellationToken.None)).ShouldBe(1, "the recent one goes once it is older than the cut-off too");
+    }
+
+    [Fact]
     public async Task A_feed_publishes_each_linked_page_with_its_feed_hints_then_nothing_when_unchanged()
     {
         _site.Pages["1"] = LoopbackSite.Article("First story", "Body of the first story.");

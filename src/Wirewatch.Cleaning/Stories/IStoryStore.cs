@@ -13,7 +13,7 @@ public sealed record StoryRecord(
 
 /// <summary>
 /// Story fingerprints: SQLite under the data directory by default (<see cref="SqliteStoryStore"/>); a shared
-/// database (PostgreSQL) can implement the same five operations when several cleaners run.
+/// database (PostgreSQL) can implement the same operations when several cleaners run.
 /// </summary>
 public interface IStoryStore
 {
@@ -23,8 +23,20 @@ public interface IStoryStore
     /// <summary>The latest earlier version of the same URL, if any.</summary>
     Task<StoryRecord?> PreviousVersionAsync(string articleId, int version, CancellationToken cancellationToken);
 
-    /// <summary>Every record seen at or after <paramref name="since"/>: the candidates a new article may continue.</summary>
+    /// <summary>Every record seen at or after <paramref name="since"/>, oldest first.</summary>
     Task<IReadOnlyList<StoryRecord>> RecentAsync(DateTimeOffset since, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The records seen at or after <paramref name="since"/>, of other articles than <paramref name="articleId"/>, whose
+    /// body shares at least <paramref name="minContainment"/> of the smaller body's shingles with
+    /// <paramref name="fingerprint"/> (at least every such record; the caller decides exactly), oldest first. Found
+    /// through an index of shingles, so the cost follows the candidates, not the number of stories kept.
+    /// </summary>
+    Task<IReadOnlyList<StoryRecord>> CandidatesAsync(
+        StoryFingerprint fingerprint, string articleId, double minContainment, DateTimeOffset since, CancellationToken cancellationToken);
+
+    /// <summary>The latest record of <paramref name="storyId"/> seen at or after <paramref name="since"/> (latest version on a tie).</summary>
+    Task<StoryRecord?> LatestInStoryAsync(string storyId, DateTimeOffset since, CancellationToken cancellationToken);
 
     Task AddAsync(StoryRecord record, CancellationToken cancellationToken);
 
@@ -32,7 +44,7 @@ public interface IStoryStore
     Task<int> PruneAsync(DateTimeOffset olderThan, CancellationToken cancellationToken);
 }
 
-/// <summary>For <c>wirewatch clean</c> and tests: stories of one process run.</summary>
+/// <summary>For <c>wirewatch clean</c> and tests: stories of one process run, matched by scanning them all.</summary>
 public sealed class InMemoryStoryStore : IStoryStore
 {
     private readonly Lock _gate = new();
@@ -59,6 +71,28 @@ public sealed class InMemoryStoryStore : IStoryStore
         lock (_gate)
         {
             return Task.FromResult<IReadOnlyList<StoryRecord>>(_records.Where(r => r.SeenAt >= since).ToList());
+        }
+    }
+
+    public Task<IReadOnlyList<StoryRecord>> CandidatesAsync(
+        StoryFingerprint fingerprint, string articleId, double minContainment, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult<IReadOnlyList<StoryRecord>>(_records
+                .Where(r => r.SeenAt >= since && r.ArticleId != articleId && fingerprint.Containment(r.Fingerprint) >= minContainment)
+                .ToList());
+        }
+    }
+
+    public Task<StoryRecord?> LatestInStoryAsync(string storyId, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_records
+                .Where(r => r.StoryId == storyId && r.SeenAt >= since)
+                .OrderByDescending(r => r.SeenAt).ThenByDescending(r => r.Version)
+                .FirstOrDefault());
         }
     }
 

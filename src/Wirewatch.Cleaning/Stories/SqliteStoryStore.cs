@@ -3,10 +3,20 @@ using Microsoft.Data.Sqlite;
 
 namespace Wirewatch.Cleaning.Stories;
 
-/// <summary>Story fingerprints in the SQLite file under the data directory (the fetcher's <c>wirewatch.db</c>).</summary>
+/// <summary>
+/// Story fingerprints in the SQLite file under the data directory (the fetcher's <c>wirewatch.db</c>). Candidates for a
+/// new article come from an in-memory <see cref="ShingleIndex"/> over the stored records, built from the file at the
+/// first query and kept current by reading the rows added since (by this process or another sharing the file), and
+/// rebuilt after each prune; so matching costs what the shared shingles cost, not one comparison per stored story.
+/// An index on disk was tried first: every insert touched one random index page per shingle (2 MB of WAL per article).
+/// </summary>
 public sealed class SqliteStoryStore : IStoryStore
 {
     private readonly string _connectionString;
+    private readonly Lock _indexGate = new();
+    private readonly ShingleIndex _index = new();
+    private readonly Dictionary<long, int> _shingleCounts = [];
+    private long _indexedUpTo = -1; // the highest row number in the index; -1: not built
 
     public SqliteStoryStore(string databasePath)
     {
@@ -28,6 +38,7 @@ public sealed class SqliteStoryStore : IStoryStore
                 PRIMARY KEY (article_id, version)
             );
             CREATE INDEX IF NOT EXISTS story_shingles_seen_at ON story_shingles (seen_at);
+            CREATE INDEX IF NOT EXISTS story_shingles_story ON story_shingles (story_id);
             """;
         command.ExecuteNonQuery();
     }
@@ -45,6 +56,86 @@ public sealed class SqliteStoryStore : IStoryStore
     public async Task<IReadOnlyList<StoryRecord>> RecentAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
         await QueryAsync($"SELECT {Columns} FROM story_shingles WHERE seen_at >= $since", cancellationToken,
             ("$since", since.ToUnixTimeMilliseconds()));
+
+    public async Task<IReadOnlyList<StoryRecord>> CandidatesAsync(
+        StoryFingerprint fingerprint, string articleId, double minContainment, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        if (fingerprint.Shingles.Length == 0)
+        {
+            return [];
+        }
+
+        List<long> rows;
+        lock (_indexGate)
+        {
+            CatchUp();
+            rows = _index.Candidates(fingerprint.Shingles, minContainment, row => _shingleCounts.GetValueOrDefault(row));
+        }
+
+        if (rows.Count == 0)
+        {
+            return [];
+        }
+
+        // The index may hold rows older than the retention (until the next prune) or gone (pruned by another process).
+        return await QueryAsync($"""
+            SELECT {Columns} FROM story_shingles
+            WHERE rowid IN (SELECT value FROM json_each($rows)) AND seen_at >= $since AND article_id <> $id
+            ORDER BY seen_at, rowid
+            """, cancellationToken, ("$rows", "[" + string.Join(',', rows) + "]"), ("$since", since.ToUnixTimeMilliseconds()), ("$id", articleId));
+    }
+
+    /// <summary>Adds the rows written since the last look (all of them the first time) to the index.</summary>
+    private void CatchUp()
+    {
+        using var connection = Open();
+        using (var highest = connection.CreateCommand())
+        {
+            // Emptied by another process's prune: row numbers start again at 1, below what the index has seen.
+            highest.CommandText = "SELECT COALESCE(MAX(rowid), 0) FROM story_shingles";
+            if (Convert.ToInt64(highest.ExecuteScalar(), CultureInfo.InvariantCulture) < _indexedUpTo)
+            {
+                ClearIndex();
+            }
+        }
+
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT rowid, shingles FROM story_shingles WHERE rowid > $after ORDER BY rowid";
+        command.Parameters.AddWithValue("$after", _indexedUpTo);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            var row = reader.GetInt64(0);
+            var shingles = StoryFingerprint.ShinglesFrom((byte[])reader[1]);
+            _index.Add(row, shingles);
+            _shingleCounts[row] = shingles.Length;
+            _indexedUpTo = row;
+        }
+
+        _indexedUpTo = Math.Max(_indexedUpTo, 0);
+    }
+
+    /// <summary>Forgets the index; the next query rebuilds it from the rows kept.</summary>
+    private void ResetIndex()
+    {
+        lock (_indexGate)
+        {
+            ClearIndex();
+        }
+    }
+
+    private void ClearIndex()
+    {
+        _index.Clear();
+        _shingleCounts.Clear();
+        _indexedUpTo = -1;
+    }
+
+    public async Task<StoryRecord?> LatestInStoryAsync(string storyId, DateTimeOffset since, CancellationToken cancellationToken) =>
+        (await QueryAsync($"""
+            SELECT {Columns} FROM story_shingles WHERE story_id = $story AND seen_at >= $since
+            ORDER BY seen_at DESC, version DESC, rowid LIMIT 1
+            """, cancellationToken, ("$story", storyId), ("$since", since.ToUnixTimeMilliseconds()))).FirstOrDefault();
 
     public async Task AddAsync(StoryRecord record, CancellationToken cancellationToken)
     {
@@ -72,7 +163,13 @@ public sealed class SqliteStoryStore : IStoryStore
         await using var command = connection.CreateCommand();
         command.CommandText = "DELETE FROM story_shingles WHERE seen_at < $before";
         command.Parameters.AddWithValue("$before", olderThan.ToUnixTimeMilliseconds());
-        return await command.ExecuteNonQueryAsync(cancellationToken);
+        var pruned = await command.ExecuteNonQueryAsync(cancellationToken);
+        if (pruned > 0)
+        {
+            ResetIndex();
+        }
+
+        return pruned;
     }
 
     private async Task<List<StoryRecord>> QueryAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
@@ -105,6 +202,11 @@ public sealed class SqliteStoryStore : IStoryStore
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
+        using var pragma = connection.CreateCommand();
+        // WAL with NORMAL syncs at checkpoints, not at every commit: a power cut may forget the last few fingerprints
+        // (those articles then start stories of their own), never corrupts the file; one fsync per article was the cost.
+        pragma.CommandText = "PRAGMA synchronous = NORMAL";
+        pragma.ExecuteNonQuery();
         return connection;
     }
 

@@ -48,8 +48,9 @@ public sealed class StoryTracker(IStoryStore store, TimeProvider time, CleanerOp
             }
 
             var fingerprint = StoryFingerprint.Of(article.Headline, article.Paragraphs);
+            var since = now - options.StoryRetention;
             var earlier = await store.PreviousVersionAsync(article.ArticleId, article.Version, cancellationToken)
-                          ?? Closest(fingerprint, await store.RecentAsync(now - options.StoryRetention, cancellationToken), article.ArticleId);
+                          ?? await ClosestAsync(fingerprint, article.ArticleId, since, cancellationToken);
             var assignment = earlier is null
                 ? new StoryAssignment(article.ArticleId, null, null)
                 : new StoryAssignment(earlier.StoryId, earlier.ArticleId, earlier.Version);
@@ -63,19 +64,21 @@ public sealed class StoryTracker(IStoryStore store, TimeProvider time, CleanerOp
         }
     }
 
-    /// <summary>The best-matching recent article, and within its story the latest version seen: that is what this one updates.</summary>
-    private static StoryRecord? Closest(StoryFingerprint fingerprint, IReadOnlyList<StoryRecord> recent, string articleId)
+    /// <summary>
+    /// The best-matching recent article, and within its story the latest version seen: that is what this one updates.
+    /// Only the store's candidates (sharing at least <see cref="RewrittenCopy"/> of the copy, the weakest match) are
+    /// compared, so the cost does not grow with the stories kept; the decision is the same as over every record.
+    /// </summary>
+    private async Task<StoryRecord?> ClosestAsync(StoryFingerprint fingerprint, string articleId, DateTimeOffset since, CancellationToken cancellationToken)
     {
-        var best = recent
-            .Where(r => r.ArticleId != articleId)
+        var candidates = await store.CandidatesAsync(fingerprint, articleId, RewrittenCopy, since, cancellationToken);
+        var best = candidates
             .Select(r => (Record: r, Containment: fingerprint.Containment(r.Fingerprint), Headline: fingerprint.HeadlineSimilarity(r.Fingerprint)))
             .Where(m => IsSameStory(m.Containment, m.Headline))
             .OrderByDescending(m => m.Containment + m.Headline / 2)
             .Select(m => m.Record)
             .FirstOrDefault();
-        return best is null
-            ? null
-            : recent.Where(r => r.StoryId == best.StoryId).OrderByDescending(r => r.SeenAt).ThenByDescending(r => r.Version).First();
+        return best is null ? null : await store.LatestInStoryAsync(best.StoryId, since, cancellationToken) ?? best;
     }
 
     public static bool IsSameStory(double containment, double headlineSimilarity) =>
