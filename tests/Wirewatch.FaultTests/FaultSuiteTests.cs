@@ -1,9 +1,12 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.Http;
 using RabbitMQ.Client;
 using Wirewatch.Contracts;
 using Wirewatch.IntegrationTests;
 using Wirewatch.Tests.Shared;
+using Wirewatch.Tests.Shared.Http;
 using Xunit.Abstractions;
 
 namespace Wirewatch.FaultTests;
@@ -151,6 +154,184 @@ public sealed class FaultSuiteTests(RabbitMqNode node, ITestOutputHelper output)
         worker.Logs().ShouldNotContain(secret);
     }
 
+    [Fact]
+    public async Task A_broker_frozen_longer_than_the_heartbeat_then_resumed_loses_and_doubles_nothing()
+    {
+        await using var run = await FaultRun.StartAsync(node, "broker-frozen", ArticleCount);
+        await run.WaitForProcessedAsync(ArticleCount / 5, FlowDeadline);
+
+        // The Erlang VM stops dead (as under a hung disk or a paused VM): sockets stay open, nothing answers, so only
+        // the workers' 10 s heartbeats can tell. Frozen for 25 s, well past two missed heartbeats.
+        var pid = (await node.CtlAsync("eval", "os:getpid().")).Trim().Trim('"');
+        await SignalAsync("STOP", pid);
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(25)); // The fault itself: a broker frozen for 25 s.
+        }
+        finally
+        {
+            await SignalAsync("CONT", pid);
+        }
+
+        await AssertCleanAsync(run);
+    }
+
+    [Fact]
+    public async Task A_memory_alarm_blocking_publishers_mid_flow_then_clearing_loses_and_doubles_nothing()
+    {
+        await using var run = await FaultRun.StartAsync(node, "alarms", ArticleCount);
+        await run.WaitForProcessedAsync(ArticleCount / 5, FlowDeadline);
+
+        // A watermark below what the node uses: the memory alarm blocks every publishing connection at once.
+        await node.CtlAsync("set_vm_memory_high_watermark", "0.0000001");
+        try
+        {
+            await Eventually.True(async () => (await node.CtlAsync("eval", "rabbit_alarm:get_alarms().")).Contains("memory", StringComparison.Ordinal),
+                "the memory alarm raised", TimeSpan.FromSeconds(30));
+            var stalled = run.Processed;
+            await Task.Delay(TimeSpan.FromSeconds(15)); // The fault itself: publishers blocked for 15 s.
+            output.WriteLine($"alarms: {stalled} processed when the alarm went up, {run.Processed} 15 s later");
+        }
+        finally
+        {
+            await node.CtlAsync("set_vm_memory_high_watermark", "0.4"); // RabbitMQ's default.
+        }
+
+        await AssertCleanAsync(run);
+    }
+
+    [Fact]
+    public async Task Two_fetchers_on_the_same_sources_publish_twice_and_alert_once_per_story()
+    {
+        await using var run = await FaultRun.StartAsync(node, "two-fetchers", ArticleCount, new FaultRunOptions { Fetchers = 2 });
+
+        var ledger = await AssertCleanAsync(run, () => $"fetched={run.Fetched}");
+        run.Fetched.ShouldBeGreaterThan(ArticleCount, $"two fetchers with their own seen-stores each publish the articles: {ledger}");
+    }
+
+    [Fact]
+    public async Task An_alert_that_no_queue_is_bound_for_lands_in_the_unrouted_queue()
+    {
+        await using var run = await FaultRun.StartAsync(node, "unrouted-alert", ArticleCount / 3, new FaultRunOptions { LedgerOnUnroutedAlerts = true });
+
+        var ledger = await AssertCleanAsync(run);
+        var kept = await node.QueueColumnAsync(run.VirtualHost, "messages");
+        kept.GetValueOrDefault(WireNames.AlertsUnroutedExchange).ShouldBe(run.AlertCopies.Values.Sum(),
+            $"every alert with no subscriber queue is kept in {WireNames.AlertsUnroutedExchange}: {ledger}");
+    }
+
+    [Fact]
+    public async Task An_alerter_killed_after_sending_a_webhook_and_before_recording_it_sends_it_under_one_webhook_id()
+    {
+        var key = RandomNumberGenerator.GetBytes(32);
+        await using var receiver = await WebhookReceiver.StartAsync(key);
+        await using var run = await FaultRun.StartAsync(node, "kill9-alerter-after-webhook", ArticleCount, new FaultRunOptions { Webhook = (receiver.Url, key) });
+
+        // The first webhook after a fifth of the flow: the receiver has it (the side effect happened), then the alerter
+        // dies with SIGKILL before it hears the answer, records the delivery or acks the message; a replacement starts
+        // on the same volume (the same ledger), as an orchestrator restarts a pod.
+        var chosen = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var threshold = ArticleCount / 5;
+        receiver.Script = async (_, context) =>
+        {
+            if (chosen.Task.IsCompleted || run.Processed < threshold)
+            {
+                return null;
+            }
+
+            var id = context.Request.Headers["webhook-id"].ToString();
+            if (!chosen.TrySetResult(id))
+            {
+                return null;
+            }
+
+            var alerter = run.Role("alerter");
+            await alerter.SignalAsync("KILL");
+            using (var exit = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+            {
+                await alerter.WaitForExitAsync(exit.Token);
+            }
+
+            await run.StartReplacementAsync("alerter", sameVolume: true);
+            return Results.Ok(); // To nobody: the process that asked is gone.
+        };
+
+        var ledger = await AssertCleanAsync(run);
+        var alertId = await chosen.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var requests = receiver.Requests.Where(r => r.SignatureValid).ToList();
+        var forChosen = requests.Where(r => r.Id == alertId).ToList();
+        output.WriteLine($"kill9-alerter-after-webhook: {alertId} reached the receiver in {forChosen.Count} request(s), with {forChosen.Select(r => r.Id).Distinct().Count()} distinct webhook-id");
+        forChosen.Select(r => r.Id).Distinct().Count().ShouldBe(1);
+
+        // Every alert on the bus reached the receiver, and under one id each: a receiver de-duplicating on webhook-id
+        // acts on each alert once.
+        var hooked = requests.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+        run.AlertCopies.Keys.Where(id => !hooked.Contains(id)).ShouldBeEmpty($"alerts published on the bus but never sent to the webhook: {ledger}");
+        var ids = requests.GroupBy(r => r.Id).Where(g => g.Count() > 1).Select(g => $"{g.Key} x{g.Count()}").ToList();
+        output.WriteLine($"kill9-alerter-after-webhook: {requests.Count} webhook requests, {hooked.Count} distinct ids, repeated: {string.Join(", ", ids)}");
+        hooked.Count.ShouldBe(run.AlertCopies.Count, $"one webhook id per alert id: {ledger}");
+    }
+
+    [Fact]
+    public async Task A_consumer_past_the_broker_consumer_timeout_comes_back_and_alerts_once()
+    {
+        var key = RandomNumberGenerator.GetBytes(32);
+        await using var receiver = await WebhookReceiver.StartAsync(key);
+        var previous = (await node.CtlAsync("eval", "application:get_env(rabbit, consumer_timeout).")).Trim();
+        await node.CtlAsync("eval", "application:set_env(rabbit, consumer_timeout, 5000).");
+        try
+        {
+            // The webhook may take as long as it likes (the broker's timeout is what is tested, not the channel's).
+            await using var run = await FaultRun.StartAsync(node, "consumer-timeout", ArticleCount / 3, new FaultRunOptions
+            {
+                Webhook = (receiver.Url, key),
+                AlerterSettings = new Dictionary<string, string>
+                {
+                    ["Wirewatch__Alerts__Webhook__AttemptTimeout"] = "00:03:00",
+                    ["Wirewatch__Alerts__Webhook__TotalTimeout"] = "00:03:00",
+                },
+            });
+
+            // One webhook is answered only once the broker gave up on the message in hand: it closes the alerter's
+            // channel ("delivery acknowledgement timed out") and hands the message to the consumer's next channel.
+            var alerter = run.Role("alerter");
+            var held = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+            receiver.Script = async (_, context) =>
+            {
+                if (!held.TrySetResult(context.Request.Headers["webhook-id"].ToString()))
+                {
+                    return null;
+                }
+
+                await Eventually.True(() => TimedOut(alerter.Logs()), "the broker closing the alerter's channel for the consumer timeout", TimeSpan.FromMinutes(3),
+                    () => alerter.ErrorTail());
+                return null;
+            };
+
+            var ledger = await AssertCleanAsync(run);
+            var alertId = await held.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            TimedOut(alerter.Logs()).ShouldBeTrue("the broker closed the channel for the consumer timeout");
+            var requests = receiver.Requests.Where(r => r.SignatureValid).ToList();
+            output.WriteLine($"consumer-timeout: {alertId} reached the receiver {requests.Count(r => r.Id == alertId)} time(s); {requests.Count} requests, {requests.Select(r => r.Id).Distinct().Count()} ids");
+            requests.Select(r => r.Id).Distinct().Count().ShouldBe(run.AlertCopies.Count, $"one webhook id per alert: {ledger}");
+        }
+        finally
+        {
+            await node.CtlAsync("eval", previous.StartsWith("{ok,", StringComparison.Ordinal)
+                ? $"application:set_env(rabbit, consumer_timeout, {previous[4..].TrimEnd('}')})."
+                : "application:unset_env(rabbit, consumer_timeout).");
+        }
+
+        static bool TimedOut(string logs) => logs.Contains("timed out", StringComparison.OrdinalIgnoreCase) || logs.Contains("PRECONDITION_FAILED", StringComparison.Ordinal);
+    }
+
+    private static async Task SignalAsync(string signal, string pid)
+    {
+        using var kill = System.Diagnostics.Process.Start("kill", [$"-{signal}", pid]);
+        await kill.WaitForExitAsync();
+        kill.ExitCode.ShouldBe(0, $"kill -{signal} {pid}");
+    }
+
     private static string LastBody = "";
 
     private static async Task<int> StatusAsync(HttpClient http, Uri url)
@@ -167,9 +348,14 @@ public sealed class FaultSuiteTests(RabbitMqNode node, ITestOutputHelper output)
         }
     }
 
-    private async Task<Ledger> AssertCleanAsync(FaultRun run)
+    private async Task<Ledger> AssertCleanAsync(FaultRun run, Func<string>? note = null)
     {
         var ledger = await run.FinishAsync(FlowDeadline);
+        if (note is not null)
+        {
+            ledger = ledger with { Note = note() };
+        }
+
         output.WriteLine(ledger.ToString());
         if (Environment.GetEnvironmentVariable("WIREWATCH_FAULT_REPORT") is { Length: > 0 } report)
         {
