@@ -225,7 +225,18 @@ public sealed class FaultSuiteTests(RabbitMqNode node, ITestOutputHelper output)
     {
         var key = RandomNumberGenerator.GetBytes(32);
         await using var receiver = await WebhookReceiver.StartAsync(key);
-        await using var run = await FaultRun.StartAsync(node, "kill9-alerter-after-webhook", ArticleCount, new FaultRunOptions { Webhook = (receiver.Url, key) });
+        // A short claim lease (above the webhook's whole retry budget, as it must be) so the sweep of abandoned claims
+        // runs within the case; the default is 10 min.
+        await using var run = await FaultRun.StartAsync(node, "kill9-alerter-after-webhook", ArticleCount, new FaultRunOptions
+        {
+            Webhook = (receiver.Url, key),
+            AlerterSettings = new Dictionary<string, string>
+            {
+                ["Wirewatch__Alerts__ClaimLease"] = "00:00:15",
+                ["Wirewatch__Alerts__Webhook__AttemptTimeout"] = "00:00:05",
+                ["Wirewatch__Alerts__Webhook__TotalTimeout"] = "00:00:10",
+            },
+        });
 
         // The first webhook after a fifth of the flow: the receiver has it (the side effect happened), then the alerter
         // dies with SIGKILL before it hears the answer, records the delivery or acks the message; a replacement starts
@@ -258,6 +269,11 @@ public sealed class FaultSuiteTests(RabbitMqNode node, ITestOutputHelper output)
 
         var ledger = await AssertCleanAsync(run);
         var alertId = await chosen.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        // The claims the dead alerter held (the chosen alert's, and any other it was sending) are delivered again by the
+        // replacement's sweep once their lease has passed.
+        await Eventually.True(() => run.AlertCopies.Keys.All(id => receiver.Requests.Any(r => r.Id == id)), "every alert's webhook sent, abandoned claims included",
+            TimeSpan.FromSeconds(90), () => string.Join(", ", run.AlertCopies.Keys.Where(id => receiver.Requests.All(r => r.Id != id))));
         var requests = receiver.Requests.Where(r => r.SignatureValid).ToList();
         var forChosen = requests.Where(r => r.Id == alertId).ToList();
         output.WriteLine($"kill9-alerter-after-webhook: {alertId} reached the receiver in {forChosen.Count} request(s), with {forChosen.Select(r => r.Id).Distinct().Count()} distinct webhook-id");
@@ -293,9 +309,11 @@ public sealed class FaultSuiteTests(RabbitMqNode node, ITestOutputHelper output)
             });
 
             // One webhook is answered only once the broker gave up on the message in hand: it closes the alerter's
-            // channel ("delivery acknowledgement timed out") and hands the message to the consumer's next channel.
+            // channel ("delivery acknowledgement timed out"; RabbitMQ 3.10 checks once a minute) and the alerter's consumer
+            // must come back on a new channel. Until then the webhook hangs.
             var alerter = run.Role("alerter");
             var held = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var cameBack = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             receiver.Script = async (_, context) =>
             {
                 if (!held.TrySetResult(context.Request.Headers["webhook-id"].ToString()))
@@ -303,14 +321,25 @@ public sealed class FaultSuiteTests(RabbitMqNode node, ITestOutputHelper output)
                     return null;
                 }
 
-                await Eventually.True(() => TimedOut(alerter.Logs()), "the broker closing the alerter's channel for the consumer timeout", TimeSpan.FromMinutes(3),
-                    () => alerter.ErrorTail());
+                try
+                {
+                    var before = await AlerterChannelsAsync(run);
+                    await Eventually.True(async () => await AlerterChannelsAsync(run) is { Count: > 0 } now && !now.Overlaps(before),
+                        "the alerter consuming again on a new channel after the broker closed the old one", TimeSpan.FromMinutes(3), () => alerter.ErrorTail());
+                    cameBack.TrySetResult();
+                }
+                catch (Exception e)
+                {
+                    cameBack.TrySetException(e);
+                }
+
                 return null;
             };
 
-            var ledger = await AssertCleanAsync(run);
+            await cameBack.Task.WaitAsync(TimeSpan.FromMinutes(4));
+            var closings = node.ServerLog().Split('\n').Count(line => line.Contains("delivery acknowledgement", StringComparison.Ordinal) && line.Contains("timed out", StringComparison.Ordinal));
+            var ledger = await AssertCleanAsync(run, () => $"channels-timed-out={closings}");
             var alertId = await held.Task.WaitAsync(TimeSpan.FromSeconds(10));
-            TimedOut(alerter.Logs()).ShouldBeTrue("the broker closed the channel for the consumer timeout");
             var requests = receiver.Requests.Where(r => r.SignatureValid).ToList();
             output.WriteLine($"consumer-timeout: {alertId} reached the receiver {requests.Count(r => r.Id == alertId)} time(s); {requests.Count} requests, {requests.Select(r => r.Id).Distinct().Count()} ids");
             requests.Select(r => r.Id).Distinct().Count().ShouldBe(run.AlertCopies.Count, $"one webhook id per alert: {ledger}");
@@ -321,8 +350,17 @@ public sealed class FaultSuiteTests(RabbitMqNode node, ITestOutputHelper output)
                 ? $"application:set_env(rabbit, consumer_timeout, {previous[4..].TrimEnd('}')})."
                 : "application:unset_env(rabbit, consumer_timeout).");
         }
+    }
 
-        static bool TimedOut(string logs) => logs.Contains("timed out", StringComparison.OrdinalIgnoreCase) || logs.Contains("PRECONDITION_FAILED", StringComparison.Ordinal);
+    /// <summary>The channels (Erlang pids) on which wirewatch-alerter has a consumer now.</summary>
+    private async Task<HashSet<string>> AlerterChannelsAsync(FaultRun run)
+    {
+        var table = await node.CtlAsync("list_consumers", "-p", run.VirtualHost, "queue_name", "channel_pid", "--no-table-headers");
+        return table.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split('\t', StringSplitOptions.TrimEntries))
+            .Where(row => row.Length == 2 && row[0] == WireNames.AlerterQueue)
+            .Select(row => row[1])
+            .ToHashSet(StringComparer.Ordinal);
     }
 
     private static async Task SignalAsync(string signal, string pid)
