@@ -190,7 +190,7 @@ public sealed class FaultSuiteTests(RabbitMqNode node, ITestOutputHelper output)
                 "the memory alarm raised", TimeSpan.FromSeconds(30));
             var stalled = run.Processed;
             await Task.Delay(TimeSpan.FromSeconds(15)); // The fault itself: publishers blocked for 15 s.
-            output.WriteLine($"alarms: {stalled} processed when the alarm went up, {run.Processed} 15 s later");
+            await ReportAsync($"alarms: {stalled} processed when the alarm went up, {run.Processed} 15 s later");
         }
         finally
         {
@@ -232,9 +232,9 @@ public sealed class FaultSuiteTests(RabbitMqNode node, ITestOutputHelper output)
             Webhook = (receiver.Url, key),
             AlerterSettings = new Dictionary<string, string>
             {
-                ["Wirewatch__Alerts__ClaimLease"] = "00:00:15",
-                ["Wirewatch__Alerts__Webhook__AttemptTimeout"] = "00:00:05",
-                ["Wirewatch__Alerts__Webhook__TotalTimeout"] = "00:00:10",
+                ["Wirewatch__Alerts__ClaimLease"] = "00:00:10",
+                ["Wirewatch__Alerts__Webhook__AttemptTimeout"] = "00:00:03",
+                ["Wirewatch__Alerts__Webhook__TotalTimeout"] = "00:00:06",
             },
         });
 
@@ -276,7 +276,7 @@ public sealed class FaultSuiteTests(RabbitMqNode node, ITestOutputHelper output)
             TimeSpan.FromSeconds(90), () => string.Join(", ", run.AlertCopies.Keys.Where(id => receiver.Requests.All(r => r.Id != id))));
         var requests = receiver.Requests.Where(r => r.SignatureValid).ToList();
         var forChosen = requests.Where(r => r.Id == alertId).ToList();
-        output.WriteLine($"kill9-alerter-after-webhook: {alertId} reached the receiver in {forChosen.Count} request(s), with {forChosen.Select(r => r.Id).Distinct().Count()} distinct webhook-id");
+        await ReportAsync($"kill9-alerter-after-webhook: {alertId} reached the receiver in {forChosen.Count} request(s), with {forChosen.Select(r => r.Id).Distinct().Count()} distinct webhook-id");
         forChosen.Select(r => r.Id).Distinct().Count().ShouldBe(1);
 
         // Every alert on the bus reached the receiver, and under one id each: a receiver de-duplicating on webhook-id
@@ -284,7 +284,7 @@ public sealed class FaultSuiteTests(RabbitMqNode node, ITestOutputHelper output)
         var hooked = requests.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
         run.AlertCopies.Keys.Where(id => !hooked.Contains(id)).ShouldBeEmpty($"alerts published on the bus but never sent to the webhook: {ledger}");
         var ids = requests.GroupBy(r => r.Id).Where(g => g.Count() > 1).Select(g => $"{g.Key} x{g.Count()}").ToList();
-        output.WriteLine($"kill9-alerter-after-webhook: {requests.Count} webhook requests, {hooked.Count} distinct ids, repeated: {string.Join(", ", ids)}");
+        await ReportAsync($"kill9-alerter-after-webhook: {requests.Count} webhook requests, {hooked.Count} distinct ids, repeated: {string.Join(", ", ids)}");
         hooked.Count.ShouldBe(run.AlertCopies.Count, $"one webhook id per alert id: {ledger}");
     }
 
@@ -294,9 +294,13 @@ public sealed class FaultSuiteTests(RabbitMqNode node, ITestOutputHelper output)
         var key = RandomNumberGenerator.GetBytes(32);
         await using var receiver = await WebhookReceiver.StartAsync(key);
         var previous = (await node.CtlAsync("eval", "application:get_env(rabbit, consumer_timeout).")).Trim();
-        await node.CtlAsync("eval", "application:set_env(rabbit, consumer_timeout, 5000).");
         try
         {
+            await node.CtlAsync("eval", "application:set_env(rabbit, consumer_timeout, 5000).");
+            // Channels check the timeout on their tick, once a minute by default; RabbitMQ's own consumer-timeout tests
+            // shorten it the same way. Both are read when a channel opens: the workers started below get them.
+            await node.CtlAsync("eval", "application:set_env(rabbit, channel_tick_interval, 1000).");
+
             // The webhook may take as long as it likes (the broker's timeout is what is tested, not the channel's).
             await using var run = await FaultRun.StartAsync(node, "consumer-timeout", ArticleCount / 3, new FaultRunOptions
             {
@@ -309,7 +313,7 @@ public sealed class FaultSuiteTests(RabbitMqNode node, ITestOutputHelper output)
             });
 
             // One webhook is answered only once the broker gave up on the message in hand: it closes the alerter's
-            // channel ("delivery acknowledgement timed out"; RabbitMQ 3.10 checks once a minute) and the alerter's consumer
+            // channel ("delivery acknowledgement timed out") and the alerter's consumer
             // must come back on a new channel. Until then the webhook hangs.
             var alerter = run.Role("alerter");
             var held = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -341,11 +345,12 @@ public sealed class FaultSuiteTests(RabbitMqNode node, ITestOutputHelper output)
             var ledger = await AssertCleanAsync(run, () => $"channels-timed-out={closings}");
             var alertId = await held.Task.WaitAsync(TimeSpan.FromSeconds(10));
             var requests = receiver.Requests.Where(r => r.SignatureValid).ToList();
-            output.WriteLine($"consumer-timeout: {alertId} reached the receiver {requests.Count(r => r.Id == alertId)} time(s); {requests.Count} requests, {requests.Select(r => r.Id).Distinct().Count()} ids");
+            await ReportAsync($"consumer-timeout: {alertId} reached the receiver {requests.Count(r => r.Id == alertId)} time(s); {requests.Count} requests, {requests.Select(r => r.Id).Distinct().Count()} ids");
             requests.Select(r => r.Id).Distinct().Count().ShouldBe(run.AlertCopies.Count, $"one webhook id per alert: {ledger}");
         }
         finally
         {
+            await node.CtlAsync("eval", "application:unset_env(rabbit, channel_tick_interval).");
             await node.CtlAsync("eval", previous.StartsWith("{ok,", StringComparison.Ordinal)
                 ? $"application:set_env(rabbit, consumer_timeout, {previous[4..].TrimEnd('}')})."
                 : "application:unset_env(rabbit, consumer_timeout).");
@@ -394,16 +399,22 @@ public sealed class FaultSuiteTests(RabbitMqNode node, ITestOutputHelper output)
             ledger = ledger with { Note = note() };
         }
 
-        output.WriteLine(ledger.ToString());
-        if (Environment.GetEnvironmentVariable("WIREWATCH_FAULT_REPORT") is { Length: > 0 } report)
-        {
-            await File.AppendAllTextAsync(report, ledger + Environment.NewLine, Encoding.UTF8);
-        }
+        await ReportAsync(ledger.ToString());
 
         ledger.Lost.ShouldBe(0, $"{ledger}{Environment.NewLine}{run.Diagnostics()}");
         ledger.Alerted.ShouldBeGreaterThan(ledger.Sent * 9 / 10, $"nearly every synthetic article is about one topic and alerts: {ledger}");
         ledger.Duplicated.ShouldBe(0, $"{ledger}{Environment.NewLine}{run.Diagnostics()}");
         return ledger;
+    }
+
+    /// <summary>A line for the test output and, with <c>WIREWATCH_FAULT_REPORT</c>, for the report file.</summary>
+    private async Task ReportAsync(string line)
+    {
+        output.WriteLine(line);
+        if (Environment.GetEnvironmentVariable("WIREWATCH_FAULT_REPORT") is { Length: > 0 } report)
+        {
+            await File.AppendAllTextAsync(report, line + Environment.NewLine, Encoding.UTF8);
+        }
     }
 
     private async Task<long> ErrorMessagesAsync(FaultRun run, string queue) =>
