@@ -180,9 +180,9 @@ public sealed class FaultSuiteTests(RabbitMqNode node, ITestOutputHelper output)
     public async Task A_memory_alarm_blocking_publishers_mid_flow_then_clearing_loses_and_doubles_nothing()
     {
         await using var run = await FaultRun.StartAsync(node, "alarms", ArticleCount);
-        await run.WaitForProcessedAsync(ArticleCount / 5, FlowDeadline);
-
-        // A watermark below what the node uses: the memory alarm blocks every publishing connection at once.
+        // As the fetcher starts its first cycle: once articles flow, 150 of them are through in about the time
+        // rabbitmqctl takes to raise an alarm. A watermark below what the node uses: the memory alarm blocks every
+        // publishing connection at once.
         await node.CtlAsync("set_vm_memory_high_watermark", "0.0000001");
         try
         {
@@ -190,7 +190,8 @@ public sealed class FaultSuiteTests(RabbitMqNode node, ITestOutputHelper output)
                 "the memory alarm raised", TimeSpan.FromSeconds(30));
             var stalled = run.Processed;
             await Task.Delay(TimeSpan.FromSeconds(15)); // The fault itself: publishers blocked for 15 s.
-            await ReportAsync($"alarms: {stalled} processed when the alarm went up, {run.Processed} 15 s later");
+            await ReportAsync($"alarms: {stalled} of {ArticleCount} processed when the alarm was up, {run.Processed} 15 s later");
+            stalled.ShouldBeLessThan(ArticleCount, "the alarm must come before the flow is over to block anything");
         }
         finally
         {
@@ -316,6 +317,7 @@ public sealed class FaultSuiteTests(RabbitMqNode node, ITestOutputHelper output)
             // channel ("delivery acknowledgement timed out") and the alerter's consumer
             // must come back on a new channel. Until then the webhook hangs.
             var alerter = run.Role("alerter");
+            var before = await AlerterChannelsAsync(run); // Now, not once the webhook is held: by then it may have timed out.
             var held = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
             var cameBack = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             receiver.Script = async (_, context) =>
@@ -327,7 +329,6 @@ public sealed class FaultSuiteTests(RabbitMqNode node, ITestOutputHelper output)
 
                 try
                 {
-                    var before = await AlerterChannelsAsync(run);
                     await Eventually.True(async () => await AlerterChannelsAsync(run) is { Count: > 0 } now && !now.Overlaps(before),
                         "the alerter consuming again on a new channel after the broker closed the old one", TimeSpan.FromMinutes(3), () => alerter.ErrorTail());
                     cameBack.TrySetResult();
