@@ -403,7 +403,9 @@ public sealed class FaultSuiteTests(RabbitMqNode node, ITestOutputHelper output)
         await ReportAsync(ledger.ToString());
 
         ledger.Lost.ShouldBe(0, $"{ledger}{Environment.NewLine}{run.Diagnostics()}");
-        ledger.Alerted.ShouldBeGreaterThan(ledger.Sent * 9 / 10, $"nearly every synthetic article is about one topic and alerts: {ledger}");
+        // Most synthetic articles alert; how many the story detector folds into an earlier story (no second alert)
+        // depends on the order they arrive in: 90 to 97% at 1000 articles. A floor, not a count: losses are `lost`.
+        ledger.Alerted.ShouldBeGreaterThan(ledger.Sent * 85 / 100, $"nearly every synthetic article is about one topic and alerts: {ledger}");
         ledger.Duplicated.ShouldBe(0, $"{ledger}{Environment.NewLine}{run.Diagnostics()}");
         return ledger;
     }
