@@ -28,6 +28,13 @@ public interface IAlertLedger
     /// </summary>
     Task<DeliveryOutcome> DeliverOnceAsync(AlertRaised alert, string channel, Func<CancellationToken, Task<ChannelResult>> deliver, CancellationToken cancellationToken, bool replay = false);
 
+    /// <summary>
+    /// Claims older than the lease: deliveries whose process died between claiming and recording (killed mid-send,
+    /// before or after the endpoint got it). The message that started them was acknowledged by the replica that saw the
+    /// live claim, so nothing else brings them back: <see cref="AbandonedClaimSweeper"/> delivers them again.
+    /// </summary>
+    Task<IReadOnlyList<AbandonedClaim>> AbandonedClaimsAsync(CancellationToken cancellationToken);
+
     /// <summary>Dead-lettered deliveries, oldest first; <paramref name="alertId"/> narrows to one alert.</summary>
     Task<IReadOnlyList<DeadLetter>> DeadLettersAsync(string? alertId, CancellationToken cancellationToken);
 
@@ -75,6 +82,20 @@ public enum DeliveryOutcome
 
     /// <summary>Delivery failed for good; the alert waits in the dead-letter store for replay.</summary>
     DeadLettered,
+}
+
+/// <summary>A delivery claimed by a process that never finished it.</summary>
+public sealed record AbandonedClaim(AlertRaised Alert, string Channel, DateTimeOffset ClaimedAt);
+
+/// <summary><c>Wirewatch:Alerts:ClaimLease</c>.</summary>
+public sealed class AlertLedgerOptions
+{
+    /// <summary>
+    /// How long a claim protects a delivery in progress before another process may take it over: longer than any
+    /// channel's whole retry budget (the webhook's <c>TotalTimeout</c>, 2 min by default), or a slow live delivery
+    /// would be sent twice.
+    /// </summary>
+    public TimeSpan ClaimLease { get; set; } = TimeSpan.FromMinutes(10);
 }
 
 /// <summary>An alert that one channel did not receive, kept for <c>wirewatch alerts replay</c>.</summary>

@@ -18,7 +18,11 @@ public static class AlerterRegistration
     {
         services.AddSingleton(catalog);
         services.AddSingleton<SubscriptionMatcher>();
-        services.AddSingleton<IAlertLedger>(sp => new SqliteAlertLedger(databasePath, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IAlertLedger>(sp => new SqliteAlertLedger(databasePath, sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<AlertLedgerOptions>>().Value.ClaimLease));
+        services.AddOptions<AlertLedgerOptions>()
+            .Validate(o => o.ClaimLease > TimeSpan.Zero, "Wirewatch:Alerts:ClaimLease must be positive.")
+            .ValidateOnStart();
         services.AddSingleton<IAlertChannel, WebhookAlertChannel>();
         services.AddSingleton<IAlertChannel, EmailAlertChannel>();
         services.AddSingleton<AlertDispatcher>();

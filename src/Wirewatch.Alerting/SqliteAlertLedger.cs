@@ -157,6 +157,26 @@ public sealed class SqliteAlertLedger : IAlertLedger
         return result.Success ? DeliveryOutcome.Delivered : DeliveryOutcome.DeadLettered;
     }
 
+    public async Task<IReadOnlyList<AbandonedClaim>> AbandonedClaimsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = Open();
+        await using var command = Command(connection, null,
+            "SELECT alert_json, channel, claimed_at FROM alert_deliveries WHERE state = $claimed ORDER BY claimed_at", ("$claimed", Claimed));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var cutoff = _time.GetUtcNow() - _claimLease;
+        var abandoned = new List<AbandonedClaim>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var claimedAt = DateTimeOffset.Parse(reader.GetString(2), CultureInfo.InvariantCulture);
+            if (claimedAt <= cutoff)
+            {
+                abandoned.Add(new AbandonedClaim(JsonSerializer.Deserialize<AlertRaised>(reader.GetString(0), WireJson.Options)!, reader.GetString(1), claimedAt));
+            }
+        }
+
+        return abandoned;
+    }
+
     public async Task<IReadOnlyList<DeadLetter>> DeadLettersAsync(string? alertId, CancellationToken cancellationToken)
     {
         await using var connection = Open();

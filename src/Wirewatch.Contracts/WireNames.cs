@@ -12,6 +12,14 @@ public static class WireNames
     public const string AlertsExchange = "wirewatch.alerts";
     public const string AlertDeliveryFailedExchange = "wirewatch.alerts.failed";
 
+    /// <summary>
+    /// The <c>alternate-exchange</c> of <see cref="AlertsExchange"/> (a fanout exchange) and the durable queue bound to
+    /// it, both of this name: an alert that no binding of <c>wirewatch.alerts</c> routes lands here instead of being
+    /// dropped by the broker. A client declaring <c>wirewatch.alerts</c> itself must pass the same argument
+    /// (<c>alternate-exchange</c> = this name) or declare it passively.
+    /// </summary>
+    public const string AlertsUnroutedExchange = "wirewatch.alerts.unrouted";
+
     public const string CleanerQueue = "wirewatch-cleaner";
     public const string ClassifierQueue = "wirewatch-classifier";
     public const string AlerterQueue = "wirewatch-alerter";

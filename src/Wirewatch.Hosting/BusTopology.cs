@@ -33,7 +33,13 @@ public static class BusTopology
         cfg.Publish<ArticleCleaned>();
         cfg.Publish<ArticleClassified>();
         cfg.Publish<ArticleRejected>();
-        cfg.Publish<AlertRaised>(p => p.ExchangeType = ExchangeType.Topic);
+        // An alert no subscriber's binding routes is kept in wirewatch.alerts.unrouted (an alternate exchange, declared
+        // with the alerts exchange), not dropped: an operator sees it there and a late subscriber can still read it.
+        cfg.Publish<AlertRaised>(p =>
+        {
+            p.ExchangeType = ExchangeType.Topic;
+            p.BindAlternateExchangeQueue(WireNames.AlertsUnroutedExchange, WireNames.AlertsUnroutedExchange);
+        });
         cfg.Publish<AlertDeliveryFailed>();
         cfg.Send<AlertRaised>(s => s.UseRoutingKeyFormatter(context => AlertRouting.KeyFor(context.Message)));
 

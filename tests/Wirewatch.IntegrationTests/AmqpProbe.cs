@@ -1,5 +1,6 @@
 using System.Text;
 using RabbitMQ.Client;
+using Wirewatch.Contracts;
 using Wirewatch.Tests.Shared;
 
 namespace Wirewatch.IntegrationTests;
@@ -37,7 +38,9 @@ public sealed class AmqpProbe : IAsyncDisposable
 
     /// <summary>Declares the exchange as the documentation describes it (durable); a mismatch with Wirewatch's own declaration fails here.</summary>
     public Task DeclareExchangeAsync(string exchange, string type) =>
-        _channel.ExchangeDeclareAsync(exchange, type, durable: true, autoDelete: false);
+        _channel.ExchangeDeclareAsync(exchange, type, durable: true, autoDelete: false,
+            // wirewatch.alerts carries its alternate exchange: a declaration without it would be refused (PRECONDITION_FAILED).
+            exchange == WireNames.AlertsExchange ? new Dictionary<string, object?> { ["alternate-exchange"] = WireNames.AlertsUnroutedExchange } : null);
 
     /// <summary>A private, exclusive, server-named queue bound to <paramref name="exchange"/> with <paramref name="bindingKey"/>.</summary>
     public async Task<string> BindPrivateQueueAsync(string exchange, string bindingKey)

@@ -74,6 +74,12 @@ public sealed class PipelineOnRabbitMqTests(RabbitMqNode node) : IDisposable
         exchanges.GetValueOrDefault(WireNames.ArticlesClassifiedExchange).ShouldBe("fanout", Describe(exchanges));
         exchanges.GetValueOrDefault(WireNames.AlertsExchange).ShouldBe("topic", Describe(exchanges));
         exchanges.GetValueOrDefault(WireNames.ArticlesRejectedExchange).ShouldBe("fanout", Describe(exchanges));
+        // An alert no binding routes is kept in wirewatch.alerts.unrouted, the alerts exchange's alternate exchange.
+        exchanges.GetValueOrDefault(WireNames.AlertsUnroutedExchange).ShouldBe("fanout", Describe(exchanges));
+        (await node.CtlAsync("list_exchanges", "-p", vhost, "name", "arguments", "--no-table-headers"))
+            .Split('\n').Single(line => line.StartsWith(WireNames.AlertsExchange + "\t", StringComparison.Ordinal))
+            .ShouldContain("alternate-exchange");
+        queues.GetValueOrDefault(WireNames.AlertsUnroutedExchange).ShouldBe("true", Describe(queues));
         foreach (var queue in WirewatchQueues)
         {
             queues.GetValueOrDefault(queue).ShouldBe("true", $"{queue} must exist and be durable; queues: {Describe(queues)}");
@@ -82,6 +88,7 @@ public sealed class PipelineOnRabbitMqTests(RabbitMqNode node) : IDisposable
         RoutesTo(bindings, WireNames.ArticlesFetchedExchange, WireNames.CleanerQueue).ShouldBeTrue(Describe(bindings));
         RoutesTo(bindings, WireNames.ArticlesCleanedExchange, WireNames.ClassifierQueue).ShouldBeTrue(Describe(bindings));
         RoutesTo(bindings, WireNames.ArticlesClassifiedExchange, WireNames.AlerterQueue).ShouldBeTrue(Describe(bindings));
+        RoutesTo(bindings, WireNames.AlertsUnroutedExchange, WireNames.AlertsUnroutedExchange).ShouldBeTrue(Describe(bindings));
     }
 
     [Fact]

@@ -121,6 +121,22 @@ public class RabbitMqNode : IAsyncLifetime
             .ToDictionary(row => row[0], row => long.Parse(row[1], System.Globalization.CultureInfo.InvariantCulture), StringComparer.Ordinal);
     }
 
+    /// <summary>The node's own log files, for what the broker did to its clients (channels closed, alarms); empty when unreadable.</summary>
+    public string ServerLog()
+    {
+        try
+        {
+            var folder = _environment.GetValueOrDefault("RABBITMQ_LOG_BASE");
+            return folder is null || !Directory.Exists(folder)
+                ? ""
+                : string.Join(Environment.NewLine, Directory.GetFiles(folder, "*.log").Select(File.ReadAllText));
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+    }
+
     /// <summary>A fresh virtual host that the default <c>guest</c> user may use: one per test, so no test sees another's queues.</summary>
     public async Task<string> CreateVirtualHostAsync(string prefix)
     {

@@ -56,7 +56,11 @@ internal sealed class AmqpRecorder : IAsyncDisposable
     public static async Task<AmqpRecorder> StartAsync(IConnection connection, string exchange, string exchangeType, bool keepBodies, string? durableQueue = null, string? copyKey = null)
     {
         var channel = await connection.CreateChannelAsync();
-        await channel.ExchangeDeclareAsync(exchange, exchangeType, durable: true, autoDelete: false);
+        // wirewatch.alerts carries its alternate exchange: a declaration without it would be refused (PRECONDITION_FAILED).
+        var arguments = exchange == Wirewatch.Contracts.WireNames.AlertsExchange
+            ? new Dictionary<string, object?> { ["alternate-exchange"] = Wirewatch.Contracts.WireNames.AlertsUnroutedExchange }
+            : null;
+        await channel.ExchangeDeclareAsync(exchange, exchangeType, durable: true, autoDelete: false, arguments);
         var queue = durableQueue is null
             ? await channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true)
             : await channel.QueueDeclareAsync(durableQueue, durable: true, exclusive: false, autoDelete: false);

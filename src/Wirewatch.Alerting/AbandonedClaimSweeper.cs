@@ -1,0 +1,65 @@
+using MassTransit;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Wirewatch.Alerting;
+
+/// <summary>
+/// Finishes the deliveries a dead alerter left claimed. An alerter killed between claiming a delivery and recording it
+/// leaves a claim that protects it for the lease; the replacement that gets the message again sees that claim, counts
+/// the delivery as in progress and acknowledges the message. Without this sweep the delivery would never be made when
+/// the process died before sending, and never recorded when it died after. Once the lease has passed, each abandoned
+/// claim is taken over and delivered again through the ledger, under the same alert id (webhook-id, Message-ID,
+/// AMQP message-id): at-least-once, with a key the receiver de-duplicates on.
+/// </summary>
+public sealed class AbandonedClaimSweeper(
+    IAlertLedger ledger,
+    SubscriptionCatalog catalog,
+    AlertDispatcher dispatcher,
+    IBus bus,
+    IOptions<AlertLedgerOptions> options,
+    TimeProvider time,
+    ILogger<AbandonedClaimSweeper> log) : BackgroundService
+{
+    /// <summary>Delivers every abandoned claim once; returns how many were taken over.</summary>
+    public async Task<int> SweepAsync(CancellationToken cancellationToken)
+    {
+        var taken = 0;
+        foreach (var claim in await ledger.AbandonedClaimsAsync(cancellationToken))
+        {
+            var channel = catalog.Subscriptions.FirstOrDefault(s => s.Id == claim.Alert.SubscriptionId)?.Channels.FirstOrDefault(c => c.Key == claim.Channel);
+            if (channel is null)
+            {
+                log.LogWarning("Alert {AlertId} was left claimed for {Channel}, which no subscription has any more: not delivered", claim.Alert.AlertId, claim.Channel);
+                continue;
+            }
+
+            log.LogWarning("Alert {AlertId} was claimed for {Channel} at {ClaimedAt} and never recorded (its alerter died): delivering it again under the same id",
+                claim.Alert.AlertId, channel.Endpoint, claim.ClaimedAt);
+            try
+            {
+                await dispatcher.DeliverAsync(claim.Alert, channel, bus, replay: false, cancellationToken);
+                taken++;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Released by the ledger: the next sweep (or a redelivered message) tries again.
+                log.LogWarning(e, "Alert {AlertId}: delivering the abandoned claim for {Channel} failed; next sweep tries again", claim.Alert.AlertId, channel.Endpoint);
+            }
+        }
+
+        return taken;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Half the lease, between 1 s and 1 min: an abandoned claim is delivered at most 1.5 leases after it was made.
+        var period = TimeSpan.FromTicks(Math.Clamp(options.Value.ClaimLease.Ticks / 2, TimeSpan.TicksPerSecond, TimeSpan.TicksPerMinute));
+        using var timer = new PeriodicTimer(period, time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            await SweepAsync(stoppingToken);
+        }
+    }
+}
