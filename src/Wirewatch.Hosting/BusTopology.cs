@@ -11,6 +11,9 @@ namespace Wirewatch.Hosting;
 /// </summary>
 public static class BusTopology
 {
+    /// <summary>The most alerts <c>wirewatch.alerts.unrouted</c> keeps; beyond it the oldest are dropped.</summary>
+    public const int UnroutedAlertsCap = 100_000;
+
     public static void ApplyCommon(IBusFactoryConfigurator cfg)
     {
         cfg.Message<ArticleFetched>(m => m.SetEntityName(WireNames.ArticlesFetchedExchange));
@@ -35,10 +38,12 @@ public static class BusTopology
         cfg.Publish<ArticleRejected>();
         // An alert no subscriber's binding routes is kept in wirewatch.alerts.unrouted (an alternate exchange, declared
         // with the alerts exchange), not dropped: an operator sees it there and a late subscriber can still read it.
+        // Capped, so a deployment whose subscribers all use webhooks or email cannot fill the broker's disk with it.
         cfg.Publish<AlertRaised>(p =>
         {
             p.ExchangeType = ExchangeType.Topic;
-            p.BindAlternateExchangeQueue(WireNames.AlertsUnroutedExchange, WireNames.AlertsUnroutedExchange);
+            p.BindAlternateExchangeQueue(WireNames.AlertsUnroutedExchange, WireNames.AlertsUnroutedExchange,
+                q => q.SetQueueArgument("x-max-length", UnroutedAlertsCap));
         });
         cfg.Publish<AlertDeliveryFailed>();
         cfg.Send<AlertRaised>(s => s.UseRoutingKeyFormatter(context => AlertRouting.KeyFor(context.Message)));

@@ -80,6 +80,9 @@ public sealed class PipelineOnRabbitMqTests(RabbitMqNode node) : IDisposable
             .Split('\n').Single(line => line.StartsWith(WireNames.AlertsExchange + "\t", StringComparison.Ordinal))
             .ShouldContain("alternate-exchange");
         queues.GetValueOrDefault(WireNames.AlertsUnroutedExchange).ShouldBe("true", Describe(queues));
+        (await node.CtlAsync("list_queues", "-p", vhost, "name", "arguments", "--no-table-headers"))
+            .Split('\n').Single(line => line.StartsWith(WireNames.AlertsUnroutedExchange + "\t", StringComparison.Ordinal))
+            .ShouldContain("x-max-length", Case.Sensitive, "the unrouted alerts queue is capped, so it cannot fill the broker's disk");
         foreach (var queue in WirewatchQueues)
         {
             queues.GetValueOrDefault(queue).ShouldBe("true", $"{queue} must exist and be durable; queues: {Describe(queues)}");
