@@ -77,7 +77,10 @@ public enum DeliveryOutcome
     /// <summary>This channel already received this alert.</summary>
     Duplicate,
 
-    /// <summary>Another copy of the message (another replica) holds a live claim and is delivering it.</summary>
+    /// <summary>
+    /// Another copy of the message (another replica) held a live claim for the whole wait: it is still delivering, or it
+    /// died and the claim is delivered by <see cref="AbandonedClaimSweeper"/> once the lease has passed.
+    /// </summary>
     InProgress,
 
     /// <summary>Delivery failed for good; the alert waits in the dead-letter store for replay.</summary>
@@ -87,7 +90,7 @@ public enum DeliveryOutcome
 /// <summary>A delivery claimed by a process that never finished it.</summary>
 public sealed record AbandonedClaim(AlertRaised Alert, string Channel, DateTimeOffset ClaimedAt);
 
-/// <summary><c>Wirewatch:Alerts:ClaimLease</c>.</summary>
+/// <summary><c>Wirewatch:Alerts:ClaimLease</c> and <c>Wirewatch:Alerts:InProgressWait</c>.</summary>
 public sealed class AlertLedgerOptions
 {
     /// <summary>
@@ -96,6 +99,15 @@ public sealed class AlertLedgerOptions
     /// would be sent twice.
     /// </summary>
     public TimeSpan ClaimLease { get; set; } = TimeSpan.FromMinutes(10);
+
+    public static readonly TimeSpan DefaultInProgressWait = TimeSpan.FromMinutes(3);
+
+    /// <summary>
+    /// How long a delivery that finds another's live claim waits for that delivery to be recorded or released before it
+    /// gives up (<see cref="DeliveryOutcome.InProgress"/>): a little over the webhook's whole retry budget, well under
+    /// RabbitMQ's <c>consumer_timeout</c>.
+    /// </summary>
+    public TimeSpan InProgressWait { get; set; } = DefaultInProgressWait;
 }
 
 /// <summary>An alert that one channel did not receive, kept for <c>wirewatch alerts replay</c>.</summary>

@@ -19,9 +19,10 @@ public static class AlerterRegistration
         services.AddSingleton(catalog);
         services.AddSingleton<SubscriptionMatcher>();
         services.AddSingleton<IAlertLedger>(sp => new SqliteAlertLedger(databasePath, sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<IOptions<AlertLedgerOptions>>().Value.ClaimLease));
+            sp.GetRequiredService<IOptions<AlertLedgerOptions>>().Value.ClaimLease, sp.GetRequiredService<IOptions<AlertLedgerOptions>>().Value.InProgressWait));
         services.AddOptions<AlertLedgerOptions>()
             .Validate(o => o.ClaimLease > TimeSpan.Zero, "Wirewatch:Alerts:ClaimLease must be positive.")
+            .Validate(o => o.InProgressWait >= TimeSpan.Zero, "Wirewatch:Alerts:InProgressWait must not be negative.")
             .ValidateOnStart();
         services.AddSingleton<IAlertChannel, WebhookAlertChannel>();
         services.AddSingleton<IAlertChannel, EmailAlertChannel>();

@@ -18,15 +18,21 @@ public sealed class SqliteAlertLedger : IAlertLedger
     private readonly string _connectionString;
     private readonly TimeProvider _time;
     private readonly TimeSpan _claimLease;
+    private readonly TimeSpan _inProgressWait;
+
+    /// <summary>How often a delivery waiting on another's live claim looks at the ledger again.</summary>
+    private static readonly TimeSpan InProgressPoll = TimeSpan.FromMilliseconds(250);
 
     /// <param name="claimLease">How long a claim protects a delivery in progress; longer than any channel's retry budget.</param>
-    public SqliteAlertLedger(string databasePath, TimeProvider? time = null, TimeSpan? claimLease = null)
+    /// <param name="inProgressWait">How long a delivery that finds another's live claim waits for it to be recorded or released.</param>
+    public SqliteAlertLedger(string databasePath, TimeProvider? time = null, TimeSpan? claimLease = null, TimeSpan? inProgressWait = null)
     {
         var path = Path.GetFullPath(databasePath);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         _connectionString = new SqliteConnectionStringBuilder { DataSource = path, DefaultTimeout = 30 }.ToString();
         _time = time ?? TimeProvider.System;
         _claimLease = claimLease ?? TimeSpan.FromMinutes(10);
+        _inProgressWait = inProgressWait ?? AlertLedgerOptions.DefaultInProgressWait;
         using var connection = Open();
         using var command = connection.CreateCommand();
         command.CommandText = """
@@ -131,6 +137,18 @@ public sealed class SqliteAlertLedger : IAlertLedger
     {
         var claim = Guid.NewGuid().ToString("N");
         var refused = await ClaimAsync(alert, channel, claim, replay, cancellationToken);
+
+        // Another copy of this message holds a live claim: typically the first delivery of a message the broker handed
+        // out again after a lost connection, still publishing or failing in the old consumer. Acknowledging now would
+        // lose the alert if that holder then fails and releases its claim, so wait for it to be recorded (Duplicate)
+        // or released (we deliver). A holder that died outright keeps its claim until the lease: the sweep covers it.
+        var waitUntil = _time.GetUtcNow() + _inProgressWait;
+        while (refused == DeliveryOutcome.InProgress && _time.GetUtcNow() < waitUntil)
+        {
+            await Task.Delay(InProgressPoll, _time, cancellationToken);
+            refused = await ClaimAsync(alert, channel, claim, replay, cancellationToken);
+        }
+
         if (refused is { } outcome)
         {
             return outcome;

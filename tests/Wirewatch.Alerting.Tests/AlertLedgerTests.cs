@@ -110,6 +110,53 @@ public sealed class AlertLedgerTests
     }
 
     [Fact]
+    public async Task A_copy_that_finds_a_live_claim_delivers_itself_once_the_holder_fails_and_releases_it()
+    {
+        // The broker handed the message out again after a lost connection while the first copy was still publishing.
+        var ledger = NewLedger();
+        var alert = (await ledger.RaiseAsync(Candidate(), default))!.Alert;
+        var holderStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var failHolder = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var holder = ledger.DeliverOnceAsync(alert, "bus", async _ =>
+        {
+            holderStarted.SetResult();
+            await failHolder.Task;
+            throw new IOException("publish not confirmed: the connection was lost");
+        }, default);
+        await holderStarted.Task;
+
+        var deliveries = 0;
+        var copy = ledger.DeliverOnceAsync(alert, "bus", Counting(() => Interlocked.Increment(ref deliveries)), default);
+        copy.IsCompleted.ShouldBeFalse("the copy waits while the holder's claim is live, instead of acknowledging a delivery that may never happen");
+        failHolder.SetResult();
+
+        await Should.ThrowAsync<IOException>(() => holder);
+        (await copy).ShouldBe(DeliveryOutcome.Delivered);
+        deliveries.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_copy_that_finds_a_live_claim_is_a_duplicate_once_the_holder_records_its_delivery()
+    {
+        var ledger = NewLedger();
+        var alert = (await ledger.RaiseAsync(Candidate(), default))!.Alert;
+        var holderStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var finishHolder = new TaskCompletionSource<ChannelResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var holder = ledger.DeliverOnceAsync(alert, "bus", _ =>
+        {
+            holderStarted.SetResult();
+            return finishHolder.Task;
+        }, default);
+        await holderStarted.Task;
+
+        var copy = ledger.DeliverOnceAsync(alert, "bus", _ => throw new InvalidOperationException("the copy must not deliver"), default);
+        finishHolder.SetResult(ChannelResult.Delivered);
+
+        (await holder).ShouldBe(DeliveryOutcome.Delivered);
+        (await copy).ShouldBe(DeliveryOutcome.Duplicate);
+    }
+
+    [Fact]
     public async Task Two_ledgers_on_one_file_racing_deliver_each_alert_to_each_channel_exactly_once()
     {
         var path = Path.Combine(TestPaths.TempFolder("ledger"), "wirewatch.db");
@@ -142,7 +189,7 @@ public sealed class AlertLedgerTests
     {
         var time = new FakeTimeProvider(Articles.FixedNow);
         var path = Path.Combine(TestPaths.TempFolder("ledger"), "wirewatch.db");
-        var ledger = new SqliteAlertLedger(path, time, claimLease: TimeSpan.FromMinutes(10));
+        var ledger = new SqliteAlertLedger(path, time, claimLease: TimeSpan.FromMinutes(10), inProgressWait: TimeSpan.Zero);
         var alert = (await ledger.RaiseAsync(Candidate(), default))!.Alert;
         var stuck = new TaskCompletionSource<ChannelResult>();
         var dying = ledger.DeliverOnceAsync(alert, "webhook:x", _ => stuck.Task, default); // Never finishes: the replica died.
