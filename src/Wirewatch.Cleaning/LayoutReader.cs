@@ -153,7 +153,7 @@ internal sealed partial class LayoutReader(SourceClock clock, IReadOnlyList<Rege
     private bool IsFurniture(string line, bool englishPage)
     {
         if ((line.Length <= 200 && Boilerplate().IsMatch(line)) || MayBeCookieNotice(line) && Cookie().IsMatch(line)
-            || SeparatedMenu().IsMatch(line) || !line.Any(char.IsLetterOrDigit))
+            || SeparatedMenu().IsMatch(line) || !HasLetterOrDigit(line))
         {
             return true;
         }
@@ -230,6 +230,19 @@ internal sealed partial class LayoutReader(SourceClock clock, IReadOnlyList<Rege
         }
 
         return hangul > latin;
+    }
+
+    private static bool HasLetterOrDigit(string line)
+    {
+        foreach (var c in line)
+        {
+            if (char.IsLetterOrDigit(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool HasHangul(string line) => line.AsSpan().IndexOfAnyInRange('\uAC00', '\uD7A3') >= 0;

@@ -489,31 +489,39 @@ internal sealed record PageText(
         }
     }
 
-    private static bool IsFurniture(IElement element)
-    {
-        foreach (var attribute in new[] { element.ClassName, element.Id, element.GetAttribute("role") })
-        {
-            if (attribute is null)
-            {
-                continue;
-            }
+    /// <summary>Asked of every element the line writer visits: the words of class, id and role, looked up as spans.</summary>
+    private static bool IsFurniture(IElement element) =>
+        HasFurnitureWord(element.ClassName) || HasFurnitureWord(element.Id) || HasFurnitureWord(element.GetAttribute("role"))
+        || element.GetAttribute("aria-hidden") == "true" || element.HasAttribute("hidden");
 
-            foreach (var word in attribute.Split([' ', '-', '_'], StringSplitOptions.RemoveEmptyEntries))
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> FurnitureWordSpans =
+        FurnitureWords.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    private static bool HasFurnitureWord(string? attribute)
+    {
+        if (string.IsNullOrEmpty(attribute))
+        {
+            return false;
+        }
+
+        var rest = attribute.AsSpan();
+        while (rest.Length > 0)
+        {
+            var end = rest.IndexOfAny(' ', '-', '_');
+            var word = end < 0 ? rest : rest[..end];
+            rest = end < 0 ? [] : rest[(end + 1)..];
+            if (word.Length > 0 && FurnitureWordSpans.Contains(word.TrimEnd("0123456789")))
             {
-                if (FurnitureWords.Contains(TrimDigits(word)))
-                {
-                    return true;
-                }
+                return true;
             }
         }
 
-        return element.GetAttribute("aria-hidden") == "true" || element.HasAttribute("hidden");
+        return false;
     }
 
-    private static string TrimDigits(string word) => word.TrimEnd('0', '1', '2', '3', '4', '5', '6', '7', '8', '9');
+    private static int WordCount(string text) => WireArticleCleaner.CountWords(text);
 
-    private static int WordCount(string text) => text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
-
+    /// <summary>Whitespace runs collapsed to one space and the ends trimmed; null when nothing is left.</summary>
     internal static string? Normalize(string? text)
     {
         if (string.IsNullOrWhiteSpace(text))
@@ -521,7 +529,49 @@ internal sealed record PageText(
             return null;
         }
 
-        return string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        if (IsNormal(text))
+        {
+            return text; // most text nodes already are: no copy
+        }
+
+        var result = new StringBuilder(text.Length);
+        var pendingSpace = false;
+        foreach (var c in text)
+        {
+            if (char.IsWhiteSpace(c))
+            {
+                pendingSpace = result.Length > 0;
+                continue;
+            }
+
+            if (pendingSpace)
+            {
+                result.Append(' ');
+                pendingSpace = false;
+            }
+
+            result.Append(c);
+        }
+
+        return result.ToString();
+    }
+
+    private static bool IsNormal(string text)
+    {
+        if (char.IsWhiteSpace(text[0]) || char.IsWhiteSpace(text[^1]))
+        {
+            return false;
+        }
+
+        for (var i = 1; i < text.Length; i++)
+        {
+            if (char.IsWhiteSpace(text[i]) && (text[i] != ' ' || text[i - 1] == ' '))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Renders a subtree as lines: block elements and <c>br</c> break lines; furniture and link lists are skipped.</summary>
