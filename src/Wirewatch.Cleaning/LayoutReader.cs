@@ -153,7 +153,7 @@ internal sealed partial class LayoutReader(SourceClock clock, IReadOnlyList<Rege
     private bool IsFurniture(string line, bool englishPage)
     {
         if ((line.Length <= 200 && Boilerplate().IsMatch(line)) || MayBeCookieNotice(line) && Cookie().IsMatch(line)
-            || SeparatedMenu().IsMatch(line) || !HasLetterOrDigit(line))
+            || MayBeSeparatedMenu(line) && SeparatedMenu().IsMatch(line) || !HasLetterOrDigit(line))
         {
             return true;
         }
@@ -174,6 +174,15 @@ internal sealed partial class LayoutReader(SourceClock clock, IReadOnlyList<Rege
     private static bool MayBeCookieNotice(string line) =>
         line.Length <= 30 || line.Contains("cookie", StringComparison.OrdinalIgnoreCase)
         || line.Contains("privacy", StringComparison.OrdinalIgnoreCase) || line.Contains("terms of", StringComparison.OrdinalIgnoreCase);
+
+    private static readonly System.Buffers.SearchValues<char> MenuSeparators = System.Buffers.SearchValues.Create("|\u00B7\u2022\u00BB\u203A>");
+
+    /// <summary>A separated menu has at least two separators.</summary>
+    private static bool MayBeSeparatedMenu(string line)
+    {
+        var first = line.AsSpan().IndexOfAny(MenuSeparators);
+        return first >= 0 && line.AsSpan(first + 1).IndexOfAny(MenuSeparators) >= 0;
+    }
 
     private static bool MayBeCaption(string line) =>
         line[^1] is ')' or ']' || line.StartsWith("Photo", StringComparison.Ordinal) || line.StartsWith("Image", StringComparison.Ordinal)

@@ -52,11 +52,17 @@ internal sealed record PageText(
 
     private static PageText FromDocument(IDocument document, SourceRule? rule, CleaningRules rules)
     {
+        // The rule's selectors (parsed once per process) and everything else come from one walk over the elements:
+        // every QuerySelector(string) parses its selector and walks the whole document again, and on our pages a dozen
+        // of them cost as much as the parse itself. What the rule drops is left out of the inventory, then removed.
+        var matched = RuleMatches.For(rule);
+        var inventory = new Inventory();
+        if (document.DocumentElement is { } html)
+        {
+            Walk(html, matched, inventory, dropped: false);
+        }
 
-        // The rule's selectors (parsed once per process) are matched in one walk, and everything else comes from one
-        // more: every QuerySelector(string) parses its selector and walks the whole document again, and on our pages a
-        // dozen of them cost as much as the parse itself.
-        var matched = RuleMatches.Find(document, rule);
+        inventory.Canonical ??= inventory.Meta("og:url");
         var ruleHeadline = matched.Headline;
         var timeElement = matched.Time;
         foreach (var element in matched.Drop)
@@ -64,7 +70,6 @@ internal sealed record PageText(
             element.Remove();
         }
 
-        var inventory = Inventory.Take(document);
         if (rule is null && rules.ForDocument(document, inventory.Canonical) is { } detected)
         {
             // Nothing was removed yet without a rule, so the detected site's selectors apply to the same document: no second parse.
@@ -123,53 +128,72 @@ internal sealed record PageText(
         return false;
     }
 
-    /// <summary>The elements a source rule's selectors pick out, found in one walk.</summary>
+    /// <summary>Elements in document order (what <c>document.All</c> yields), each given to the rule's selectors and, unless dropped, to the inventory.</summary>
+    private static void Walk(IElement element, RuleMatches matched, Inventory inventory, bool dropped)
+    {
+        dropped |= matched.Check(element);
+        if (!dropped)
+        {
+            inventory.Add(element);
+        }
+
+        var children = element.ChildNodes;
+        for (var i = 0; i < children.Length; i++)
+        {
+            if (children[i] is IElement child)
+            {
+                Walk(child, matched, inventory, dropped);
+            }
+        }
+    }
+
+    /// <summary>The elements a source rule's selectors pick out, offered each element of one walk.</summary>
     private sealed class RuleMatches
     {
         private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, AngleSharp.Css.Dom.ISelector?> Parsed = new();
-        private static readonly RuleMatches Nothing = new();
+
+        private readonly AngleSharp.Css.Dom.ISelector? _headline, _time, _body, _drop;
+
+        private RuleMatches(SourceRule? rule)
+        {
+            _headline = Selector(rule?.Headline);
+            _time = Selector(rule?.Time);
+            _body = Selector(rule?.Body);
+            _drop = Selector(rule?.Drop);
+        }
 
         public IElement? Headline { get; private set; }
         public IElement? Time { get; private set; }
         public IElement? Body { get; private set; }
         public List<IElement> Drop { get; } = [];
 
-        public static RuleMatches Find(IDocument document, SourceRule? rule)
+        public static RuleMatches For(SourceRule? rule) => new(rule);
+
+        /// <summary>Records what <paramref name="element"/> matches; true when the rule drops it.</summary>
+        public bool Check(IElement element)
         {
-            if (rule is null || (rule.Headline ?? rule.Time ?? rule.Body ?? rule.Drop) is null)
+            if (_headline is not null && Headline is null && _headline.Match(element, null))
             {
-                return Nothing;
+                Headline = element;
             }
 
-            var headline = Selector(rule.Headline);
-            var time = Selector(rule.Time);
-            var body = Selector(rule.Body);
-            var drop = Selector(rule.Drop);
-            var matches = new RuleMatches();
-            foreach (var element in document.All)
+            if (_time is not null && Time is null && _time.Match(element, null))
             {
-                if (headline is not null && matches.Headline is null && headline.Match(element, null))
-                {
-                    matches.Headline = element;
-                }
-
-                if (time is not null && matches.Time is null && time.Match(element, null))
-                {
-                    matches.Time = element;
-                }
-
-                if (body is not null && matches.Body is null && body.Match(element, null))
-                {
-                    matches.Body = element;
-                }
-
-                if (drop is not null && drop.Match(element, null))
-                {
-                    matches.Drop.Add(element);
-                }
+                Time = element;
             }
 
-            return matches;
+            if (_body is not null && Body is null && _body.Match(element, null))
+            {
+                Body = element;
+            }
+
+            if (_drop is not null && _drop.Match(element, null))
+            {
+                Drop.Add(element);
+                return true;
+            }
+
+            return false;
         }
 
         private static AngleSharp.Css.Dom.ISelector? Selector(string? text) =>
@@ -185,25 +209,13 @@ internal sealed record PageText(
         public List<IElement> ArticleBodies { get; } = [];
         public List<IElement> Paragraphs { get; } = [];
         public List<string> JsonLd { get; } = [];
-        public string? Canonical { get; private set; }
+        public string? Canonical { get; set; }
         public string? ItemPropTime { get; private set; }
         public string? TimeDatetime { get; private set; }
 
         public string? Meta(string key) => _metas.GetValueOrDefault(key);
 
-        public static Inventory Take(IDocument document)
-        {
-            var inventory = new Inventory();
-            foreach (var element in document.All)
-            {
-                inventory.Add(element);
-            }
-
-            inventory.Canonical ??= inventory.Meta("og:url");
-            return inventory;
-        }
-
-        private void Add(IElement element)
+        public void Add(IElement element)
         {
             switch (element.LocalName)
             {
