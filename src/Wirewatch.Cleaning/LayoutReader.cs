@@ -225,17 +225,7 @@ internal sealed partial class LayoutReader(SourceClock clock, IReadOnlyList<Rege
         int hangul = 0, latin = 0;
         foreach (var line in lines)
         {
-            foreach (var c in line)
-            {
-                if (c is >= '\uAC00' and <= '\uD7A3')
-                {
-                    hangul++;
-                }
-                else if (char.IsAsciiLetter(c))
-                {
-                    latin++;
-                }
-            }
+            ScriptCounter.Add(line, ref hangul, ref latin);
         }
 
         return hangul > latin;

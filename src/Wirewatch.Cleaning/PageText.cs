@@ -84,8 +84,12 @@ internal sealed record PageText(
         headlineElement?.Remove();
         timeElement?.Remove();
 
-        var sizes = TextSizes.Measure(document.DocumentElement);
-        var root = (matched.Body is { ParentElement: not null } body ? body : null) ?? ChooseBody(document, inventory, sizes);
+        // With the rule's body, only its subtree is read: the menus and related lists around it need not be measured.
+        var ruleBody = matched.Body is { ParentElement: not null } body ? body : null;
+        var sizes = ruleBody is null
+            ? TextSizes.Measure(document.DocumentElement)
+            : TextSizes.Measure(ruleBody, insideLink: HasAncestor(ruleBody, "a"));
+        var root = ruleBody ?? ChooseBody(document, inventory, sizes);
         var lines = new List<string>();
         if (headline is not null)
         {
@@ -440,12 +444,12 @@ internal sealed record PageText(
     {
         private readonly Dictionary<IElement, (int Text, int Linked, int Links)> _sizes = [];
 
-        public static TextSizes Measure(IElement? root)
+        public static TextSizes Measure(IElement? root, bool insideLink = false)
         {
             var sizes = new TextSizes();
             if (root is not null)
             {
-                sizes.Visit(root, insideLink: false);
+                sizes.Visit(root, insideLink);
             }
 
             return sizes;
@@ -462,8 +466,10 @@ internal sealed record PageText(
         {
             var isLink = element.LocalName == "a";
             int text = 0, linked = 0, links = isLink ? 1 : 0;
-            foreach (var child in element.ChildNodes)
+            var children = element.ChildNodes;
+            for (var i = 0; i < children.Length; i++)
             {
+                var child = children[i];
                 if (child is IText t)
                 {
                     var length = NonWhitespace(t.Data);
@@ -622,9 +628,10 @@ internal sealed record PageText(
                 Flush(blank: true);
             }
 
-            foreach (var child in element.ChildNodes)
+            var children = element.ChildNodes;
+            for (var i = 0; i < children.Length; i++)
             {
-                Write(child);
+                Write(children[i]);
             }
 
             if (block)

@@ -240,17 +240,7 @@ public sealed partial class WireArticleCleaner(CleanerOptions options, CleaningR
         int hangul = 0, latin = 0;
         foreach (var paragraph in paragraphs)
         {
-            foreach (var c in paragraph)
-            {
-                if (c is >= '\uAC00' and <= '\uD7A3')
-                {
-                    hangul++;
-                }
-                else if (char.IsAsciiLetter(c))
-                {
-                    latin++;
-                }
-            }
+            ScriptCounter.Add(paragraph, ref hangul, ref latin);
         }
 
         return hangul > latin ? "ko" : "en";
