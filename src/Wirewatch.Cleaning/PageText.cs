@@ -154,9 +154,9 @@ internal sealed record PageText(
     /// <summary>The elements a source rule's selectors pick out, offered each element of one walk.</summary>
     private sealed class RuleMatches
     {
-        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, AngleSharp.Css.Dom.ISelector?> Parsed = new();
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, RuleSelector?> Parsed = new();
 
-        private readonly AngleSharp.Css.Dom.ISelector? _headline, _time, _body, _drop;
+        private readonly RuleSelector? _headline, _time, _body, _drop;
 
         private RuleMatches(SourceRule? rule)
         {
@@ -176,22 +176,28 @@ internal sealed record PageText(
         /// <summary>Records what <paramref name="element"/> matches; true when the rule drops it.</summary>
         public bool Check(IElement element)
         {
-            if (_headline is not null && Headline is null && _headline.Match(element, null))
+            if (_headline is null && _time is null && _body is null && _drop is null)
+            {
+                return false;
+            }
+
+            var hasClass = element.HasAttribute("class");
+            if (_headline is not null && Headline is null && _headline.Matches(element, hasClass))
             {
                 Headline = element;
             }
 
-            if (_time is not null && Time is null && _time.Match(element, null))
+            if (_time is not null && Time is null && _time.Matches(element, hasClass))
             {
                 Time = element;
             }
 
-            if (_body is not null && Body is null && _body.Match(element, null))
+            if (_body is not null && Body is null && _body.Matches(element, hasClass))
             {
                 Body = element;
             }
 
-            if (_drop is not null && _drop.Match(element, null))
+            if (_drop is not null && _drop.Matches(element, hasClass))
             {
                 Drop.Add(element);
                 return true;
@@ -200,8 +206,40 @@ internal sealed record PageText(
             return false;
         }
 
-        private static AngleSharp.Css.Dom.ISelector? Selector(string? text) =>
-            text is null ? null : Parsed.GetOrAdd(text, t => new AngleSharp.Css.Parser.CssSelectorParser().ParseSelector(t));
+        private static RuleSelector? Selector(string? text) =>
+            text is null ? null : Parsed.GetOrAdd(text, static t =>
+                new AngleSharp.Css.Parser.CssSelectorParser().ParseSelector(t) is { } parsed ? new RuleSelector(parsed, RequiresClass(t)) : null);
+
+        /// <summary>
+        /// True when every selector of the list ends in a compound with a class (<c>.drop</c>, <c>article.story</c>,
+        /// <c>.box .date</c>): only elements with a class attribute can match it. AngleSharp's class test builds the
+        /// element's class list even when it has none, so the walk asks such selectors of classed elements alone.
+        /// Anything less plain (pseudo-classes, attributes, escapes) is asked of every element.
+        /// </summary>
+        internal static bool RequiresClass(string selector)
+        {
+            if (selector.AsSpan().IndexOfAny("([:\\\"'") >= 0)
+            {
+                return false;
+            }
+
+            foreach (var part in selector.Split(','))
+            {
+                var list = part.AsSpan().Trim();
+                var compound = list[(list.LastIndexOfAny(" \t\n\r\f>+~") + 1)..];
+                if (!compound.Contains('.'))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
+
+    private sealed record RuleSelector(AngleSharp.Css.Dom.ISelector Selector, bool RequiresClass)
+    {
+        public bool Matches(IElement element, bool hasClass) => (hasClass || !RequiresClass) && Selector.Match(element, null);
     }
 
     /// <summary>What the generic reading needs from a page, collected in one walk over its elements.</summary>
@@ -374,7 +412,7 @@ internal sealed record PageText(
                 continue;
             }
 
-            var score = 1 + paragraph.TextContent.AsSpan().Count(',') + Math.Min(length / 100.0, 3);
+            var score = 1 + Commas(paragraph) + Math.Min(length / 100.0, 3);
             if (paragraph.ParentElement is { } parent)
             {
                 scores[parent] = scores.GetValueOrDefault(parent) + score;
@@ -403,6 +441,24 @@ internal sealed record PageText(
         }
 
         return best.Element;
+    }
+
+    /// <summary>The commas of the node's <c>TextContent</c>, counted in its text nodes without building the string.</summary>
+    private static int Commas(INode node)
+    {
+        if (node is IText text)
+        {
+            return text.Data.AsSpan().Count(',');
+        }
+
+        var count = 0;
+        var children = node.ChildNodes;
+        for (var i = 0; i < children.Length; i++)
+        {
+            count += Commas(children[i]);
+        }
+
+        return count;
     }
 
     /// <summary>A div used as a paragraph: it has a text node of its own and no block children.</summary>
