@@ -87,8 +87,8 @@ internal sealed record PageText(
         // With the rule's body, only its subtree is read: the menus and related lists around it need not be measured.
         var ruleBody = matched.Body is { ParentElement: not null } body ? body : null;
         var sizes = ruleBody is null
-            ? TextSizes.Measure(document.DocumentElement)
-            : TextSizes.Measure(ruleBody, insideLink: HasAncestor(ruleBody, "a"));
+            ? TextSizes.Measure(document.DocumentElement, inventory.Elements)
+            : TextSizes.Measure(ruleBody, inventory.Elements, insideLink: HasAncestor(ruleBody, "a"));
         var root = ruleBody ?? ChooseBody(document, inventory, sizes);
         var lines = new List<string>();
         if (headline is not null)
@@ -139,6 +139,10 @@ internal sealed record PageText(
         if (!dropped)
         {
             inventory.Add(element);
+        }
+        else
+        {
+            inventory.Elements++;
         }
 
         var children = element.ChildNodes;
@@ -257,8 +261,12 @@ internal sealed record PageText(
 
         public string? Meta(string key) => _metas.GetValueOrDefault(key);
 
+        /// <summary>How many elements the walk visited (dropped ones too).</summary>
+        public int Elements { get; set; }
+
         public void Add(IElement element)
         {
+            Elements++;
             switch (element.LocalName)
             {
                 case "meta":
@@ -498,11 +506,14 @@ internal sealed record PageText(
     /// </summary>
     private sealed class TextSizes
     {
-        private readonly Dictionary<IElement, (int Text, int Linked, int Links)> _sizes = [];
+        private readonly Dictionary<IElement, (int Text, int Linked, int Links)> _sizes;
 
-        public static TextSizes Measure(IElement? root, bool insideLink = false)
+        private TextSizes(int capacity) => _sizes = new(capacity, ReferenceEqualityComparer.Instance);
+
+        /// <summary><paramref name="elements"/>: about how many elements there are (sized once instead of grown).</summary>
+        public static TextSizes Measure(IElement? root, int elements, bool insideLink = false)
         {
-            var sizes = new TextSizes();
+            var sizes = new TextSizes(elements);
             if (root is not null)
             {
                 sizes.Visit(root, insideLink);
