@@ -153,7 +153,7 @@ internal sealed partial class LayoutReader(SourceClock clock, IReadOnlyList<Rege
     private bool IsFurniture(string line, bool englishPage)
     {
         if ((line.Length <= 200 && Boilerplate().IsMatch(line)) || MayBeCookieNotice(line) && Cookie().IsMatch(line)
-            || SeparatedMenu().IsMatch(line) || !line.Any(char.IsLetterOrDigit))
+            || MayBeSeparatedMenu(line) && SeparatedMenu().IsMatch(line) || !HasLetterOrDigit(line))
         {
             return true;
         }
@@ -174,6 +174,15 @@ internal sealed partial class LayoutReader(SourceClock clock, IReadOnlyList<Rege
     private static bool MayBeCookieNotice(string line) =>
         line.Length <= 30 || line.Contains("cookie", StringComparison.OrdinalIgnoreCase)
         || line.Contains("privacy", StringComparison.OrdinalIgnoreCase) || line.Contains("terms of", StringComparison.OrdinalIgnoreCase);
+
+    private static readonly System.Buffers.SearchValues<char> MenuSeparators = System.Buffers.SearchValues.Create("|\u00B7\u2022\u00BB\u203A>");
+
+    /// <summary>A separated menu has at least two separators.</summary>
+    private static bool MayBeSeparatedMenu(string line)
+    {
+        var first = line.AsSpan().IndexOfAny(MenuSeparators);
+        return first >= 0 && line.AsSpan(first + 1).IndexOfAny(MenuSeparators) >= 0;
+    }
 
     private static bool MayBeCaption(string line) =>
         line[^1] is ')' or ']' || line.StartsWith("Photo", StringComparison.Ordinal) || line.StartsWith("Image", StringComparison.Ordinal)
@@ -216,20 +225,23 @@ internal sealed partial class LayoutReader(SourceClock clock, IReadOnlyList<Rege
         int hangul = 0, latin = 0;
         foreach (var line in lines)
         {
-            foreach (var c in line)
-            {
-                if (c is >= '\uAC00' and <= '\uD7A3')
-                {
-                    hangul++;
-                }
-                else if (char.IsAsciiLetter(c))
-                {
-                    latin++;
-                }
-            }
+            ScriptCounter.Add(line, ref hangul, ref latin);
         }
 
         return hangul > latin;
+    }
+
+    private static bool HasLetterOrDigit(string line)
+    {
+        foreach (var c in line)
+        {
+            if (char.IsLetterOrDigit(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool HasHangul(string line) => line.AsSpan().IndexOfAnyInRange('\uAC00', '\uD7A3') >= 0;

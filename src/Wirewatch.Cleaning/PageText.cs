@@ -52,11 +52,17 @@ internal sealed record PageText(
 
     private static PageText FromDocument(IDocument document, SourceRule? rule, CleaningRules rules)
     {
+        // The rule's selectors (parsed once per process) and everything else come from one walk over the elements:
+        // every QuerySelector(string) parses its selector and walks the whole document again, and on our pages a dozen
+        // of them cost as much as the parse itself. What the rule drops is left out of the inventory, then removed.
+        var matched = RuleMatches.For(rule);
+        var inventory = new Inventory();
+        if (document.DocumentElement is { } html)
+        {
+            Walk(html, matched, inventory, dropped: false);
+        }
 
-        // The rule's selectors (parsed once per process) are matched in one walk, and everything else comes from one
-        // more: every QuerySelector(string) parses its selector and walks the whole document again, and on our pages a
-        // dozen of them cost as much as the parse itself.
-        var matched = RuleMatches.Find(document, rule);
+        inventory.Canonical ??= inventory.Meta("og:url");
         var ruleHeadline = matched.Headline;
         var timeElement = matched.Time;
         foreach (var element in matched.Drop)
@@ -64,7 +70,6 @@ internal sealed record PageText(
             element.Remove();
         }
 
-        var inventory = Inventory.Take(document);
         if (rule is null && rules.ForDocument(document, inventory.Canonical) is { } detected)
         {
             // Nothing was removed yet without a rule, so the detected site's selectors apply to the same document: no second parse.
@@ -79,8 +84,12 @@ internal sealed record PageText(
         headlineElement?.Remove();
         timeElement?.Remove();
 
-        var sizes = TextSizes.Measure(document.DocumentElement);
-        var root = (matched.Body is { ParentElement: not null } body ? body : null) ?? ChooseBody(document, inventory, sizes);
+        // With the rule's body, only its subtree is read: the menus and related lists around it need not be measured.
+        var ruleBody = matched.Body is { ParentElement: not null } body ? body : null;
+        var sizes = ruleBody is null
+            ? TextSizes.Measure(document.DocumentElement, inventory.Elements)
+            : TextSizes.Measure(ruleBody, inventory.Elements, insideLink: HasAncestor(ruleBody, "a"));
+        var root = ruleBody ?? ChooseBody(document, inventory, sizes);
         var lines = new List<string>();
         if (headline is not null)
         {
@@ -123,57 +132,118 @@ internal sealed record PageText(
         return false;
     }
 
-    /// <summary>The elements a source rule's selectors pick out, found in one walk.</summary>
+    /// <summary>Elements in document order (what <c>document.All</c> yields), each given to the rule's selectors and, unless dropped, to the inventory.</summary>
+    private static void Walk(IElement element, RuleMatches matched, Inventory inventory, bool dropped)
+    {
+        dropped |= matched.Check(element);
+        if (!dropped)
+        {
+            inventory.Add(element);
+        }
+        else
+        {
+            inventory.Elements++;
+        }
+
+        var children = element.ChildNodes;
+        for (var i = 0; i < children.Length; i++)
+        {
+            if (children[i] is IElement child)
+            {
+                Walk(child, matched, inventory, dropped);
+            }
+        }
+    }
+
+    /// <summary>The elements a source rule's selectors pick out, offered each element of one walk.</summary>
     private sealed class RuleMatches
     {
-        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, AngleSharp.Css.Dom.ISelector?> Parsed = new();
-        private static readonly RuleMatches Nothing = new();
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, RuleSelector?> Parsed = new();
+
+        private readonly RuleSelector? _headline, _time, _body, _drop;
+
+        private RuleMatches(SourceRule? rule)
+        {
+            _headline = Selector(rule?.Headline);
+            _time = Selector(rule?.Time);
+            _body = Selector(rule?.Body);
+            _drop = Selector(rule?.Drop);
+        }
 
         public IElement? Headline { get; private set; }
         public IElement? Time { get; private set; }
         public IElement? Body { get; private set; }
         public List<IElement> Drop { get; } = [];
 
-        public static RuleMatches Find(IDocument document, SourceRule? rule)
+        public static RuleMatches For(SourceRule? rule) => new(rule);
+
+        /// <summary>Records what <paramref name="element"/> matches; true when the rule drops it.</summary>
+        public bool Check(IElement element)
         {
-            if (rule is null || (rule.Headline ?? rule.Time ?? rule.Body ?? rule.Drop) is null)
+            if (_headline is null && _time is null && _body is null && _drop is null)
             {
-                return Nothing;
+                return false;
             }
 
-            var headline = Selector(rule.Headline);
-            var time = Selector(rule.Time);
-            var body = Selector(rule.Body);
-            var drop = Selector(rule.Drop);
-            var matches = new RuleMatches();
-            foreach (var element in document.All)
+            var hasClass = element.HasAttribute("class");
+            if (_headline is not null && Headline is null && _headline.Matches(element, hasClass))
             {
-                if (headline is not null && matches.Headline is null && headline.Match(element, null))
-                {
-                    matches.Headline = element;
-                }
-
-                if (time is not null && matches.Time is null && time.Match(element, null))
-                {
-                    matches.Time = element;
-                }
-
-                if (body is not null && matches.Body is null && body.Match(element, null))
-                {
-                    matches.Body = element;
-                }
-
-                if (drop is not null && drop.Match(element, null))
-                {
-                    matches.Drop.Add(element);
-                }
+                Headline = element;
             }
 
-            return matches;
+            if (_time is not null && Time is null && _time.Matches(element, hasClass))
+            {
+                Time = element;
+            }
+
+            if (_body is not null && Body is null && _body.Matches(element, hasClass))
+            {
+                Body = element;
+            }
+
+            if (_drop is not null && _drop.Matches(element, hasClass))
+            {
+                Drop.Add(element);
+                return true;
+            }
+
+            return false;
         }
 
-        private static AngleSharp.Css.Dom.ISelector? Selector(string? text) =>
-            text is null ? null : Parsed.GetOrAdd(text, t => new AngleSharp.Css.Parser.CssSelectorParser().ParseSelector(t));
+        private static RuleSelector? Selector(string? text) =>
+            text is null ? null : Parsed.GetOrAdd(text, static t =>
+                new AngleSharp.Css.Parser.CssSelectorParser().ParseSelector(t) is { } parsed ? new RuleSelector(parsed, RequiresClass(t)) : null);
+
+        /// <summary>
+        /// True when every selector of the list ends in a compound with a class (<c>.drop</c>, <c>article.story</c>,
+        /// <c>.box .date</c>): only elements with a class attribute can match it. AngleSharp's class test builds the
+        /// element's class list even when it has none, so the walk asks such selectors of classed elements alone.
+        /// Anything less plain (pseudo-classes, attributes, escapes) is asked of every element.
+        /// </summary>
+        internal static bool RequiresClass(string selector)
+        {
+            if (selector.AsSpan().IndexOfAny("([:\\\"'") >= 0)
+            {
+                return false;
+            }
+
+            foreach (var part in selector.Split(','))
+            {
+                var list = part.AsSpan().Trim();
+                var compound = list[(list.LastIndexOfAny(" \t\n\r\f>+~") + 1)..];
+                if (!compound.Contains('.'))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
+
+    private sealed record RuleSelector(AngleSharp.Css.Dom.ISelector Selector, bool RequiresClass)
+    {
+        public bool Matches(IElement element, bool hasClass) => (hasClass || !RequiresClass) && Selector.Match(element, null);
     }
 
     /// <summary>What the generic reading needs from a page, collected in one walk over its elements.</summary>
@@ -185,26 +255,18 @@ internal sealed record PageText(
         public List<IElement> ArticleBodies { get; } = [];
         public List<IElement> Paragraphs { get; } = [];
         public List<string> JsonLd { get; } = [];
-        public string? Canonical { get; private set; }
+        public string? Canonical { get; set; }
         public string? ItemPropTime { get; private set; }
         public string? TimeDatetime { get; private set; }
 
         public string? Meta(string key) => _metas.GetValueOrDefault(key);
 
-        public static Inventory Take(IDocument document)
-        {
-            var inventory = new Inventory();
-            foreach (var element in document.All)
-            {
-                inventory.Add(element);
-            }
+        /// <summary>How many elements the walk visited (dropped ones too).</summary>
+        public int Elements { get; set; }
 
-            inventory.Canonical ??= inventory.Meta("og:url");
-            return inventory;
-        }
-
-        private void Add(IElement element)
+        public void Add(IElement element)
         {
+            Elements++;
             switch (element.LocalName)
             {
                 case "meta":
@@ -358,7 +420,7 @@ internal sealed record PageText(
                 continue;
             }
 
-            var score = 1 + paragraph.TextContent.AsSpan().Count(',') + Math.Min(length / 100.0, 3);
+            var score = 1 + Commas(paragraph) + Math.Min(length / 100.0, 3);
             if (paragraph.ParentElement is { } parent)
             {
                 scores[parent] = scores.GetValueOrDefault(parent) + score;
@@ -387,6 +449,24 @@ internal sealed record PageText(
         }
 
         return best.Element;
+    }
+
+    /// <summary>The commas of the node's <c>TextContent</c>, counted in its text nodes without building the string.</summary>
+    private static int Commas(INode node)
+    {
+        if (node is IText text)
+        {
+            return text.Data.AsSpan().Count(',');
+        }
+
+        var count = 0;
+        var children = node.ChildNodes;
+        for (var i = 0; i < children.Length; i++)
+        {
+            count += Commas(children[i]);
+        }
+
+        return count;
     }
 
     /// <summary>A div used as a paragraph: it has a text node of its own and no block children.</summary>
@@ -426,14 +506,17 @@ internal sealed record PageText(
     /// </summary>
     private sealed class TextSizes
     {
-        private readonly Dictionary<IElement, (int Text, int Linked, int Links)> _sizes = [];
+        private readonly Dictionary<IElement, (int Text, int Linked, int Links)> _sizes;
 
-        public static TextSizes Measure(IElement? root)
+        private TextSizes(int capacity) => _sizes = new(capacity, ReferenceEqualityComparer.Instance);
+
+        /// <summary><paramref name="elements"/>: about how many elements there are (sized once instead of grown).</summary>
+        public static TextSizes Measure(IElement? root, int elements, bool insideLink = false)
         {
-            var sizes = new TextSizes();
+            var sizes = new TextSizes(elements);
             if (root is not null)
             {
-                sizes.Visit(root, insideLink: false);
+                sizes.Visit(root, insideLink);
             }
 
             return sizes;
@@ -450,8 +533,10 @@ internal sealed record PageText(
         {
             var isLink = element.LocalName == "a";
             int text = 0, linked = 0, links = isLink ? 1 : 0;
-            foreach (var child in element.ChildNodes)
+            var children = element.ChildNodes;
+            for (var i = 0; i < children.Length; i++)
             {
+                var child = children[i];
                 if (child is IText t)
                 {
                     var length = NonWhitespace(t.Data);
@@ -489,31 +574,39 @@ internal sealed record PageText(
         }
     }
 
-    private static bool IsFurniture(IElement element)
-    {
-        foreach (var attribute in new[] { element.ClassName, element.Id, element.GetAttribute("role") })
-        {
-            if (attribute is null)
-            {
-                continue;
-            }
+    /// <summary>Asked of every element the line writer visits: the words of class, id and role, looked up as spans.</summary>
+    private static bool IsFurniture(IElement element) =>
+        HasFurnitureWord(element.ClassName) || HasFurnitureWord(element.Id) || HasFurnitureWord(element.GetAttribute("role"))
+        || element.GetAttribute("aria-hidden") == "true" || element.HasAttribute("hidden");
 
-            foreach (var word in attribute.Split([' ', '-', '_'], StringSplitOptions.RemoveEmptyEntries))
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> FurnitureWordSpans =
+        FurnitureWords.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    private static bool HasFurnitureWord(string? attribute)
+    {
+        if (string.IsNullOrEmpty(attribute))
+        {
+            return false;
+        }
+
+        var rest = attribute.AsSpan();
+        while (rest.Length > 0)
+        {
+            var end = rest.IndexOfAny(' ', '-', '_');
+            var word = end < 0 ? rest : rest[..end];
+            rest = end < 0 ? [] : rest[(end + 1)..];
+            if (word.Length > 0 && FurnitureWordSpans.Contains(word.TrimEnd("0123456789")))
             {
-                if (FurnitureWords.Contains(TrimDigits(word)))
-                {
-                    return true;
-                }
+                return true;
             }
         }
 
-        return element.GetAttribute("aria-hidden") == "true" || element.HasAttribute("hidden");
+        return false;
     }
 
-    private static string TrimDigits(string word) => word.TrimEnd('0', '1', '2', '3', '4', '5', '6', '7', '8', '9');
+    private static int WordCount(string text) => WireArticleCleaner.CountWords(text);
 
-    private static int WordCount(string text) => text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
-
+    /// <summary>Whitespace runs collapsed to one space and the ends trimmed; null when nothing is left.</summary>
     internal static string? Normalize(string? text)
     {
         if (string.IsNullOrWhiteSpace(text))
@@ -521,7 +614,49 @@ internal sealed record PageText(
             return null;
         }
 
-        return string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        if (IsNormal(text))
+        {
+            return text; // most text nodes already are: no copy
+        }
+
+        var result = new StringBuilder(text.Length);
+        var pendingSpace = false;
+        foreach (var c in text)
+        {
+            if (char.IsWhiteSpace(c))
+            {
+                pendingSpace = result.Length > 0;
+                continue;
+            }
+
+            if (pendingSpace)
+            {
+                result.Append(' ');
+                pendingSpace = false;
+            }
+
+            result.Append(c);
+        }
+
+        return result.ToString();
+    }
+
+    private static bool IsNormal(string text)
+    {
+        if (char.IsWhiteSpace(text[0]) || char.IsWhiteSpace(text[^1]))
+        {
+            return false;
+        }
+
+        for (var i = 1; i < text.Length; i++)
+        {
+            if (char.IsWhiteSpace(text[i]) && (text[i] != ' ' || text[i - 1] == ' '))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Renders a subtree as lines: block elements and <c>br</c> break lines; furniture and link lists are skipped.</summary>
@@ -560,9 +695,10 @@ internal sealed record PageText(
                 Flush(blank: true);
             }
 
-            foreach (var child in element.ChildNodes)
+            var children = element.ChildNodes;
+            for (var i = 0; i < children.Length; i++)
             {
-                Write(child);
+                Write(children[i]);
             }
 
             if (block)

@@ -122,6 +122,9 @@ internal static partial class StampParser
         return ParseLine(text, clock);
     }
 
+    // The property hands out a fresh copy of the array on every read.
+    private static readonly string[] MonthAbbreviations = CultureInfo.InvariantCulture.DateTimeFormat.AbbreviatedMonthNames;
+
     public static int? MonthNumber(string name)
     {
         if (name.Length < 3)
@@ -129,8 +132,7 @@ internal static partial class StampParser
             return null;
         }
 
-        var index = Array.FindIndex(CultureInfo.InvariantCulture.DateTimeFormat.AbbreviatedMonthNames,
-            m => m.Length > 0 && name.StartsWith(m, StringComparison.OrdinalIgnoreCase));
+        var index = Array.FindIndex(MonthAbbreviations, m => m.Length > 0 && name.StartsWith(m, StringComparison.OrdinalIgnoreCase));
         return index >= 0 ? index + 1 : null;
     }
 

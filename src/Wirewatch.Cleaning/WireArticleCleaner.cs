@@ -12,6 +12,7 @@ namespace Wirewatch.Cleaning;
 public sealed partial class WireArticleCleaner(CleanerOptions options, CleaningRules? rules = null)
 {
     private readonly CleaningRules _rules = rules ?? CleaningRules.None;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<SourceRule, Regex[]> _dropLines = new(ReferenceEqualityComparer.Instance);
 
     public CleaningResult Clean(ArticleFetched raw)
     {
@@ -32,7 +33,7 @@ public sealed partial class WireArticleCleaner(CleanerOptions options, CleaningR
         rule = page.Rule ?? rule;
         var clock = rule?.Clock ?? SourceClock.Fixed(options.StampOffset);
 
-        var layout = new LayoutReader(clock, _rules.DropLines.Concat(rule?.DropLines ?? []).ToList(), page.Headline ?? raw.Feed?.Title)
+        var layout = new LayoutReader(clock, DropLinesOf(rule), page.Headline ?? raw.Feed?.Title)
             .Read(page.Lines);
         if (layout.Headline is null)
         {
@@ -58,7 +59,7 @@ public sealed partial class WireArticleCleaner(CleanerOptions options, CleaningR
                         ?? StampParser.ParseMachine(page.MachineTime, clock)
                         ?? layout.Stamp
                         ?? (raw.Feed?.PublishedAt is { } feedTime ? clock.Convert(feedTime) : null);
-        var words = paragraphs.Sum(CountWords);
+        var words = paragraphs.Sum(p => CountWords(p));
         var warnings = new List<string>();
         if (published is null)
         {
@@ -108,6 +109,12 @@ public sealed partial class WireArticleCleaner(CleanerOptions options, CleaningR
             Warnings = warnings,
         });
     }
+
+    /// <summary>The file's line patterns and the rule's, joined once per rule rather than once per page.</summary>
+    private IReadOnlyList<Regex> DropLinesOf(SourceRule? rule) =>
+        rule is null || rule.DropLines.Count == 0
+            ? _rules.DropLines
+            : _dropLines.GetOrAdd(rule, static (r, common) => [.. common, .. r.DropLines], _rules.DropLines);
 
     private static (IReadOnlyList<string> Flags, string Headline) SplitFlags(string headline)
     {
@@ -207,25 +214,33 @@ public sealed partial class WireArticleCleaner(CleanerOptions options, CleaningR
     /// <summary>A sentence of some length: what an article has and an index page of headlines does not.</summary>
     private static bool IsProse(string paragraph) => CountWords(paragraph) >= 8 && EndsLikeAnArticle(paragraph);
 
-    internal static int CountWords(string paragraph) =>
-        paragraph.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
+    /// <summary>Whitespace-separated words (what <c>Split(null, RemoveEmptyEntries).Length</c> counts), without allocating.</summary>
+    internal static int CountWords(ReadOnlySpan<char> paragraph)
+    {
+        var words = 0;
+        var inWord = false;
+        foreach (var c in paragraph)
+        {
+            if (char.IsWhiteSpace(c))
+            {
+                inWord = false;
+            }
+            else if (!inWord)
+            {
+                inWord = true;
+                words++;
+            }
+        }
+
+        return words;
+    }
 
     private static string DetectLanguage(IEnumerable<string> paragraphs)
     {
         int hangul = 0, latin = 0;
         foreach (var paragraph in paragraphs)
         {
-            foreach (var c in paragraph)
-            {
-                if (c is >= '\uAC00' and <= '\uD7A3')
-                {
-                    hangul++;
-                }
-                else if (char.IsAsciiLetter(c))
-                {
-                    latin++;
-                }
-            }
+            ScriptCounter.Add(paragraph, ref hangul, ref latin);
         }
 
         return hangul > latin ? "ko" : "en";

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using AngleSharp.Html.Parser;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Columns;
@@ -16,7 +17,9 @@ namespace Wirewatch.Benchmarks;
 /// The cleaner against a bare AngleSharp parse of the same pages (the baseline), in one run:
 /// <c>dotnet run -c Release --project tests/Wirewatch.Benchmarks -- --filter '*CleaningBenchmarks*' --job short</c>.
 /// <c>html</c> and <c>text</c> are the corpus pages of tests/Wirewatch.Cleaning.Tests/pages; <c>large-html</c> is a
-/// ~100 KB page with scripts, menus and related lists around a long article. The MB/s column is page bytes (UTF-8) per second.
+/// ~100 KB page with scripts, menus and related lists around a long article. Each page is cleaned as the product would
+/// clean it: with the URL its manifest gives it, so each site's rule (or none) applies. The MB/s column is page bytes
+/// (UTF-8) per second. Story fingerprinting is a separate step (<c>StoryMatchingBenchmarks</c>) and is not included.
 /// </summary>
 [MemoryDiagnoser]
 [Config(typeof(Config))]
@@ -37,11 +40,17 @@ public class CleaningBenchmarks
         var root = RepositoryRoot();
         _cleaner = new WireArticleCleaner(new CleanerOptions(), CleaningRules.Load(Path.Combine(root, "src", "Wirewatch.Worker", "defaults", "cleaning-rules.json")));
         var folder = Path.Combine(root, "tests", "Wirewatch.Cleaning.Tests", "pages");
+        var urls = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "manifest.json"))).RootElement.GetProperty("pages")
+            .EnumerateArray().ToDictionary(p => p.GetProperty("file").GetString()!, p => p.GetProperty("url").GetString()!, StringComparer.Ordinal);
+        ArticleFetched Page(string file, string type, Func<string, string>? shape = null) =>
+            Fetched((shape ?? (s => s))(File.ReadAllText(Path.Combine(folder, file))), type, urls[file]);
+        IEnumerable<string> Files(string pattern) =>
+            Directory.GetFiles(folder, pattern).Select(Path.GetFileName).Where(f => urls.ContainsKey(f!)).Order(StringComparer.Ordinal)!;
         _pages = Pages switch
         {
-            "html" => Directory.GetFiles(folder, "*.html").Order(StringComparer.Ordinal).Select(f => Fetched(File.ReadAllText(f), "text/html")).ToArray(),
-            "text" => Directory.GetFiles(folder, "*.txt").Order(StringComparer.Ordinal).Select(f => Fetched(File.ReadAllText(f), "text/plain")).ToArray(),
-            _ => [Fetched(LargePage(File.ReadAllText(Path.Combine(folder, "yonhap-missile-lead.html"))), "text/html")],
+            "html" => Files("*.html").Select(f => Page(f, "text/html")).ToArray(),
+            "text" => Files("*.txt").Select(f => Page(f, "text/plain")).ToArray(),
+            _ => [Page("yonhap-missile-lead.html", "text/html", LargePage)],
         };
         BytesPerSet[Pages] = _pages.Sum(p => (long)Encoding.UTF8.GetByteCount(p.Content));
     }
@@ -108,9 +117,9 @@ public class CleaningBenchmarks
             .Replace("<footer>", related + "<footer>", StringComparison.Ordinal);
     }
 
-    private static ArticleFetched Fetched(string content, string contentType) => new()
+    private static ArticleFetched Fetched(string content, string contentType, string url) => new()
     {
-        ArticleId = "bench", Version = 1, SourceId = "bench", Url = "https://en.yna.co.kr/view/bench",
+        ArticleId = "bench", Version = 1, SourceId = "bench", Url = url,
         ProducedAt = DateTimeOffset.UnixEpoch, Content = content, ContentType = contentType,
         ContentHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(content))), FetchedAt = DateTimeOffset.UnixEpoch,
     };

@@ -154,4 +154,24 @@ public sealed class WireArticleCleanerTests
             result.Article.Paragraphs.Count.ShouldBeGreaterThanOrEqualTo(4, file);
         }
     }
+
+    // The language counts Hangul syllables (U+AC00-U+D7A3) and ASCII letters, eight characters at a time; "The report
+    // said ... on the day." has 21 letters. The range ends count; the characters just outside them must not.
+    [Theory]
+    [InlineData("\uAC00\uAC00\uAC00\uAC00\uAC00\uAC00\uAC00\uAC00\uAC00\uAC00 \uD7A3\uD7A3\uD7A3\uD7A3\uD7A3\uD7A3\uD7A3\uD7A3\uD7A3\uD7A3 \uAC00\uAC00\uAC00\uAC00\uAC00\uAC00\uAC00\uAC00\uAC00\uAC00 \uD7A3\uD7A3\uD7A3\uD7A3\uD7A3\uD7A3\uD7A3\uD7A3\uD7A3\uD7A3", "ko")]
+    [InlineData("\uABFF\uABFF\uABFF\uABFF\uABFF\uABFF\uABFF\uABFF\uABFF\uABFF\uABFF\uABFF\uABFF\uABFF\uABFF \uABFF\uABFF\uABFF\uABFF\uABFF\uABFF\uABFF\uABFF\uABFF\uABFF\uABFF\uABFF\uABFF\uABFF\uABFF", "en")]
+    [InlineData("\uD7A4\uD7A4\uD7A4\uD7A4\uD7A4\uD7A4\uD7A4\uD7A4\uD7A4\uD7A4\uD7A4\uD7A4\uD7A4\uD7A4\uD7A4 \uD7A4\uD7A4\uD7A4\uD7A4\uD7A4\uD7A4\uD7A4\uD7A4\uD7A4\uD7A4\uD7A4\uD7A4\uD7A4\uD7A4\uD7A4", "en")]
+    [InlineData("\uAC00\uAC00\uAC00\uAC00\uAC00\uAC00\uAC00\uAC00\uAC00\uAC00 \uD7A3\uD7A3\uD7A3\uD7A3\uD7A3\uD7A3\uD7A3\uD7A3\uD7A3\uD7A3 \uAC00\uAC00\uAC00\uAC00\uAC00\uAC00\uAC00\uAC00\uAC00\uAC00 @@@@@@@@@@[[[[[[[[[[``````````{{{{{{{{{{", "ko")]
+    public void Language_counts_hangul_syllables_and_ascii_letters_only(string middle, string language)
+    {
+        var page = $"""
+            Ministry publishes a count of characters
+
+            The report said {middle} on the day.
+            """;
+
+        var article = _cleaner.Clean(Articles.FromText(page)).Article!;
+
+        article.Language.ShouldBe(language);
+    }
 }
