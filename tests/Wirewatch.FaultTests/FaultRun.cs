@@ -197,9 +197,45 @@ internal sealed class FaultRun : IAsyncDisposable
             await Task.Delay(250);
         }
 
+        // Every alert the alerter raised (its ledger's story_alerts) must have reached the bus. A short grace for one
+        // still being published; an alert that never arrives is lost even though its article was processed.
+        var raised = RaisedAlertIds();
+        var delivered = Stopwatch.StartNew();
+        while (delivered.Elapsed < TimeSpan.FromSeconds(60) && raised.Except(_ledger!.Copies.Keys).Any())
+        {
+            await Task.Delay(250);
+            raised = RaisedAlertIds();
+        }
+
         var copies = _ledger!.Copies;
-        return new Ledger(Name, Articles.Count, Processed, _ledger.Articles, Articles.Count - Processed, copies.Values.Sum(c => c - 1),
-            _ledger.RawCopies.Values.Sum(c => c - 1), _clock.Elapsed.TotalSeconds);
+        var missing = raised.Count(id => !copies.ContainsKey(id));
+        return new Ledger(Name, Articles.Count, Processed, _ledger.Articles, Articles.Count - Processed + missing, copies.Values.Sum(c => c - 1),
+            _ledger.RawCopies.Values.Sum(c => c - 1), _clock.Elapsed.TotalSeconds)
+        {
+            Raised = raised.Count,
+            MissingAlerts = missing,
+        };
+    }
+
+    /// <summary>The alert ids raised so far, read from the ledger of every alerter process's data folder.</summary>
+    private HashSet<string> RaisedAlertIds()
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var database in Directory.EnumerateDirectories(_folder, "alerter*").Select(d => Path.Combine(d, "wirewatch.db")).Where(File.Exists))
+        {
+            using var connection = new Microsoft.Data.Sqlite.SqliteConnection(
+                new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder { DataSource = database, Mode = Microsoft.Data.Sqlite.SqliteOpenMode.ReadOnly, DefaultTimeout = 30 }.ToString());
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT alert_id FROM story_alerts";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                ids.Add(reader.GetString(0));
+            }
+        }
+
+        return ids;
     }
 
     public string Diagnostics() =>
@@ -290,7 +326,13 @@ internal sealed record Ledger(string Fault, int Sent, int Processed, int Alerted
     /// <summary>What a case adds to its line (e.g. <c>fetched=300</c>).</summary>
     public string? Note { get; init; }
 
+    /// <summary>Alert ids the alerters recorded as raised (their ledgers' <c>story_alerts</c>).</summary>
+    public int Raised { get; init; }
+
+    /// <summary>Raised alerts that never reached <c>wirewatch.alerts</c>; counted in <see cref="Lost"/>.</summary>
+    public int MissingAlerts { get; init; }
+
     public override string ToString() =>
-        FormattableString.Invariant($"fault={Fault} sent={Sent} processed={Processed} alerted={Alerted} lost={Lost} duplicated={Duplicated} redelivered={Redelivered} seconds={Seconds:0.0}")
+        FormattableString.Invariant($"fault={Fault} sent={Sent} processed={Processed} alerted={Alerted} lost={Lost} duplicated={Duplicated} redelivered={Redelivered} seconds={Seconds:0.0} raised={Raised} missing-alerts={MissingAlerts}")
         + (Note is null ? "" : " " + Note);
 }
