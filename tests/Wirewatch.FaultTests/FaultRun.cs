@@ -125,6 +125,11 @@ internal sealed class FaultRun : IAsyncDisposable
             await WaitForConsumerAsync(queue);
         }
 
+        if (_options.BeforeFlow is { } beforeFlow)
+        {
+            await beforeFlow(this);
+        }
+
         var inbox = Directory.CreateDirectory(Path.Combine(_folder, "inbox")).FullName;
         foreach (var article in Articles)
         {
@@ -319,6 +324,12 @@ internal sealed record FaultRunOptions
     /// left with no binding at all.
     /// </summary>
     public bool LedgerOnUnroutedAlerts { get; init; }
+
+    /// <summary>
+    /// Runs once the three consumer roles consume and before the fetcher starts (so before any article flows): a fault
+    /// that must be in place before the flow, or a look at the broker's state before it.
+    /// </summary>
+    public Func<FaultRun, Task>? BeforeFlow { get; init; }
 }
 
 internal sealed record Ledger(string Fault, int Sent, int Processed, int Alerted, int Lost, int Duplicated, int Redelivered, double Seconds)

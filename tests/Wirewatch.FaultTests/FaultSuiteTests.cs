@@ -179,26 +179,45 @@ public sealed class FaultSuiteTests(RabbitMqNode node, ITestOutputHelper output)
     [Fact]
     public async Task A_memory_alarm_blocking_publishers_mid_flow_then_clearing_loses_and_doubles_nothing()
     {
-        await using var run = await FaultRun.StartAsync(node, "alarms", ArticleCount);
-        // As the fetcher starts its first cycle: once articles flow, 150 of them are through in about the time
-        // rabbitmqctl takes to raise an alarm. A watermark below what the node uses: the memory alarm blocks every
-        // publishing connection at once.
-        await node.CtlAsync("set_vm_memory_high_watermark", "0.0000001");
+        // The alarm goes up once the consumers consume and before the fetcher starts: raised after the flow began, it
+        // came too late on a loaded machine (150 articles are through in the time rabbitmqctl takes). Starting the run
+        // publishes nothing (declaring and consuming are not blocked), so only the flow itself meets the alarm.
+        var alarmUp = false;
         try
         {
-            await Eventually.True(async () => (await node.CtlAsync("eval", "rabbit_alarm:get_alarms().")).Contains("memory", StringComparison.Ordinal),
-                "the memory alarm raised", TimeSpan.FromSeconds(30));
-            var stalled = run.Processed;
+            await using var run = await FaultRun.StartAsync(node, "alarms", ArticleCount, new FaultRunOptions
+            {
+                BeforeFlow = async _ =>
+                {
+                    // A watermark below what the node uses: the memory alarm blocks every publishing connection at once.
+                    alarmUp = true;
+                    await node.CtlAsync("set_vm_memory_high_watermark", "0.0000001");
+                    await Eventually.True(async () => (await node.CtlAsync("eval", "rabbit_alarm:get_alarms().")).Contains("memory", StringComparison.Ordinal),
+                        "the memory alarm raised", TimeSpan.FromSeconds(30));
+                },
+            });
+
+            // The fetcher's first cycle publishes, and the broker blocks its connection.
+            await Eventually.True(async () => (await node.CtlAsync("list_connections", "-p", run.VirtualHost, "state", "--no-table-headers"))
+                    .Split('\n', StringSplitOptions.TrimEntries).Contains("blocked", StringComparer.Ordinal),
+                "a publishing connection blocked by the alarm", TimeSpan.FromSeconds(60), () => run.Diagnostics());
+            var blocked = run.Processed;
             await Task.Delay(TimeSpan.FromSeconds(15)); // The fault itself: publishers blocked for 15 s.
-            await ReportAsync($"alarms: {stalled} of {ArticleCount} processed when the alarm was up, {run.Processed} 15 s later");
-            stalled.ShouldBeLessThan(ArticleCount, "the alarm must come before the flow is over to block anything");
+            var held = run.Processed;
+            await ReportAsync($"alarms: {blocked} of {ArticleCount} processed when a publisher was blocked, {held} 15 s later");
+            held.ShouldBeLessThan(ArticleCount, "while the alarm holds, the flow must not get through");
+
+            await node.CtlAsync("set_vm_memory_high_watermark", "0.4"); // RabbitMQ's default.
+            alarmUp = false;
+            await AssertCleanAsync(run);
         }
         finally
         {
-            await node.CtlAsync("set_vm_memory_high_watermark", "0.4"); // RabbitMQ's default.
+            if (alarmUp)
+            {
+                await node.CtlAsync("set_vm_memory_high_watermark", "0.4");
+            }
         }
-
-        await AssertCleanAsync(run);
     }
 
     [Fact]
@@ -294,6 +313,7 @@ public sealed class FaultSuiteTests(RabbitMqNode node, ITestOutputHelper output)
     {
         var key = RandomNumberGenerator.GetBytes(32);
         await using var receiver = await WebhookReceiver.StartAsync(key);
+        var closedEarlier = ConsumerTimeoutsLogged(); // The node is shared: only this case's closings count.
         var previous = (await node.CtlAsync("eval", "application:get_env(rabbit, consumer_timeout).")).Trim();
         var previousTick = (await node.CtlAsync("eval", "application:get_env(rabbit, channel_tick_interval).")).Trim();
         try
@@ -303,22 +323,12 @@ public sealed class FaultSuiteTests(RabbitMqNode node, ITestOutputHelper output)
             // shorten it the same way. Both are read when a channel opens: the workers started below get them.
             await node.CtlAsync("eval", "application:set_env(rabbit, channel_tick_interval, 1000).");
 
-            // The webhook may take as long as it likes (the broker's timeout is what is tested, not the channel's).
-            await using var run = await FaultRun.StartAsync(node, "consumer-timeout", ArticleCount / 3, new FaultRunOptions
-            {
-                Webhook = (receiver.Url, key),
-                AlerterSettings = new Dictionary<string, string>
-                {
-                    ["Wirewatch__Alerts__Webhook__AttemptTimeout"] = "00:03:00",
-                    ["Wirewatch__Alerts__Webhook__TotalTimeout"] = "00:03:00",
-                },
-            });
-
             // One webhook is answered only once the broker gave up on the message in hand: it closes the alerter's
-            // channel ("delivery acknowledgement timed out") and the alerter's consumer
-            // must come back on a new channel. Until then the webhook hangs.
-            var alerter = run.Role("alerter");
-            var before = await AlerterChannelsAsync(run); // Now, not once the webhook is held: by then it may have timed out.
+            // channel ("delivery acknowledgement timed out") and the alerter's consumer must come back on a new channel.
+            // Until then the webhook hangs. The script is in place and the alerter's channels are read before the flow
+            // starts: set afterwards, every webhook could be answered before the script existed.
+            FaultRun? flowing = null;
+            HashSet<string> before = [];
             var held = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
             var cameBack = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             receiver.Script = async (_, context) =>
@@ -330,8 +340,9 @@ public sealed class FaultSuiteTests(RabbitMqNode node, ITestOutputHelper output)
 
                 try
                 {
-                    await Eventually.True(async () => await AlerterChannelsAsync(run) is { Count: > 0 } now && !now.Overlaps(before),
-                        "the alerter consuming again on a new channel after the broker closed the old one", TimeSpan.FromMinutes(3), () => alerter.ErrorTail());
+                    var current = flowing ?? throw new InvalidOperationException("a webhook before the flow started");
+                    await Eventually.True(async () => await AlerterChannelsAsync(current) is { Count: > 0 } now && !now.Overlaps(before),
+                        "the alerter consuming again on a new channel after the broker closed the old one", TimeSpan.FromMinutes(3), () => current.Role("alerter").ErrorTail());
                     cameBack.TrySetResult();
                 }
                 catch (Exception e)
@@ -342,9 +353,28 @@ public sealed class FaultSuiteTests(RabbitMqNode node, ITestOutputHelper output)
                 return null;
             };
 
+            // The webhook may take as long as it likes (the broker's timeout is what is tested, not the channel's).
+            await using var run = await FaultRun.StartAsync(node, "consumer-timeout", ArticleCount / 3, new FaultRunOptions
+            {
+                Webhook = (receiver.Url, key),
+                AlerterSettings = new Dictionary<string, string>
+                {
+                    ["Wirewatch__Alerts__Webhook__AttemptTimeout"] = "00:03:00",
+                    ["Wirewatch__Alerts__Webhook__TotalTimeout"] = "00:03:00",
+                },
+                BeforeFlow = async started =>
+                {
+                    // The alerter consumes, and nothing has been delivered to it yet: no timeout can have closed these.
+                    before = await AlerterChannelsAsync(started);
+                    before.ShouldNotBeEmpty("the alerter consumes before the flow starts");
+                    flowing = started;
+                },
+            });
+
             await cameBack.Task.WaitAsync(TimeSpan.FromMinutes(4));
-            var closings = node.ServerLog().Split('\n').Count(line => line.Contains("delivery acknowledgement", StringComparison.Ordinal) && line.Contains("timed out", StringComparison.Ordinal));
+            var closings = ConsumerTimeoutsLogged() - closedEarlier;
             var ledger = await AssertCleanAsync(run, () => $"channels-timed-out={closings}");
+            closings.ShouldBeGreaterThan(0, $"the broker's consumer timeout closed the alerter's channel: {ledger}");
             var alertId = await held.Task.WaitAsync(TimeSpan.FromSeconds(10));
             var requests = receiver.Requests.Where(r => r.SignatureValid).ToList();
             await ReportAsync($"consumer-timeout: {alertId} reached the receiver {requests.Count(r => r.Id == alertId)} time(s); {requests.Count} requests, {requests.Select(r => r.Id).Distinct().Count()} ids");
@@ -358,6 +388,10 @@ public sealed class FaultSuiteTests(RabbitMqNode node, ITestOutputHelper output)
             await node.CtlAsync("eval", Restore("consumer_timeout", previous));
         }
     }
+
+    /// <summary>Channels the broker closed so far because a delivery was not acknowledged within consumer_timeout.</summary>
+    private int ConsumerTimeoutsLogged() =>
+        node.ServerLog().Split('\n').Count(line => line.Contains("delivery acknowledgement", StringComparison.Ordinal) && line.Contains("timed out", StringComparison.Ordinal));
 
     /// <summary>An Erlang expression setting a rabbit application variable back to what <c>application:get_env</c> printed.</summary>
     private static string Restore(string variable, string printed) => printed.StartsWith("{ok,", StringComparison.Ordinal)
