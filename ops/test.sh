@@ -23,7 +23,13 @@ if grep -q "has the following vulnerable packages" <<<"$vulnerable"; then
 fi
 log=$(mktemp)
 status=0
+# The fault suite's ledger lines (docs/reliability.md), printed together at the end.
+export WIREWATCH_FAULT_REPORT="${WIREWATCH_FAULT_REPORT:-$(mktemp)}"
 dotnet test Workers.sln -c Release --no-build -nologo "$@" 2>&1 | tee "$log" || status=$?
+if [ -s "$WIREWATCH_FAULT_REPORT" ]; then
+  echo "ops/test.sh: fault suite ledger ($WIREWATCH_FAULT_REPORT):"
+  grep '^fault=' "$WIREWATCH_FAULT_REPORT" || true
+fi
 
 # One closing line for CI: "N passed, N failed, N skipped".
 awk '/(Passed|Failed)! +- +Failed: /{
