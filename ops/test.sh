@@ -28,7 +28,7 @@ export WIREWATCH_FAULT_REPORT="${WIREWATCH_FAULT_REPORT:-$(mktemp)}"
 dotnet test Workers.sln -c Release --no-build -nologo "$@" 2>&1 | tee "$log" || status=$?
 if [ -s "$WIREWATCH_FAULT_REPORT" ]; then
   echo "ops/test.sh: fault suite ledger ($WIREWATCH_FAULT_REPORT):"
-  grep '^fault=' "$WIREWATCH_FAULT_REPORT" || true
+  grep -a 'fault=' "$WIREWATCH_FAULT_REPORT" | sed 's/^[^f]*fault=/fault=/' || true
 fi
 
 # One closing line for CI: "N passed, N failed, N skipped".
