@@ -67,6 +67,8 @@ public static class BusOnlyBaseline
                 {
                     b.ExchangeType = ExchangeType.Topic;
                     b.RoutingKey = "#";
+                    // Declared as the product declares it (BusTopology), or the broker refuses the inequivalent declaration.
+                    b.SetExchangeArgument("alternate-exchange", WireNames.AlertsUnroutedExchange);
                 });
                 e.Handler<AlertRaised>(c =>
                 {
