@@ -106,6 +106,117 @@ public sealed class FaultSuiteTests(RabbitMqNode node, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_message_that_kills_its_cleaner_every_time_is_dead_lettered_after_the_delivery_limit_without_a_crash_loop()
+    {
+        const int deliveryLimit = 5; // Wirewatch:RabbitMq:DeliveryLimit's default.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await using var run = await FaultRun.StartAsync(node, "crash-loop", 20);
+        await run.WaitForProcessedAsync(20, FlowDeadline);
+
+        // A message that kills every process it reaches. Which process has it must be visible from outside without a
+        // crash path in the product, so each cleaner is frozen (SIGSTOP) while it receives it: the broker has handed it
+        // over (unacknowledged) and the process never runs it. Then the holder dies with SIGKILL, as a process crashed by
+        // a message does (or the OOM killer), while its successor, started as an orchestrator restarts a pod and frozen
+        // once it consumes, is the only one left to receive it. The quorum queue counts each return in x-delivery-count.
+        // After DeliveryLimit crashes the last successor resumes: it must move the message to the error queue without
+        // running it (neither classified nor rejected), and go on working.
+        var holder = run.Role("cleaner");
+        await holder.SignalAsync("STOP");
+        var poison = Articles.FromText("SEOUL, June 4 (Yonhap) -- The defense ministry said three ballistic missiles were fired into the East Sea, a story whose page crashes every worker that reads it.",
+            url: "https://wire.example/crash-loop/1");
+        await PublishAsync(run, WireNames.ArticlesFetchedExchange, System.Text.Json.JsonSerializer.Serialize(poison, WireJson.Options), headers: null);
+        var kills = 0;
+        var frozen = System.Diagnostics.Stopwatch.StartNew();
+        var longestFreeze = TimeSpan.Zero;
+        try
+        {
+            await Eventually.True(async () => await QueueAsync(run, "messages_unacknowledged", WireNames.CleanerQueue) == 1,
+                "the message handed to the frozen cleaner", TimeSpan.FromSeconds(30), run.Diagnostics);
+            while (kills < deliveryLimit)
+            {
+                await run.StartReplacementAsync("cleaner");
+                var successor = run.Processes[^1];
+                await Eventually.True(async () => await QueueAsync(run, "consumers", WireNames.CleanerQueue) >= 2,
+                    $"replacement cleaner {kills + 1} consuming beside the frozen holder (a holder frozen past about 20 s loses its connection to missed heartbeats)",
+                    TimeSpan.FromSeconds(60), () => $"frozen for {frozen.Elapsed.TotalSeconds:0.0} s{Environment.NewLine}{run.Diagnostics()}");
+                await successor.SignalAsync("STOP");
+                await holder.SignalAsync("KILL");
+                // A holder frozen past two missed 10 s heartbeats would lose its connection to the broker, not to a crash.
+                longestFreeze = frozen.Elapsed > longestFreeze ? frozen.Elapsed : longestFreeze;
+                frozen.Restart();
+                using (var exit = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+                {
+                    await holder.WaitForExitAsync(exit.Token);
+                }
+
+                kills++;
+                holder = successor;
+                // Returned, and handed to the frozen successor, the one consumer left.
+                await Eventually.True(async () => await QueueAsync(run, "consumers", WireNames.CleanerQueue) == 1
+                        && await QueueAsync(run, "messages_unacknowledged", WireNames.CleanerQueue) == 1,
+                    $"the message returned after kill {kills} and handed to the next cleaner", TimeSpan.FromSeconds(30), run.Diagnostics);
+            }
+        }
+        finally
+        {
+            await holder.SignalAsync("CONT");
+        }
+
+        await Eventually.True(async () => await ErrorMessagesAsync(run, WireNames.CleanerQueue) == 1,
+            $"the message in wirewatch-cleaner_error after {kills} crashes", TimeSpan.FromSeconds(60),
+            () => $"processed {run.Processed} of 20 before; {run.Diagnostics()}");
+        var processedWithPoison = run.Processed;
+
+        // The error queue holds it with the reason: returned DeliveryLimit times, never run.
+        string exceptionType, reason;
+        await using (var channel = await run.Connection.CreateChannelAsync())
+        {
+            var got = await channel.BasicGetAsync(WireNames.CleanerQueue + "_error", autoAck: false);
+            got.ShouldNotBeNull();
+            var headers = got.BasicProperties.Headers ?? new Dictionary<string, object?>();
+            exceptionType = HeaderText(headers, "MT-Fault-ExceptionType");
+            reason = HeaderText(headers, "MT-Fault-Message");
+            Encoding.UTF8.GetString(got.Body.Span).ShouldContain(poison.ArticleId);
+            await channel.BasicNackAsync(got.DeliveryTag, multiple: false, requeue: true);
+        }
+
+        var returned = System.Text.RegularExpressions.Regex.Match(reason, @" (\d+) times without being acknowledged");
+        var count = returned.Success ? int.Parse(returned.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+
+        // No crash loop: the last cleaner is alive and consuming, and articles published now go through.
+        var last = holder;
+        var before = run.Processed;
+        var batch = Enumerable.Range(1, 3).Select(i => Articles.FromText(
+            $"SEOUL, May {i} (Yonhap) -- The envoy said {i + 10} new sanctions on shipping firms took effect after the poison message, freezing the assets of {i + 3} tanker operators.",
+            url: $"https://wire.example/after-crash-loop/{i}")).ToList();
+        foreach (var article in batch)
+        {
+            await PublishAsync(run, WireNames.ArticlesFetchedExchange, System.Text.Json.JsonSerializer.Serialize(article, WireJson.Options), headers: null);
+        }
+
+        await run.WaitForProcessedAsync(before + batch.Count, TimeSpan.FromSeconds(90));
+        await ReportAsync(FormattableString.Invariant(
+            $"fault=crash-loop kills={kills} delivery-count={count} error-queue={await ErrorMessagesAsync(run, WireNames.CleanerQueue)} after={run.Processed - before}/{batch.Count} cleaners={run.Processes.Count(p => p.Role == "cleaner")} longest-freeze={longestFreeze.TotalSeconds:0.0}s seconds={clock.Elapsed.TotalSeconds:0.0}"));
+
+        exceptionType.ShouldContain("DeliveryLimitExceededException", Case.Sensitive, reason);
+        count.ShouldBeGreaterThanOrEqualTo(deliveryLimit, reason);
+        processedWithPoison.ShouldBe(20, "the message is dead-lettered without being run: neither classified nor rejected");
+        (await ErrorMessagesAsync(run, WireNames.CleanerQueue)).ShouldBe(1);
+        last.HasExited.ShouldBeFalse(last.ErrorTail());
+        (await QueueAsync(run, "consumers", WireNames.CleanerQueue)).ShouldBeGreaterThan(0);
+    }
+
+    private async Task<long> QueueAsync(FaultRun run, string column, string queue) =>
+        (await node.QueueColumnAsync(run.VirtualHost, column)).GetValueOrDefault(queue);
+
+    private static string HeaderText(IDictionary<string, object?> headers, string key) => headers.TryGetValue(key, out var value) switch
+    {
+        false => "",
+        true when value is byte[] bytes => Encoding.UTF8.GetString(bytes),
+        _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
+    };
+
+    [Fact]
     public async Task Readiness_goes_unhealthy_while_the_broker_is_away_and_healthy_again_after()
     {
         await using var run = await FaultRun.StartAsync(node, "health", 10);
