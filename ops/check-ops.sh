@@ -8,18 +8,14 @@
 #                              period longer than the bus's stop timeout, a PodDisruptionBudget, and (consumers) a
 #                              KEDA ScaledObject on its own queue, its own broker user from a mounted Secret file;
 #                              no Secret is rendered (they are referenced only).
-# Installs Debian's prometheus package (for promtool) when it is missing.
+# Installs what it calls when missing (promtool, docker-compose, kubectl, python3-yaml: ops/test-deps.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 step() { printf 'check-ops: %s\n' "$*"; }
 
-if ! command -v promtool >/dev/null; then
-  step "installing Debian's prometheus package for promtool"
-  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends prometheus >/dev/null
-fi
+bash ops/test-deps.sh promtool docker-compose kubectl python3-yaml
+python=/usr/bin/python3 # Debian's, which python3-yaml serves (python3 on PATH may be another interpreter)
 
 step "docker-compose config"
 docker-compose --env-file docker/.env.example -f docker/compose.yaml config --quiet
@@ -33,7 +29,7 @@ promtool test rules ops/prometheus/alerts.test.yml >/dev/null
 
 step "dashboards parse"
 for dashboard in ops/grafana/*.json; do
-  python3 -m json.tool "$dashboard" >/dev/null
+  $python -m json.tool "$dashboard" >/dev/null
 done
 
 # The bus's stop timeout, read from the composition root, so the grace-period check follows the code.
@@ -50,7 +46,7 @@ for overlay in ops/k8s/overlays/*/; do
   name=$(basename "$overlay")
   step "kubectl kustomize $overlay"
   kubectl kustomize "$overlay" >"$rendered/$name.yaml"
-  python3 - "$rendered/$name.yaml" "$stop_timeout" $queues <<'PY'
+  $python - "$rendered/$name.yaml" "$stop_timeout" $queues <<'PY'
 import sys, yaml
 
 path = sys.argv[1]

@@ -1,15 +1,11 @@
 #!/usr/bin/env bash
 # The test command: builds the solution in Release (warnings are errors) and runs every test project.
-# Integration tests start private RabbitMQ nodes of their own, so Debian's rabbitmq-server is installed when missing.
+# Everything it calls is installed when missing (ops/test-deps.sh: rabbitmq-server for the private nodes the integration
+# and fault tests start, promtool, docker-compose, kubectl, python3-yaml for check-ops).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ ! -x /usr/lib/rabbitmq/bin/rabbitmq-server ]; then
-  echo "ops/test.sh: installing rabbitmq-server (the integration tests start private nodes of it)"
-  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq rabbitmq-server >/dev/null
-fi
+bash ops/test-deps.sh
 
 bash ops/check-ops.sh # compose, Prometheus rules, dashboards, Kubernetes overlays (installs promtool when missing)
 dotnet build Workers.sln -c Release -nologo -v quiet
