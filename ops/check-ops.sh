@@ -43,8 +43,8 @@ for dashboard in ops/grafana/*.json; do
 done
 
 # The bus's stop timeout, read from the composition root, so the grace-period check follows the code.
-stop_timeout=$(sed -n 's/.*StopTimeout = TimeSpan.FromSeconds(\([0-9]*\)).*/\1/p' src/Wirewatch.Hosting/WirewatchComposition.cs)
-[ -n "$stop_timeout" ] || { echo "check-ops: cannot find MassTransit's StopTimeout in WirewatchComposition.cs"; exit 1; }
+stop_timeout=$(sed -n 's/.*StopTimeout = TimeSpan.FromSeconds(\([0-9]*\)).*/\1/p' src/Wirewatch.Hosting/WirewatchDefaults.cs)
+[ -n "$stop_timeout" ] || { echo "check-ops: cannot find MassTransit's StopTimeout in WirewatchDefaults.cs"; exit 1; }
 
 # The consumer queues, read from the contracts (WireNames.CleanerQueue, ...), so KEDA's triggers follow the code.
 queues=$(sed -n 's/.*const string \(Cleaner\|Classifier\|Alerter\)Queue = "\([^"]*\)".*/\L\1\E=\2/p' src/Wirewatch.Contracts/WireNames.cs | tr '\n' ' ')
@@ -66,7 +66,7 @@ for d in docs:
     by_kind.setdefault(d["kind"], []).append(d)
 
 problems = []
-STOP_TIMEOUT = int(sys.argv[2])  # MassTransitHostOptions.StopTimeout in WirewatchComposition
+STOP_TIMEOUT = int(sys.argv[2])  # MassTransitHostOptions.StopTimeout in WirewatchDefaults
 QUEUES = dict(arg.split("=", 1) for arg in sys.argv[3:])  # role=queue, from WireNames
 
 if by_kind.get("Secret"):
