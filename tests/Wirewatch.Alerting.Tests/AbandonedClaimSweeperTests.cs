@@ -38,7 +38,9 @@ public sealed class AbandonedClaimSweeperTests : IAsyncLifetime
         _receiver.Requests.ShouldBeEmpty();
 
         _time.Advance(TimeSpan.FromMinutes(11)); // Past the 10 min lease.
-        (await sweeper.SweepAsync(default)).ShouldBe(1);
+        // The host's own sweeper (a hosted service on the same clock) and this one race for the claim: one delivers.
+        await sweeper.SweepAsync(default);
+        await Eventually.True(() => _receiver.Requests.Count > 0, "the abandoned delivery is sent");
         _receiver.Requests.ShouldHaveSingleItem().Id.ShouldBe(alert.AlertId);
         (await sweeper.SweepAsync(default)).ShouldBe(0, "recorded now: swept once");
         _receiver.Requests.Count.ShouldBe(1);
