@@ -14,7 +14,8 @@ public sealed class Alerter(
     IAlertLedger ledger,
     SubscriptionThrottle throttle,
     TimeProvider time,
-    ILogger<Alerter> log)
+    ILogger<Alerter> log,
+    IEnumerable<IAlertObserver> observers)
 {
     public async Task HandleAsync(ArticleClassified article, IPublishEndpoint bus, CancellationToken cancellationToken)
     {
@@ -40,6 +41,10 @@ public sealed class Alerter(
             {
                 AlertMetrics.Raised.Add(1, new KeyValuePair<string, object?>("severity", alert.Severity), new KeyValuePair<string, object?>("kind", alert.IsUpdate ? "update" : "alert"));
                 log.LogInformation("Alert {AlertId} ({Severity}) for {SubscriptionId}: {Headline}", alert.AlertId, alert.Severity, subscription.Id, alert.Headline);
+                foreach (var observer in observers)
+                {
+                    observer.Raised(alert);
+                }
             }
 
             alerted.Add(subscription.Id);
