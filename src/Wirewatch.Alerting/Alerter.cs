@@ -14,6 +14,7 @@ public sealed class Alerter(
     IAlertLedger ledger,
     SubscriptionThrottle throttle,
     TimeProvider time,
+    AlertMetrics metrics,
     ILogger<Alerter> log,
     IEnumerable<IAlertObserver> observers)
 {
@@ -39,7 +40,7 @@ public sealed class Alerter(
             var alert = raised.Alert;
             if (raised.IsNew)
             {
-                AlertMetrics.Raised.Add(1, new KeyValuePair<string, object?>("severity", alert.Severity), new KeyValuePair<string, object?>("kind", alert.IsUpdate ? "update" : "alert"));
+                metrics.Raised.Add(1, new KeyValuePair<string, object?>("severity", alert.Severity), new KeyValuePair<string, object?>("kind", alert.IsUpdate ? "update" : "alert"));
                 log.LogInformation("Alert {AlertId} ({Severity}) for {SubscriptionId}: {Headline}", alert.AlertId, alert.Severity, subscription.Id, alert.Headline);
                 foreach (var observer in observers)
                 {

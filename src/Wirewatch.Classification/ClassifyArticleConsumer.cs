@@ -8,7 +8,7 @@ namespace Wirewatch.Classification;
 /// <summary>Queue <c>wirewatch-classifier</c>: scores each cleaned article and publishes the result.</summary>
 public sealed class ClassifyArticleConsumer(TopicClassifier classifier, TimeProvider time) : IConsumer<ArticleCleaned>
 {
-    private static readonly Meter Meter = new("Wirewatch");
+    private static readonly Meter Meter = new(WireTelemetry.Name);
     private static readonly Counter<long> Matches = Meter.CreateCounter<long>("wirewatch.classify.matches", "{article}", "Articles that matched a topic, by topic.");
     private static readonly Counter<long> Articles = Meter.CreateCounter<long>("wirewatch.classify.articles", "{article}", "Articles classified.");
     private static readonly Histogram<double> Duration = Meter.CreateHistogram<double>("wirewatch.classify.duration", "s", "Time to classify one article.");

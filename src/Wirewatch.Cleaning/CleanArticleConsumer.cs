@@ -59,7 +59,7 @@ public static class CleanerMetrics
     public const string CleanedName = "wirewatch.clean.cleaned";
     public const string RejectedName = "wirewatch.clean.rejected";
 
-    private static readonly Meter Meter = new("Wirewatch");
+    private static readonly Meter Meter = new(WireTelemetry.Name);
 
     /// <summary>Articles cleaned and published, tagged <c>source</c>.</summary>
     public static readonly Counter<long> Cleaned = Meter.CreateCounter<long>("wirewatch.clean.cleaned", "{article}", "Articles the cleaner published, by source.");

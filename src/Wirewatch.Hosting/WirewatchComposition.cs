@@ -14,6 +14,7 @@ using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Wirewatch.Alerting;
 using Wirewatch.Classification;
+using Wirewatch.Contracts;
 using Wirewatch.Cleaning;
 using Wirewatch.Fetching;
 
@@ -25,7 +26,7 @@ namespace Wirewatch.Hosting;
 /// </summary>
 public static class WirewatchComposition
 {
-    public const string TelemetryName = "Wirewatch";
+    public const string TelemetryName = WireTelemetry.Name;
 
     /// <summary>
     /// Registers everything the configured roles need. <paramref name="scheduleFetches"/> adds the Quartz jobs
