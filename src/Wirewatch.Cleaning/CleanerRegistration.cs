@@ -15,6 +15,8 @@ public static class CleanerRegistration
     {
         var rules = CleaningRules.Load(rulesPath);
         services.AddSingleton(rules);
+        services.AddMetrics(); // IMeterFactory, when the host has not added it
+        services.AddSingleton<CleanerMetrics>();
         services.AddSingleton(sp => new WireArticleCleaner(sp.GetRequiredService<IOptions<CleanerOptions>>().Value, rules));
         services.AddSingleton<IStoryStore>(_ => new SqliteStoryStore(databasePath));
         services.AddSingleton(sp => new StoryTracker(

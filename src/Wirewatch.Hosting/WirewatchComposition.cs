@@ -121,6 +121,7 @@ public static class WirewatchComposition
 
     private static void AddBus(IServiceCollection services, WirewatchSettings settings)
     {
+        services.AddSingleton<ConsumeTelemetry>(); // the consume filter's lag histogram
         services.AddMassTransit(bus =>
         {
             if (settings.Has(WirewatchRoles.Cleaner))
