@@ -9,7 +9,7 @@ namespace Wirewatch.Alerting;
 /// Delivers one alert to each channel of its subscription through the ledger (at most once per channel), disables a
 /// channel whose endpoint is gone, and announces every dead-lettered delivery with <see cref="AlertDeliveryFailed"/>.
 /// </summary>
-public sealed class AlertDispatcher(IAlertLedger ledger, IEnumerable<IAlertChannel> channels, TimeProvider time, ILogger<AlertDispatcher> log)
+public sealed class AlertDispatcher(IAlertLedger ledger, IEnumerable<IAlertChannel> channels, TimeProvider time, AlertMetrics metrics, ILogger<AlertDispatcher> log)
 {
     private readonly Dictionary<string, IAlertChannel> _channels = channels.ToDictionary(c => c.Type, StringComparer.Ordinal);
 
@@ -40,7 +40,7 @@ public sealed class AlertDispatcher(IAlertLedger ledger, IEnumerable<IAlertChann
             if (result.DisableChannel)
             {
                 await ledger.DisableChannelAsync(channel.Key, result.Detail ?? result.Reason ?? "gone", ct);
-                AlertMetrics.ChannelsDisabled.Add(1, new KeyValuePair<string, object?>("channel", channel.Type));
+                metrics.ChannelsDisabled.Add(1, new KeyValuePair<string, object?>("channel", channel.Type));
                 log.LogError("Channel {Channel} of subscription {SubscriptionId} disabled: {Detail}", channel.Endpoint, alert.SubscriptionId, result.Detail);
             }
 
@@ -55,7 +55,7 @@ public sealed class AlertDispatcher(IAlertLedger ledger, IEnumerable<IAlertChann
             _ when result?.Reason == "channel-disabled" => "disabled",
             _ => "dead-lettered",
         };
-        AlertMetrics.CountDelivery(channel.Type, label);
+        metrics.CountDelivery(channel.Type, label);
         if (outcome == DeliveryOutcome.Delivered)
         {
             log.LogInformation("Alert {AlertId} delivered to {Channel} {Endpoint}", alert.AlertId, channel.Type, channel.Endpoint);

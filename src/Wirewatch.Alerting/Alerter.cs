@@ -14,7 +14,9 @@ public sealed class Alerter(
     IAlertLedger ledger,
     SubscriptionThrottle throttle,
     TimeProvider time,
-    ILogger<Alerter> log)
+    AlertMetrics metrics,
+    ILogger<Alerter> log,
+    IEnumerable<IAlertObserver> observers)
 {
     public async Task HandleAsync(ArticleClassified article, IPublishEndpoint bus, CancellationToken cancellationToken)
     {
@@ -38,8 +40,12 @@ public sealed class Alerter(
             var alert = raised.Alert;
             if (raised.IsNew)
             {
-                AlertMetrics.Raised.Add(1, new KeyValuePair<string, object?>("severity", alert.Severity), new KeyValuePair<string, object?>("kind", alert.IsUpdate ? "update" : "alert"));
+                metrics.Raised.Add(1, new KeyValuePair<string, object?>("severity", alert.Severity), new KeyValuePair<string, object?>("kind", alert.IsUpdate ? "update" : "alert"));
                 log.LogInformation("Alert {AlertId} ({Severity}) for {SubscriptionId}: {Headline}", alert.AlertId, alert.Severity, subscription.Id, alert.Headline);
+                foreach (var observer in observers)
+                {
+                    observer.Raised(alert);
+                }
             }
 
             alerted.Add(subscription.Id);

@@ -21,6 +21,8 @@ public static class AlerterRegistration
     public static IServiceCollection AddAlerter(this IServiceCollection services, SubscriptionCatalog catalog, string databasePath)
     {
         services.AddSingleton(catalog);
+        services.AddMetrics(); // IMeterFactory, when the host has not added it
+        services.AddSingleton<AlertMetrics>();
         services.AddSingleton<SubscriptionMatcher>();
         services.AddSingleton<IAlertLedger>(sp => new SqliteAlertLedger(databasePath, sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<AlertLedgerOptions>>().Value.ClaimLease, sp.GetRequiredService<IOptions<AlertLedgerOptions>>().Value.InProgressWait));

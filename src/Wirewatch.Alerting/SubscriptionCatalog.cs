@@ -26,7 +26,11 @@ public sealed class SubscriptionCatalog
             using var stream = File.OpenRead(path);
             file = JsonSerializer.Deserialize<SubscriptionsFile>(stream, WireJson.Options);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        catch (JsonException e)
+        {
+            throw new InvalidSubscriptionException($"Subscriptions file {JsonErrors.Describe(path, e)}");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new InvalidSubscriptionException($"Cannot read subscriptions file '{path}': {e.Message}");
         }

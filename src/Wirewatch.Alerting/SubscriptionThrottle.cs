@@ -12,7 +12,7 @@ namespace Wirewatch.Alerting;
 /// <see cref="FlushDueAsync"/> on a timer). The bus channel is never throttled. Held alerts live in memory: a restart
 /// sends them nowhere, but they stay on the bus and in the ledger's story records.
 /// </summary>
-public sealed class SubscriptionThrottle(AlertDispatcher dispatcher, IEnumerable<IAlertChannel> channels, TimeProvider time, ILogger<SubscriptionThrottle> log)
+public sealed class SubscriptionThrottle(AlertDispatcher dispatcher, IEnumerable<IAlertChannel> channels, TimeProvider time, AlertMetrics metrics, ILogger<SubscriptionThrottle> log)
 {
     private static readonly TimeSpan Window = TimeSpan.FromHours(1);
     private readonly Dictionary<string, IAlertChannel> _channels = channels.ToDictionary(c => c.Type, StringComparer.Ordinal);
@@ -59,7 +59,7 @@ public sealed class SubscriptionThrottle(AlertDispatcher dispatcher, IEnumerable
         }
         else
         {
-            AlertMetrics.CountDelivery("throttle", "throttled");
+            metrics.CountDelivery("throttle", "throttled");
             log.LogInformation("Alert {AlertId} held for a digest: {SubscriptionId} reached {MaxPerHour} alerts this hour", alert.AlertId, subscription.Id, throttle.MaxPerHour);
         }
 
@@ -124,7 +124,7 @@ public sealed class SubscriptionThrottle(AlertDispatcher dispatcher, IEnumerable
         foreach (var channel in subscription.Channels.Where(c => c.Type != ChannelTypes.Bus))
         {
             var result = await _channels[channel.Type].DeliverDigestAsync(digest, channel, cancellationToken);
-            AlertMetrics.Digests.Add(1, new KeyValuePair<string, object?>("channel", channel.Type), new KeyValuePair<string, object?>("outcome", result.Success ? "delivered" : "failed"));
+            metrics.Digests.Add(1, new KeyValuePair<string, object?>("channel", channel.Type), new KeyValuePair<string, object?>("outcome", result.Success ? "delivered" : "failed"));
             if (!result.Success)
             {
                 log.LogWarning("Digest {DigestId} ({Count} alerts) not delivered to {Channel} {Endpoint}: {Reason} ({Detail})",

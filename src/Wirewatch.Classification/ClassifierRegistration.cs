@@ -9,6 +9,8 @@ public static class ClassifierRegistration
     public static IServiceCollection AddClassifier(this IServiceCollection services, string topicsPath, string entitiesPath)
     {
         services.AddSingleton(TopicClassifier.Load(topicsPath, entitiesPath));
+        services.AddMetrics(); // IMeterFactory, when the host has not added it
+        services.AddSingleton<ClassifierMetrics>();
         return services;
     }
 

@@ -222,7 +222,11 @@ public sealed record Gazetteer
             var gazetteer = JsonSerializer.Deserialize<Gazetteer>(bytes, WireJson.Options) ?? new Gazetteer();
             return gazetteer with { ContentHash = Convert.ToHexStringLower(SHA256.HashData(bytes))[..8] };
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"Entities file {JsonErrors.Describe(path, e)}", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new InvalidDataException($"Cannot read entities file '{path}': {e.Message}", e);
         }

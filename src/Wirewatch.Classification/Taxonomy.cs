@@ -27,7 +27,11 @@ public sealed class Taxonomy
             bytes = File.ReadAllBytes(path);
             file = JsonSerializer.Deserialize<TaxonomyFile>(bytes, WireJson.Options);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"Topics file {JsonErrors.Describe(path, e)}", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new InvalidDataException($"Cannot read topics file '{path}': {e.Message}", e);
         }

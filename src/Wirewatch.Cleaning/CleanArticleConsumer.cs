@@ -11,7 +11,7 @@ namespace Wirewatch.Cleaning;
 /// Queue <c>wirewatch-cleaner</c>: cleans each fetched article, gives it its story, and publishes it, or publishes its
 /// rejection (counted and logged once; a rejection is a message, never an exception, so it is not retried).
 /// </summary>
-public sealed class CleanArticleConsumer(WireArticleCleaner cleaner, StoryTracker stories, TimeProvider time, ILogger<CleanArticleConsumer> log)
+public sealed class CleanArticleConsumer(WireArticleCleaner cleaner, StoryTracker stories, CleanerMetrics metrics, TimeProvider time, ILogger<CleanArticleConsumer> log)
     : IConsumer<ArticleFetched>
 {
     public async Task Consume(ConsumeContext<ArticleFetched> context)
@@ -19,24 +19,24 @@ public sealed class CleanArticleConsumer(WireArticleCleaner cleaner, StoryTracke
         var raw = context.Message;
         var started = Stopwatch.GetTimestamp();
         var result = cleaner.Clean(raw);
-        CleanerMetrics.Duration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+        metrics.Duration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
         Activity.Current?.SetTag("wirewatch.article", raw.ArticleId);
 
         if (result.Article is { } cleaned)
         {
             var article = await stories.AssignAsync(cleaned, context.CancellationToken);
             Activity.Current?.SetTag("wirewatch.story", article.StoryId);
-            CleanerMetrics.Cleaned.Add(1, new KeyValuePair<string, object?>("source", raw.SourceId));
+            metrics.Cleaned.Add(1, new KeyValuePair<string, object?>("source", raw.SourceId));
             foreach (var warning in article.Warnings)
             {
-                CleanerMetrics.Warnings.Add(1, new KeyValuePair<string, object?>("warning", warning));
+                metrics.Warnings.Add(1, new KeyValuePair<string, object?>("warning", warning));
             }
 
             await context.Publish(article with { ProducedAt = time.GetUtcNow() }, context.CancellationToken);
             return;
         }
 
-        CleanerMetrics.Rejected.Add(1, new KeyValuePair<string, object?>("reason", result.RejectionReason), new KeyValuePair<string, object?>("source", raw.SourceId));
+        metrics.Rejected.Add(1, new KeyValuePair<string, object?>("reason", result.RejectionReason), new KeyValuePair<string, object?>("source", raw.SourceId));
         log.LogWarning("Rejected {ArticleId} v{Version} {Url}: {Reason} ({Detail})", raw.ArticleId, raw.Version, raw.Url, result.RejectionReason, result.RejectionDetail);
         await context.Publish(new ArticleRejected
         {
@@ -53,24 +53,32 @@ public sealed class CleanArticleConsumer(WireArticleCleaner cleaner, StoryTracke
 }
 
 /// <summary>The cleaner's instruments on the <c>Wirewatch</c> meter; the names are stable (dashboards and alert rules use them).</summary>
-public static class CleanerMetrics
+public sealed class CleanerMetrics
 {
     // Literal names at the instruments too: tests/Wirewatch.Operations.Tests scans the source for them.
     public const string CleanedName = "wirewatch.clean.cleaned";
     public const string RejectedName = "wirewatch.clean.rejected";
 
-    private static readonly Meter Meter = new("Wirewatch");
+    /// <summary>The instruments on the meter of <paramref name="meters"/> (the host's, so tests and hosts own their lifetime).</summary>
+    public CleanerMetrics(IMeterFactory meters)
+    {
+        var meter = meters.Create(WireTelemetry.Name);
+        Cleaned = meter.CreateCounter<long>("wirewatch.clean.cleaned", "{article}", "Articles the cleaner published, by source.");
+        Rejected = meter.CreateCounter<long>("wirewatch.clean.rejected", "{article}", "Articles the cleaner rejected, by reason and source.");
+        Warnings = meter.CreateCounter<long>("wirewatch.clean.warnings", "{warning}", "Warnings on cleaned articles, by code.");
+        Duration = meter.CreateHistogram<double>("wirewatch.clean.duration", "s", "Time to clean one article.");
+    }
 
     /// <summary>Articles cleaned and published, tagged <c>source</c>.</summary>
-    public static readonly Counter<long> Cleaned = Meter.CreateCounter<long>("wirewatch.clean.cleaned", "{article}", "Articles the cleaner published, by source.");
+    public Counter<long> Cleaned { get; }
 
     /// <summary>Articles rejected, tagged <c>reason</c> (empty, binary, no-headline, not-found-page, no-body) and <c>source</c>.</summary>
-    public static readonly Counter<long> Rejected = Meter.CreateCounter<long>("wirewatch.clean.rejected", "{article}", "Articles the cleaner rejected, by reason and source.");
+    public Counter<long> Rejected { get; }
 
     /// <summary>Warnings on published articles, tagged <c>warning</c>.</summary>
-    public static readonly Counter<long> Warnings = Meter.CreateCounter<long>("wirewatch.clean.warnings", "{warning}", "Warnings on cleaned articles, by code.");
+    public Counter<long> Warnings { get; }
 
-    public static readonly Histogram<double> Duration = Meter.CreateHistogram<double>("wirewatch.clean.duration", "s", "Time to clean one article.");
+    public Histogram<double> Duration { get; }
 }
 
 public sealed class CleanArticleConsumerDefinition : ConsumerDefinition<CleanArticleConsumer>

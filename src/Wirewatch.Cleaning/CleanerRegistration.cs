@@ -19,6 +19,8 @@ public static class CleanerRegistration
         services.AddOptions<CleanerOptions>()
             .Configure<IServiceProvider>((o, sp) => sp.GetService<IConfiguration>()?.GetSection(CleanerOptions.Section).Bind(o));
         services.AddSingleton(rules);
+        services.AddMetrics(); // IMeterFactory, when the host has not added it
+        services.AddSingleton<CleanerMetrics>();
         services.AddSingleton(sp => new WireArticleCleaner(sp.GetRequiredService<IOptions<CleanerOptions>>().Value, rules));
         services.AddSingleton<IStoryStore>(_ => new SqliteStoryStore(databasePath));
         services.AddSingleton(sp => new StoryTracker(

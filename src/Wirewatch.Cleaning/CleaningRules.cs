@@ -74,7 +74,7 @@ public sealed class CleaningRules
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"Cleaning rules '{origin}' are not valid JSON: {e.Message}", e);
+            throw new InvalidDataException($"Cleaning rules {JsonErrors.Describe(origin, e)}", e);
         }
 
         if (file is null)

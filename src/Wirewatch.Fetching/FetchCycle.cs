@@ -16,6 +16,7 @@ public sealed class FetchCycle(
     SourceHealth health,
     TimeProvider time,
     IOptions<FetcherOptions> options,
+    FetchTelemetry telemetry,
     ILogger<FetchCycle> log)
 {
     private readonly Lock _pruneGate = new();
@@ -33,22 +34,22 @@ public sealed class FetchCycle(
         try
         {
             await RunItemsAsync(source, publisher, result, cancellationToken);
-            FetchTelemetry.Cycles.Add(1, sourceTag, new("outcome", "ok"));
+            telemetry.Cycles.Add(1, sourceTag, new("outcome", "ok"));
             health.Succeeded(source.Id);
             return result;
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             var reason = e is FetchFailedException f ? f.Reason : "unexpected";
-            FetchTelemetry.Cycles.Add(1, sourceTag, new("outcome", "failed"));
-            (e is FetchFailedException { IsRejection: true } ? FetchTelemetry.Rejected : FetchTelemetry.Errors)
+            telemetry.Cycles.Add(1, sourceTag, new("outcome", "failed"));
+            (e is FetchFailedException { IsRejection: true } ? telemetry.Rejected : telemetry.Errors)
                 .Add(1, sourceTag, new(e is FetchFailedException { IsRejection: true } ? "reason" : "kind", reason));
             health.Failed(source.Id, source.Url ?? source.Path, reason);
             throw;
         }
         finally
         {
-            FetchTelemetry.Duration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, sourceTag);
+            telemetry.Duration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, sourceTag);
         }
     }
 
@@ -78,11 +79,11 @@ public sealed class FetchCycle(
                 var tag = new KeyValuePair<string, object?>("source", source.Id);
                 if (e.IsRejection)
                 {
-                    FetchTelemetry.Rejected.Add(1, tag, new("reason", e.Reason));
+                    telemetry.Rejected.Add(1, tag, new("reason", e.Reason));
                 }
                 else
                 {
-                    FetchTelemetry.Errors.Add(1, tag, new("kind", e.Reason));
+                    telemetry.Errors.Add(1, tag, new("kind", e.Reason));
                 }
 
                 Count(result, source, e.IsRejection ? "rejected" : "failed");
@@ -150,10 +151,10 @@ public sealed class FetchCycle(
         }
     }
 
-    private static void Count(FetchCycleResult result, SourceDefinition source, string outcome)
+    private void Count(FetchCycleResult result, SourceDefinition source, string outcome)
     {
         result.Outcomes[outcome] = result.Outcomes.GetValueOrDefault(outcome) + 1;
-        FetchTelemetry.Items.Add(1, new("source", source.Id), new("outcome", outcome));
+        telemetry.Items.Add(1, new("source", source.Id), new("outcome", outcome));
     }
 
     /// <summary>Seen URLs older than <see cref="FetcherOptions.SeenRetention"/> go, at most once an hour.</summary>

@@ -28,6 +28,8 @@ public static class FetcherRegistration
         services.AddSingleton(catalog);
         services.AddSingleton(new SourceRegistry(catalog));
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics(); // IMeterFactory, when the host has not added it
+        services.AddSingleton<FetchTelemetry>();
         services.AddSingleton<SqliteSeenStore>(_ => new SqliteSeenStore(databasePath));
         services.AddSingleton<ISeenStore>(sp => sp.GetRequiredService<SqliteSeenStore>());
         services.AddSingleton<IValidateOptions<FetcherOptions>, FetcherOptionsValidator>();

@@ -36,7 +36,11 @@ public sealed class SourceCatalog
             using var stream = File.OpenRead(path);
             file = JsonSerializer.Deserialize<SourcesFile>(stream, WireJson.Options);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        catch (JsonException e)
+        {
+            throw new InvalidSourceException($"Sources file {JsonErrors.Describe(path, e)}");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new InvalidSourceException($"Cannot read sources file '{path}': {e.Message}");
         }

@@ -8,7 +8,7 @@ namespace Wirewatch.Fetching;
 /// Failed cycles in a row, per source. At <see cref="FetcherOptions.BrokenAfter"/> the source is reported broken (an
 /// error log and <c>wirewatch.fetch.sources.broken</c> +1), not silently skipped; its first good cycle reports recovery.
 /// </summary>
-public sealed class SourceHealth(IOptions<FetcherOptions> options, ILogger<SourceHealth> log)
+public sealed class SourceHealth(IOptions<FetcherOptions> options, FetchTelemetry telemetry, ILogger<SourceHealth> log)
 {
     private readonly ConcurrentDictionary<string, int> _failuresInARow = new(StringComparer.Ordinal);
 
@@ -20,7 +20,7 @@ public sealed class SourceHealth(IOptions<FetcherOptions> options, ILogger<Sourc
     {
         if (_failuresInARow.TryRemove(sourceId, out var failures) && failures >= options.Value.BrokenAfter)
         {
-            FetchTelemetry.BrokenSources.Add(-1, new KeyValuePair<string, object?>("source", sourceId));
+            telemetry.BrokenSources.Add(-1, new KeyValuePair<string, object?>("source", sourceId));
             log.LogInformation("Source {SourceId} recovered after {Failures} failed cycles", sourceId, failures);
         }
     }
@@ -30,7 +30,7 @@ public sealed class SourceHealth(IOptions<FetcherOptions> options, ILogger<Sourc
         var failures = _failuresInARow.AddOrUpdate(sourceId, 1, (_, n) => n + 1);
         if (failures == options.Value.BrokenAfter)
         {
-            FetchTelemetry.BrokenSources.Add(1, new KeyValuePair<string, object?>("source", sourceId));
+            telemetry.BrokenSources.Add(1, new KeyValuePair<string, object?>("source", sourceId));
             log.LogError("Source {SourceId} is broken: {Failures} failed cycles in a row, the last with {Reason} ({Url})", sourceId, failures, reason, url);
         }
     }

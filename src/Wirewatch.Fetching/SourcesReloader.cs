@@ -28,6 +28,7 @@ public sealed class SourcesReloader(
     ISchedulerFactory schedulers,
     TimeProvider time,
     IOptions<FetcherOptions> options,
+    FetchTelemetry telemetry,
     ILogger<SourcesReloader> log) : BackgroundService
 {
     public const string JobGroup = "sources";
@@ -66,7 +67,7 @@ public sealed class SourcesReloader(
         catch (InvalidSourceException e)
         {
             log.LogError("Sources file {Path} changed but is invalid; the sources in force keep running: {Problems}", path, e.Message);
-            FetchTelemetry.SourceReloads.Add(1, new KeyValuePair<string, object?>("outcome", "invalid"));
+            telemetry.SourceReloads.Add(1, new KeyValuePair<string, object?>("outcome", "invalid"));
             return;
         }
 
@@ -93,7 +94,7 @@ public sealed class SourcesReloader(
             }
         }
 
-        FetchTelemetry.SourceReloads.Add(1, new KeyValuePair<string, object?>("outcome", "ok"));
+        telemetry.SourceReloads.Add(1, new KeyValuePair<string, object?>("outcome", "ok"));
         log.LogInformation(
             "Sources file {Path} reloaded: {Count} enabled source(s) ({Added} added, {Removed} removed, {Changed} changed)",
             path, wanted.Count, wanted.Keys.Count(k => !previous.ContainsKey(k)), previous.Keys.Count(k => !wanted.ContainsKey(k)),

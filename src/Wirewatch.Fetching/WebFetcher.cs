@@ -21,6 +21,7 @@ public sealed class WebFetcher(
     ISeenStore store,
     TimeProvider time,
     IOptions<FetcherOptions> options,
+    FetchTelemetry telemetry,
     ILogger<WebFetcher> log)
 {
     /// <summary>A robots.txt larger than this is read only this far (RFC 9309 allows 500 KiB).</summary>
@@ -136,12 +137,12 @@ public sealed class WebFetcher(
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested && Classify(e) is { } reason)
             {
-                FetchTelemetry.Requests.Add(1, new("source", policy.SourceId), new("status", reason));
+                telemetry.Requests.Add(1, new("source", policy.SourceId), new("status", reason));
                 throw new FetchFailedException(reason, $"GET {current}: {Describe(reason, e)}", e);
             }
 
-            FetchTelemetry.Requests.Add(1, new("source", policy.SourceId), new("status", ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture)));
-            FetchTelemetry.RequestDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("source", policy.SourceId));
+            telemetry.Requests.Add(1, new("source", policy.SourceId), new("status", ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            telemetry.RequestDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("source", policy.SourceId));
             if (IsRedirect(response.StatusCode) && response.Headers.Location is { } location)
             {
                 response.Dispose();

@@ -12,7 +12,7 @@ namespace Wirewatch.Hosting;
 /// how long the message waited between its production and this consumer (<c>wirewatch.consume.lag</c>, by queue):
 /// the consumer lag that queue depth alone does not show.
 /// </summary>
-public sealed class ConsumeTelemetryFilter<T>(TimeProvider time) : IFilter<ConsumeContext<T>>
+public sealed class ConsumeTelemetryFilter<T>(TimeProvider time, ConsumeTelemetry telemetry) : IFilter<ConsumeContext<T>>
     where T : class
 {
     public Task Send(ConsumeContext<T> context, IPipe<ConsumeContext<T>> next)
@@ -24,7 +24,7 @@ public sealed class ConsumeTelemetryFilter<T>(TimeProvider time) : IFilter<Consu
             span?.SetTag("wirewatch.version", version);
             span?.SetTag("wirewatch.source", sourceId);
             var queue = context.ReceiveContext.InputAddress?.AbsolutePath.Trim('/') ?? "unknown";
-            ConsumeTelemetry.Lag.Record(
+            telemetry.Lag.Record(
                 Math.Max(0, (time.GetUtcNow() - producedAt).TotalSeconds),
                 new KeyValuePair<string, object?>("queue", queue));
         }
@@ -45,10 +45,9 @@ public sealed class ConsumeTelemetryFilter<T>(TimeProvider time) : IFilter<Consu
     };
 }
 
-internal static class ConsumeTelemetry
+/// <summary>The consume-lag histogram on the <c>Wirewatch</c> meter, from the host's <see cref="IMeterFactory"/>.</summary>
+public sealed class ConsumeTelemetry(IMeterFactory meters)
 {
-    private static readonly Meter Meter = new(WirewatchDefaults.TelemetryName);
-
-    public static readonly Histogram<double> Lag = Meter.CreateHistogram<double>(
+    public Histogram<double> Lag { get; } = meters.Create(WireTelemetry.Name).CreateHistogram<double>(
         "wirewatch.consume.lag", "s", "Time from a message's production to the start of its consumption, by queue.");
 }

@@ -11,6 +11,7 @@ using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using Wirewatch.Contracts;
 
 namespace Wirewatch.Hosting;
 
@@ -21,7 +22,7 @@ namespace Wirewatch.Hosting;
 /// </summary>
 public static class WirewatchDefaults
 {
-    public const string TelemetryName = "Wirewatch";
+    public const string TelemetryName = WireTelemetry.Name;
 
     /// <summary>
     /// Registers the shared defaults for validated <paramref name="settings"/>; <paramref name="addConsumers"/> adds the
@@ -60,6 +61,7 @@ public static class WirewatchDefaults
 
     private static void AddBus(IServiceCollection services, WirewatchSettings settings, Action<IBusRegistrationConfigurator> addConsumers)
     {
+        services.AddSingleton<ConsumeTelemetry>(); // the consume filter's lag histogram
         services.AddMassTransit(bus =>
         {
             addConsumers(bus);

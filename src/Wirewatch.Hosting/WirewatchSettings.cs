@@ -130,9 +130,25 @@ public sealed record WirewatchSettings(WirewatchOptions Options, WirewatchRoles 
 /// <summary>Validates <see cref="WirewatchOptions"/> before the host is composed (stricter than <c>ValidateOnStart</c>: nothing starts with a bad value).</summary>
 public sealed class WirewatchOptionsValidator : IValidateOptions<WirewatchOptions>
 {
-    public ValidateOptionsResult Validate(string? name, WirewatchOptions options)
+    /// <summary>Only <c>Wirewatch:Transport</c> and <c>Wirewatch:Roles</c>, for a command that overrides both (<c>once</c>) but must refuse what <c>run</c> refuses.</summary>
+    public static void ThrowOnBadTransportOrRoles(IConfiguration configuration)
     {
+        var section = configuration.GetSection(WirewatchOptions.Section);
+        var options = new WirewatchOptions
+        {
+            Transport = section[nameof(WirewatchOptions.Transport)] ?? Transports.InMemory,
+            Roles = section[nameof(WirewatchOptions.Roles)] ?? "all",
+        };
         var failures = new List<string>();
+        AddTransportAndRoleFailures(options, failures);
+        if (failures.Count > 0)
+        {
+            throw new WirewatchConfigurationException(string.Join(Environment.NewLine, failures));
+        }
+    }
+
+    private static void AddTransportAndRoleFailures(WirewatchOptions options, List<string> failures)
+    {
         if (options.Transport is not (Transports.InMemory or Transports.RabbitMq))
         {
             failures.Add($"Wirewatch:Transport must be '{Transports.InMemory}' or '{Transports.RabbitMq}' (was '{options.Transport}').");
@@ -142,6 +158,12 @@ public sealed class WirewatchOptionsValidator : IValidateOptions<WirewatchOption
         {
             failures.Add($"Wirewatch:Roles must be 'all' or a comma-separated list of fetcher, cleaner, classifier, alerter (was '{options.Roles}').");
         }
+    }
+
+    public ValidateOptionsResult Validate(string? name, WirewatchOptions options)
+    {
+        var failures = new List<string>();
+        AddTransportAndRoleFailures(options, failures);
 
         if (string.IsNullOrWhiteSpace(options.DataDir))
         {

@@ -21,7 +21,7 @@ public sealed record TestCertificates(string Folder)
     public static TestCertificates Create(string parent, string caName = "Wirewatch Test CA")
     {
         var certificates = new TestCertificates(Directory.CreateDirectory(Path.Combine(parent, "tls-" + Guid.NewGuid().ToString("N")[..8])).FullName);
-        var now = DateTimeOffset.UtcNow;
+        var now = TimeProvider.System.GetUtcNow();
 
         using var caKey = RSA.Create(2048);
         var caRequest = new CertificateRequest($"CN={caName}", caKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);

@@ -80,7 +80,7 @@ public sealed class SubscriptionCatalogTests
     [InlineData("""{ "subscriptions": [ { "id": "a", "topics": ["x"], "channels": [ { "type": "webhook", "url": "ftp://h.example/x" } ] } ] }""", "subscription 'a': 'channels[0]' (webhook): 'url' must be an absolute http(s) URL")]
     [InlineData("""{ "subscriptions": [ { "id": "a", "topics": ["x"], "channels": [ { "type": "email", "to": [] } ] } ] }""", "subscription 'a': 'channels[0]' (email): 'to' must list at least one address")]
     [InlineData("""{ "subscriptions": [ { "id": "a", "topics": ["x"], "throttle": { "maxPerHour": 0 } } ] }""", "subscription 'a': 'throttle.maxPerHour'")]
-    [InlineData("""{ "subscriptions": [ """, "Cannot read subscriptions file")]
+    [InlineData("""{ "subscriptions": [ """, "is not valid JSON at line 1, column 22")]
     public void A_broken_subscription_is_refused_naming_the_subscription_and_field(string json, string message)
     {
         var path = TestPaths.TempFile("subscriptions.json", json);

@@ -113,7 +113,7 @@ public sealed class TopicClassifierTests
     [InlineData("""{ "topics": [ { "id": "x", "threshold": 1.5, "terms": [ { "term": "a" } ] } ] }""", "topic 'x': 'threshold'")]
     [InlineData("""{ "topics": [ { "id": "x", "terms": [] } ] }""", "topic 'x': 'terms'")]
     [InlineData("""{ "topics": [ { "id": "x", "terms": [ { "term": "--" } ] } ] }""", "term '--'")]
-    [InlineData("""{ "topics": [ """, "Cannot read topics file")]
+    [InlineData("""{ "topics": [ """, "is not valid JSON at line 1, column 15")]
     public void A_broken_taxonomy_is_refused_with_a_message_naming_the_topic_and_field(string json, string message)
     {
         var path = TestPaths.TempFile("topics.json", json);

@@ -45,7 +45,7 @@ public sealed class FetchCycleTests : IAsyncLifetime
     [Fact]
     public async Task Urls_last_published_before_the_retention_are_forgotten_by_the_next_cycle()
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = TimeProvider.System.GetUtcNow();
         var store = new SqliteSeenStore(Path.Combine(_dataDir, "wirewatch.db"));
         await store.MarkPublishedAsync(new SeenArticle("https://wire.example/old", "old", 1, "h1", null, now.AddDays(-100)), CancellationToken.None);
         await store.MarkPublishedAsync(new SeenArticle("https://wire.example/recent", "recent", 1, "h2", null, now.AddDays(-10)), CancellationToken.None);

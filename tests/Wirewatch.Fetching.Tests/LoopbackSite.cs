@@ -54,7 +54,7 @@ public sealed class LoopbackSite : IAsyncDisposable
         app.Use(async (context, next) =>
         {
             Hits.AddOrUpdate(context.Request.Path, 1, (_, n) => n + 1);
-            HitTimes.GetOrAdd(context.Request.Path, _ => new()).Enqueue(DateTimeOffset.UtcNow);
+            HitTimes.GetOrAdd(context.Request.Path, _ => new()).Enqueue(TimeProvider.System.GetUtcNow());
             UserAgents.Enqueue(context.Request.Headers.UserAgent.ToString());
             if (context.Request.Headers.Cookie.Count > 0)
             {

@@ -31,7 +31,7 @@ public sealed class SourceCatalogTests
     [InlineData("""{ "sources": [ { "id": "a", "kind": "rss", "url": "https://x", "cron": "every minute" } ] }""", "source 'a': 'cron'")]
     [InlineData("""{ "sources": [ { "id": "a", "kind": "rss", "url": "https://x" }, { "id": "a", "kind": "rss", "url": "https://y" } ] }""", "source 'a': 'id'")]
     [InlineData("""{ "sources": [ { "kind": "rss", "url": "https://x" } ] }""", "missing required properties including: 'id'")]
-    [InlineData("""{ "sources": [ """, "Cannot read sources file")]
+    [InlineData("""{ "sources": [ """, "is not valid JSON at line 1, column 16")]
     [InlineData("""{ "sources": [ { "id": "home", "kind": "html", "url": "https://x" } ] }""", "source 'home': 'selector'")]
     [InlineData("""{ "sources": [ { "id": "home", "kind": "html", "url": "https://x", "selector": "ul[[" } ] }""", "source 'home': 'selector'")]
     [InlineData("""{ "sources": [ { "id": "a", "kind": "page", "url": "https://x", "encoding": "klingon-8" } ] }""", "source 'a': 'encoding'")]

@@ -45,6 +45,25 @@ public sealed class AlertsCliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Once_json_prints_the_alerts_of_a_subscription_whose_only_channel_is_a_webhook()
+    {
+        var subscriptions = TestPaths.TempFile("subscriptions.json", $$"""
+            { "subscriptions": [
+              { "id": "sanctions-hook-only", "topics": ["sanctions"], "minScore": 0.5,
+                "channels": [ { "type": "webhook", "url": "{{_receiver.Url.AbsoluteUri}}", "secretEnv": "{{_secretEnv}}" } ] }
+            ] }
+            """);
+        var sample = Path.Combine(TestPaths.SamplesFolder, "001-sanctions-oil-transfers.txt");
+
+        var run = await Cli.RunAsync("once", "--source", sample, "--subscriptions", subscriptions, "--json");
+
+        run.Exit.ShouldBe(0, run.Err);
+        var alert = Cli.JsonLines(run.Out).Where(l => l.GetProperty("type").GetString() == "alert").ShouldHaveSingleItem();
+        alert.GetProperty("subscriptionId").GetString().ShouldBe("sanctions-hook-only");
+        _receiver.Accepted.Keys.ShouldBe([alert.GetProperty("alertId").GetString()!]);
+    }
+
+    [Fact]
     public async Task Alerts_that_failed_are_replayed_once_the_receiver_is_back()
     {
         var up = false;

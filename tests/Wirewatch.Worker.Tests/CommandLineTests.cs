@@ -150,12 +150,13 @@ public sealed class BadInputTests
     [Fact]
     public async Task An_unreadable_config_file_is_exit_code_2()
     {
-        var config = TestPaths.TempFile("settings.json", "{ not json");
+        var config = TestPaths.TempFile("settings.json", "{\n  \"Wirewatch\": {\n    \"Transport\": \"InMemory\"\n    \"Roles\": \"all\"\n  }\n}\n");
 
         var (exit, _, stderr) = await Cli.RunAsync("once", "--config", config);
 
         exit.ShouldBe(2);
-        stderr.ShouldContain("--config: cannot read");
+        stderr.ShouldContain($"--config: '{config}' is not valid JSON at line 4, column 5: a comma is missing before this");
+        stderr.ShouldNotContain("LineNumber");
     }
 
     [Theory]

@@ -1,6 +1,8 @@
 using MassTransit;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Wirewatch.Alerting;
 using Wirewatch.Fetching;
 using Wirewatch.Hosting;
 using Wirewatch.Worker.Composition;
@@ -51,12 +53,17 @@ internal static class OnceCommand
             overrides["Wirewatch:SubscriptionsFile"] = Path.GetFullPath(args.Subscriptions);
         }
 
-        WorkerConfiguration.Layer(builder.Configuration, args.ConfigFile, overrides);
+        WorkerConfiguration.Layer(builder.Configuration, args.ConfigFile);
+        // once runs every role on the in-memory bus whatever is configured, but a configured value that `run` would
+        // refuse is refused here too: the same file must not pass one command and stop the other.
+        WirewatchOptionsValidator.ThrowOnBadTransportOrRoles(builder.Configuration);
+        builder.Configuration.AddInMemoryCollection(overrides);
         builder.AddWirewatch(scheduleFetches: false, sources);
-
-        using var host = builder.Build();
         var output = new CliOutput(stdout, args.Json);
         var tracker = new PipelineTracker(output);
+        builder.Services.AddSingleton<IAlertObserver>(tracker);
+
+        using var host = builder.Build();
         await host.StartAsync(cancellationToken);
         var bus = host.Services.GetRequiredService<IBus>();
         using var publishes = bus.ConnectPublishObserver(tracker);

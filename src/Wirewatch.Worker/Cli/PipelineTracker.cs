@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using MassTransit;
+using Wirewatch.Alerting;
 using Wirewatch.Contracts;
 
 namespace Wirewatch.Worker.Cli;
@@ -8,7 +9,7 @@ namespace Wirewatch.Worker.Cli;
 /// Watches the in-process bus for <c>wirewatch once</c>: prints what was classified, alerted and rejected, and knows
 /// when every published article is finished: its classification consumed by the alerter, or rejected, or faulted.
 /// </summary>
-internal sealed class PipelineTracker(CliOutput output) : IPublishObserver, IConsumeObserver
+internal sealed class PipelineTracker(CliOutput output) : IPublishObserver, IConsumeObserver, IAlertObserver
 {
     private readonly ConcurrentDictionary<string, bool> _expected = new();
     private readonly ConcurrentDictionary<string, bool> _finished = new();
@@ -59,10 +60,6 @@ internal sealed class PipelineTracker(CliOutput output) : IPublishObserver, ICon
                 Interlocked.Increment(ref _classified);
                 output.Classified("url", classified.Url, classified);
                 break;
-            case AlertRaised alert:
-                Interlocked.Increment(ref _alerts);
-                output.Alert(alert);
-                break;
             case ArticleRejected rejected:
                 Interlocked.Increment(ref _rejected);
                 output.Rejected("url", rejected.Url, rejected.Reason, rejected.Detail);
@@ -80,6 +77,13 @@ internal sealed class PipelineTracker(CliOutput output) : IPublishObserver, ICon
         }
 
         return Task.CompletedTask;
+    }
+
+    /// <summary>Every alert the alerter raised, whatever its channels (the bus carries only those with a bus channel).</summary>
+    public void Raised(AlertRaised alert)
+    {
+        Interlocked.Increment(ref _alerts);
+        output.Alert(alert);
     }
 
     /// <summary>The alerter finished with an article: every alert it raised has been published.</summary>

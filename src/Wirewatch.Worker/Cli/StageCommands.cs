@@ -19,7 +19,7 @@ internal static class StageCommands
         // Stories of this run only: pages given together that are versions of one story share a storyId.
         var stories = new StoryTracker(new InMemoryStoryStore(), TimeProvider.System, new CleanerOptions());
         var output = new CliOutput(stdout, json);
-        return await ForEachInputAsync(inputs, stderr, cancellationToken, (path, raw) =>
+        return await ForEachInputAsync(inputs, configuration, stderr, cancellationToken, (path, raw) =>
         {
             var result = cleaner.Clean(raw);
             if (result.Article is { } article)
@@ -39,13 +39,15 @@ internal static class StageCommands
         var settings = WirewatchSettings.Read(configuration);
         var cleaner = CreateCleaner(configuration);
         var classifier = TopicClassifier.Load(settings.TopicsPath, settings.EntitiesPath);
+        // As the cleaner consumer does before the classifier sees an article: versions and reprints given together share a storyId.
+        var stories = new StoryTracker(new InMemoryStoryStore(), TimeProvider.System, new CleanerOptions());
         var output = new CliOutput(stdout, json);
-        return await ForEachInputAsync(inputs, stderr, cancellationToken, (path, raw) =>
+        return await ForEachInputAsync(inputs, configuration, stderr, cancellationToken, (path, raw) =>
         {
             var result = cleaner.Clean(raw);
             if (result.Article is { } article)
             {
-                output.Classified("path", path, classifier.Classify(article));
+                output.Classified("path", path, classifier.Classify(stories.AssignAsync(article, cancellationToken).GetAwaiter().GetResult()));
             }
             else
             {
@@ -80,7 +82,7 @@ internal static class StageCommands
         foreach (var label in corpus.InSplit(split))
         {
             var path = corpus.PathOf(label);
-            var result = cleaner.Clean(await ReadAsync(path, http: null, cancellationToken));
+            var result = cleaner.Clean(await ReadAsync(path, web: null, cancellationToken));
             articles.Add((label, result.Article
                 ?? throw new CliInputException($"--corpus: '{label.File}' was rejected by the cleaner: {result.RejectionReason} {result.RejectionDetail}".TrimEnd())));
         }
@@ -112,7 +114,7 @@ internal static class StageCommands
     }
 
     /// <summary>Reads every input first, so a missing file is exit code 2 before anything is printed.</summary>
-    private static async Task<int> ForEachInputAsync(string[] inputs, TextWriter stderr, CancellationToken cancellationToken, Action<string, ArticleFetched> handle)
+    private static async Task<int> ForEachInputAsync(string[] inputs, IConfiguration configuration, TextWriter stderr, CancellationToken cancellationToken, Action<string, ArticleFetched> handle)
     {
         var missing = inputs.Where(i => !IsUrl(i) && !File.Exists(i)).ToList();
         if (missing.Count > 0)
@@ -121,15 +123,14 @@ internal static class StageCommands
         }
 
         var status = WirewatchCli.Success;
-        using var http = new HttpClient();
-        http.DefaultRequestHeaders.UserAgent.ParseAdd(new FetcherOptions().UserAgentHeader);
+        await using var web = inputs.Any(IsUrl) ? CliFetcher.Create(configuration) : null;
         foreach (var input in inputs)
         {
             try
             {
-                handle(input, await ReadAsync(input, http, cancellationToken));
+                handle(input, await ReadAsync(input, web, cancellationToken));
             }
-            catch (HttpRequestException e)
+            catch (FetchFailedException e)
             {
                 await stderr.WriteLineAsync($"wirewatch: {input}: {e.Message}");
                 status = WirewatchCli.Failure;
@@ -139,29 +140,19 @@ internal static class StageCommands
         return status;
     }
 
-    /// <summary>A file, or a URL (then <paramref name="http"/> is required), as the fetcher would publish it.</summary>
-    private static async Task<ArticleFetched> ReadAsync(string input, HttpClient? http, CancellationToken cancellationToken)
+    /// <summary>A file, or a URL through the fetcher (then <paramref name="web"/> is required), as the fetcher would publish it.</summary>
+    private static async Task<ArticleFetched> ReadAsync(string input, CliFetcher? web, CancellationToken cancellationToken)
     {
-        string text, contentType;
-        string? charset;
-        string url;
         if (IsUrl(input))
         {
-            using var response = await (http ?? throw new InvalidOperationException("An HTTP client is needed for URLs.")).GetAsync(input, cancellationToken);
-            response.EnsureSuccessStatusCode();
-            (text, charset) = TextDecoding.Decode(await response.Content.ReadAsByteArrayAsync(cancellationToken), response.Content.Headers.ContentType?.CharSet);
-            contentType = response.Content.Headers.ContentType?.MediaType ?? "text/html";
-            url = CanonicalUrl.Normalize(input);
-        }
-        else
-        {
-            var full = Path.GetFullPath(input);
-            var file = await SourceReader.ReadFileAsync(full, new FetcherOptions().MaxBytes, cancellationToken);
-            (text, charset, contentType) = (file.Text, file.Charset, file.ContentType);
-            url = new Uri(full).AbsoluteUri;
+            return await (web ?? throw new InvalidOperationException("The fetcher is needed for URLs.")).FetchAsync(input, cancellationToken);
         }
 
-        var now = DateTimeOffset.UtcNow;
+        var full = Path.GetFullPath(input);
+        var file = await SourceReader.ReadFileAsync(full, new FetcherOptions().MaxBytes, cancellationToken);
+        var (text, charset, contentType) = (file.Text, file.Charset, file.ContentType);
+        var url = new Uri(full).AbsoluteUri;
+        var now = TimeProvider.System.GetUtcNow();
         return new ArticleFetched
         {
             ArticleId = CanonicalUrl.ArticleIdFor(url),

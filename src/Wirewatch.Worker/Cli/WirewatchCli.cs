@@ -26,7 +26,12 @@ public static class WirewatchCli
         var sources = new Option<string[]>("--source") { Description = "A folder, a file, or an http(s) URL of a feed or page (repeatable). Default: the shipped samples.", AllowMultipleArgumentsPerToken = false };
         var subscriptions = new Option<string?>("--subscriptions") { Description = "A subscriptions.json to use instead of the configured one." };
         var dataDir = new Option<string?>("--data-dir") { Description = "Where state lives between runs. Default: a temporary folder, so every run starts fresh." };
-        var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for the pipeline to finish.", DefaultValueFactory = _ => 120 };
+        var timeout = new Option<int>("--timeout")
+        {
+            Description = "Seconds to wait for the pipeline to finish (a whole number, default 120).",
+            DefaultValueFactory = _ => 120,
+            CustomParser = WholeSeconds,
+        };
         var once = new Command("once", "One fetch cycle through the whole pipeline in this process; waits until every article is classified and alerted, or rejected.")
         {
             sources, subscriptions, dataDir, json, timeout,
@@ -105,6 +110,19 @@ public static class WirewatchCli
 
         // The host handles SIGTERM/Ctrl+C itself (graceful drain), so the parser must not kill the process first.
         return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, ProcessTerminationTimeout = null }, cancellationToken);
+    }
+
+    /// <summary>A positive whole number of seconds, or an error that says so (the parser's own names the CLR type).</summary>
+    private static int WholeSeconds(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Join(' ', result.Tokens.Select(t => t.Value));
+        if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds > 0)
+        {
+            return seconds;
+        }
+
+        result.AddError($"--timeout wants a whole number of seconds greater than 0, such as 120 (was '{text}').");
+        return 0;
     }
 
     /// <summary>Turns configuration and input problems into exit code 2 with one clear message, and the rest into 1.</summary>

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Microsoft.Extensions.Configuration;
+using Wirewatch.Contracts;
 using Wirewatch.Hosting;
 
 namespace Wirewatch.Worker.Cli;
@@ -22,7 +24,11 @@ internal static class WorkerConfiguration
             }
             catch (Exception e) when (e is InvalidDataException or FormatException or IOException or UnauthorizedAccessException)
             {
-                throw new WirewatchConfigurationException($"--config: cannot read '{configFile}': {e.InnerException?.Message ?? e.Message}");
+                // The JSON provider wraps the reader's error twice; its line and column are what the user needs.
+                var json = e.InnerException?.InnerException as JsonException ?? e.InnerException as JsonException;
+                throw new WirewatchConfigurationException(json is null
+                    ? $"--config: cannot read '{configFile}': {e.InnerException?.Message ?? e.Message}"
+                    : $"--config: {JsonErrors.Describe(configFile, json)}");
             }
         }
 

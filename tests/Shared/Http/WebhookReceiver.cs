@@ -54,7 +54,7 @@ internal sealed class WebhookReceiver : IAsyncDisposable
         var expected = "v1," + Convert.ToBase64String(HMACSHA256.HashData(Key, Encoding.UTF8.GetBytes($"{id}.{timestamp}.").Concat(body).ToArray()));
         var valid = signature.Split(' ').Contains(expected, StringComparer.Ordinal);
         var n = Interlocked.Increment(ref _count);
-        _requests.Enqueue(new Received(n, id, timestamp, valid, Encoding.UTF8.GetString(body), DateTimeOffset.UtcNow));
+        _requests.Enqueue(new Received(n, id, timestamp, valid, Encoding.UTF8.GetString(body), TimeProvider.System.GetUtcNow()));
         if (!valid)
         {
             return Results.Unauthorized();

@@ -34,7 +34,7 @@ public sealed class PipelineHarness
     public async Task<int> RunAsync()
     {
         var s = _settings;
-        await _out.WriteLineAsync($"# Wirewatch pipeline benchmark ({(s.Quick ? "quick" : "full")}): {s.Articles} articles, concurrency {s.Concurrency}, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        await _out.WriteLineAsync($"# Wirewatch pipeline benchmark ({(s.Quick ? "quick" : "full")}): {s.Articles} articles, concurrency {s.Concurrency}, {Environment.ProcessorCount} cores, {TimeProvider.System.GetUtcNow():yyyy-MM-dd HH:mm} UTC");
         await using var broker = await Broker.StartAsync();
         try
         {
