@@ -14,7 +14,8 @@ public static class StateRegistration
 {
     /// <summary>
     /// The state seam: the database at <paramref name="location"/> (<see cref="IStateDatabase"/>), every store on it
-    /// (<see cref="ISeenStore"/>, <see cref="IStoryStore"/>, <see cref="IAlertLedger"/>), and the migration run at start.
+    /// (<see cref="ISeenStore"/>, <see cref="IStoryStore"/>, <see cref="IAlertLedger"/>, <see cref="IThrottleStore"/>), and
+    /// the migration run at start.
     /// Call it before the bus and the schedules are added, so the schema is current before the first message.
     /// </summary>
     public static IServiceCollection AddWirewatchState(this IServiceCollection services, StateLocation location)
@@ -28,6 +29,7 @@ public static class StateRegistration
             services.AddSingleton<IAlertLedger>(sp => new PostgresAlertLedger(sp.GetRequiredService<PostgresDatabase>(), sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<IOptions<AlertLedgerOptions>>().Value));
             services.AddHostedService(sp => (PostgresAlertLedger)sp.GetRequiredService<IAlertLedger>());
+            services.AddSingleton<IThrottleStore>(sp => new PostgresThrottleStore(sp.GetRequiredService<PostgresDatabase>()));
         }
         else
         {
@@ -40,6 +42,7 @@ public static class StateRegistration
                 var options = sp.GetRequiredService<IOptions<AlertLedgerOptions>>().Value;
                 return new SqliteAlertLedger(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>(), options.ClaimLease, options.InProgressWait);
             });
+            services.AddSingleton<IThrottleStore>(sp => new SqliteThrottleStore(sp.GetRequiredService<SqliteDatabase>()));
         }
 
         services.AddHostedService<StateMigrator>();

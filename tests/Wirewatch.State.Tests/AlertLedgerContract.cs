@@ -9,7 +9,7 @@ namespace Wirewatch.State.Tests;
 /// <summary>What the alerter relies on from <see cref="IAlertLedger"/>: one alert per story, each alert once per channel, across replicas.</summary>
 public abstract class AlertLedgerContract : StateContract
 {
-    protected static AlertRaised Candidate(string severity = Severities.Medium, string[]? topics = null, int version = 1, string articleId = "a", string story = "s1") => new()
+    internal static AlertRaised Candidate(string severity = Severities.Medium, string[]? topics = null, int version = 1, string articleId = "a", string story = "s1") => new()
     {
         AlertId = "",
         SubscriptionId = "desk",

@@ -81,5 +81,20 @@ internal static class PostgresMigrations
                 heartbeat_at timestamptz NOT NULL
             );
             """),
+        // Throttle windows and held digests, so a restart loses nothing held and replicas share one hour per subscription.
+        new(2, "throttle", """
+            CREATE TABLE throttle_sent (
+                subscription_id text NOT NULL,
+                sent_at         timestamptz NOT NULL
+            );
+            CREATE INDEX throttle_sent_subscription ON throttle_sent (subscription_id, sent_at);
+            CREATE TABLE throttle_held (
+                id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                subscription_id text NOT NULL,
+                alert_id        text NOT NULL,
+                alert_json      text NOT NULL,
+                UNIQUE (subscription_id, alert_id)
+            );
+            """),
     ];
 }

@@ -71,5 +71,20 @@ internal static class SqliteMigrations
                 disabled_at TEXT NOT NULL
             );
             """),
+        // Throttle windows and held digests, so a restart loses nothing held and replicas share one hour per subscription.
+        new(2, "throttle", """
+            CREATE TABLE throttle_sent (
+                subscription_id TEXT NOT NULL,
+                sent_at         INTEGER NOT NULL -- Unix milliseconds, UTC
+            );
+            CREATE INDEX throttle_sent_subscription ON throttle_sent (subscription_id, sent_at);
+            CREATE TABLE throttle_held (
+                id              INTEGER PRIMARY KEY,
+                subscription_id TEXT NOT NULL,
+                alert_id        TEXT NOT NULL,
+                alert_json      TEXT NOT NULL,
+                UNIQUE (subscription_id, alert_id)
+            );
+            """),
     ];
 }
