@@ -33,6 +33,7 @@ public sealed class PostgresAlertLedger : BackgroundService, IAlertLedger
     private readonly PostgresDatabase _database;
     private readonly TimeProvider _time;
     private readonly AlertLedgerOptions _options;
+    private readonly TaskCompletionSource _firstClaim = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public PostgresAlertLedger(PostgresDatabase database, TimeProvider time, AlertLedgerOptions options)
     {
@@ -210,9 +211,14 @@ public sealed class PostgresAlertLedger : BackgroundService, IAlertLedger
         await BeatAsync(connection, cancellationToken);
     }
 
-    /// <summary>Beats every <see cref="HeartbeatInterval"/> while the host runs; a failed beat (the database away) is tried at the next tick.</summary>
+    /// <summary>
+    /// Beats every <see cref="HeartbeatInterval"/> while the host runs, from this instance's first claim on (a process
+    /// that never delivers, such as a cleaner sharing the registration, never appears as an alerter); a failed beat (the
+    /// database away) is tried at the next tick.
+    /// </summary>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        await _firstClaim.Task.WaitAsync(stoppingToken);
         using var timer = new PeriodicTimer(HeartbeatInterval, _time);
         do
         {
@@ -255,6 +261,7 @@ public sealed class PostgresAlertLedger : BackgroundService, IAlertLedger
         var now = _time.GetUtcNow();
         await using var connection = await _database.OpenAsync(cancellationToken);
         await BeatAsync(connection, cancellationToken);
+        _firstClaim.TrySetResult();
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var json = JsonSerializer.Serialize(alert, WireJson.Options);
         var inserted = await ExecuteSqlAsync(connection, """
