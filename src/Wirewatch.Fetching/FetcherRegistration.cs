@@ -17,21 +17,19 @@ public static class FetcherRegistration
     public const string TrustedClient = "wirewatch-fetch-trusted";
 
     /// <summary>
-    /// The fetcher's services: the two HTTP clients with their Polly pipelines, the state store, the fetch cycle, and,
+    /// The fetcher's services: the two HTTP clients with their Polly pipelines, the fetch cycle, and,
     /// when <paramref name="schedule"/> is set, one Quartz job per enabled source; with <paramref name="sourcesFile"/> as
     /// well, those jobs follow the file's changes without a restart (<see cref="SourcesReloader"/>).
     /// <see cref="FetcherOptions"/> are bound from <see cref="FetcherOptions.Section"/> of the host's configuration, when
-    /// there is one, and validated at start.
+    /// there is one, and validated at start. The <see cref="ISeenStore"/> comes from the state seam (Wirewatch.State).
     /// </summary>
-    public static IServiceCollection AddFetcher(this IServiceCollection services, SourceCatalog catalog, string databasePath, bool schedule, string? sourcesFile = null)
+    public static IServiceCollection AddFetcher(this IServiceCollection services, SourceCatalog catalog, bool schedule, string? sourcesFile = null)
     {
         services.AddSingleton(catalog);
         services.AddSingleton(new SourceRegistry(catalog));
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics(); // IMeterFactory, when the host has not added it
         services.AddSingleton<FetchTelemetry>();
-        services.AddSingleton<SqliteSeenStore>(_ => new SqliteSeenStore(databasePath));
-        services.AddSingleton<ISeenStore>(sp => sp.GetRequiredService<SqliteSeenStore>());
         services.AddSingleton<IValidateOptions<FetcherOptions>, FetcherOptionsValidator>();
         services.AddOptions<FetcherOptions>()
             .Configure<IServiceProvider>((o, sp) => sp.GetService<IConfiguration>()?.GetSection(FetcherOptions.Section).Bind(o))

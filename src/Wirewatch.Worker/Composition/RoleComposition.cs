@@ -5,6 +5,7 @@ using Wirewatch.Classification;
 using Wirewatch.Cleaning;
 using Wirewatch.Fetching;
 using Wirewatch.Hosting;
+using Wirewatch.State;
 
 namespace Wirewatch.Worker.Composition;
 
@@ -24,17 +25,23 @@ public static class RoleComposition
     {
         var settings = WirewatchSettings.Read(builder.Configuration);
         var services = builder.Services;
+        // The state seam first: its migration runs at start before the bus and the schedules take work.
+        var needsState = settings.Has(WirewatchRoles.Fetcher) || settings.Has(WirewatchRoles.Cleaner) || settings.Has(WirewatchRoles.Alerter);
+        if (needsState)
+        {
+            services.AddWirewatchState(StateLocation.Read(builder.Configuration, settings.Options.DataDir));
+        }
 
         if (settings.Has(WirewatchRoles.Fetcher))
         {
             // Sources from the file follow its changes; sources given by the caller (--source) are fixed.
-            services.AddFetcher(sources ?? SourceCatalog.Load(settings.SourcesPath), settings.DatabasePath, scheduleFetches, sources is null ? settings.SourcesPath : null);
+            services.AddFetcher(sources ?? SourceCatalog.Load(settings.SourcesPath), scheduleFetches, sources is null ? settings.SourcesPath : null);
             services.PostConfigure<FetcherOptions>(o => o.DataDir = Path.GetFullPath(settings.Options.DataDir));
         }
 
         if (settings.Has(WirewatchRoles.Cleaner))
         {
-            services.AddCleaner(settings.CleaningRulesPath, settings.DatabasePath);
+            services.AddCleaner(settings.CleaningRulesPath);
         }
 
         if (settings.Has(WirewatchRoles.Classifier))
@@ -44,7 +51,7 @@ public static class RoleComposition
 
         if (settings.Has(WirewatchRoles.Alerter))
         {
-            services.AddAlerter(SubscriptionCatalog.Load(settings.SubscriptionsPath), settings.DatabasePath);
+            services.AddAlerter(SubscriptionCatalog.Load(settings.SubscriptionsPath));
         }
 
         var health = builder.AddWirewatchDefaults(settings, bus =>
@@ -65,8 +72,8 @@ public static class RoleComposition
             }
         });
 
-        // Only the roles that keep state need the store to be ready; the cleaner and classifier need only the bus.
-        if (settings.Has(WirewatchRoles.Fetcher) || settings.Has(WirewatchRoles.Alerter))
+        // The roles that keep state need the store to be ready; the classifier needs only the bus.
+        if (needsState)
         {
             health.AddCheck<StateStoreHealthCheck>("state-store", tags: ["ready"]);
         }
