@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Wirewatch.Contracts;
 using Wirewatch.Fetching;
 using Wirewatch.Hosting;
+using Wirewatch.State;
 
 namespace Wirewatch.Worker.Cli;
 
@@ -38,7 +39,8 @@ internal sealed class CliFetcher : IAsyncDisposable
         services.AddLogging(l => l.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning));
         services.AddOptions<FetcherOptions>().Bind(configuration.GetSection("Wirewatch:Fetcher"))
             .PostConfigure(o => o.DataDir = Path.GetFullPath(settings.Options.DataDir));
-        services.AddFetcher(new SourceCatalog([]), Path.Combine(scratch, "cli.db"), schedule: false);
+        services.AddWirewatchState(StateLocation.Sqlite(Path.Combine(scratch, "cli.db"))); // the robots.txt cache, thrown away
+        services.AddFetcher(new SourceCatalog([]), schedule: false);
         try
         {
             return new CliFetcher(services.BuildServiceProvider(validateScopes: true), scratch);
