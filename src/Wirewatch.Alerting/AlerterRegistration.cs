@@ -24,7 +24,10 @@ public static class AlerterRegistration
             .Validate(o => o.ClaimLease > TimeSpan.Zero, "Wirewatch:Alerts:ClaimLease must be positive.")
             .Validate(o => o.InProgressWait >= TimeSpan.Zero, "Wirewatch:Alerts:InProgressWait must not be negative.")
             .ValidateOnStart();
+        services.AddSingleton<WebhookPoster>();
         services.AddSingleton<IAlertChannel, WebhookAlertChannel>();
+        services.AddSingleton<IAlertChannel>(sp => new ChatAlertChannel(ChannelTypes.Slack, new SlackFormatter(), sp.GetRequiredService<WebhookPoster>()));
+        services.AddSingleton<IAlertChannel>(sp => new ChatAlertChannel(ChannelTypes.Teams, new TeamsFormatter(), sp.GetRequiredService<WebhookPoster>()));
         services.AddSingleton<IAlertChannel, EmailAlertChannel>();
         services.AddSingleton<AlertDispatcher>();
         services.AddSingleton<SubscriptionThrottle>();
@@ -46,12 +49,15 @@ public static class AlerterRegistration
                 "Wirewatch:Alerts:Webhook: Retries must not be negative and TotalTimeout must be at least AttemptTimeout (> 0).")
             .ValidateOnStart();
 
-        services.AddHttpClient(WebhookAlertChannel.HttpClientName, client =>
+        services.AddHttpClient(WebhookPoster.HttpClientName, client =>
             {
                 client.Timeout = Timeout.InfiniteTimeSpan; // Polly's timeouts govern.
                 client.DefaultRequestHeaders.UserAgent.ParseAdd("Wirewatch-Webhooks/0.1");
             })
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
+            // HttpClient's own logs print the full URL, and a Slack or Teams incoming-webhook URL is a secret: the
+            // dispatcher logs each outcome with the channel's redacted endpoint instead.
+            .RemoveAllLoggers()
             .AddResilienceHandler("wirewatch-webhook", (builder, context) =>
             {
                 var options = context.ServiceProvider.GetRequiredService<IOptions<WebhookOptions>>().Value;

@@ -66,6 +66,13 @@ public sealed record ChannelDefinition
     /// <summary>Webhook: a file holding the signing secret (a mounted secret), instead of <see cref="SecretEnv"/>.</summary>
     public string? SecretFile { get; init; }
 
+    /// <summary>Webhook: <c>bare</c> (the default: the alert or digest JSON alone, as receivers got it before) or
+    /// <c>envelope</c> (Standard Webhooks: <c>{"type","timestamp","data"}</c>).</summary>
+    public string Body { get; init; } = Channels.WebhookBodies.Bare;
+
+    /// <summary>Slack, Teams: the environment variable holding the incoming-webhook URL (a secret), instead of <see cref="Url"/>.</summary>
+    public string? UrlEnv { get; init; }
+
     /// <summary>Email: the recipients.</summary>
     public IReadOnlyList<string> To { get; init; } = [];
 
@@ -76,6 +83,7 @@ public sealed record ChannelDefinition
     public string Key => Type switch
     {
         ChannelTypes.Webhook => $"webhook:{Url}",
+        ChannelTypes.Slack or ChannelTypes.Teams => Channels.ChatWebhookUrl.KeyFor(this),
         ChannelTypes.Email => $"email:{string.Join(",", To)}",
         _ => Type,
     };
@@ -84,6 +92,7 @@ public sealed record ChannelDefinition
     public string Endpoint => Type switch
     {
         ChannelTypes.Webhook => Url ?? "",
+        ChannelTypes.Slack or ChannelTypes.Teams => Channels.ChatWebhookUrl.Redacted(this),
         ChannelTypes.Email => string.Join(",", To),
         _ => Type,
     };
@@ -99,4 +108,10 @@ public static class ChannelTypes
 
     /// <summary>An email through the configured SMTP server.</summary>
     public const string Email = "email";
+
+    /// <summary>A Slack incoming webhook: Block Kit blocks.</summary>
+    public const string Slack = "slack";
+
+    /// <summary>A Microsoft Teams incoming webhook (or Workflows webhook): an Adaptive Card in a message attachment.</summary>
+    public const string Teams = "teams";
 }

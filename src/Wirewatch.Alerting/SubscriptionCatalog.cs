@@ -113,6 +113,28 @@ public sealed class SubscriptionCatalog
                     yield return $"the signing secret: {secretError} (expected 'whsec_' + base64, from 'secretEnv' or 'secretFile').";
                 }
 
+                if (channel.Body is not (Channels.WebhookBodies.Bare or Channels.WebhookBodies.Envelope))
+                {
+                    yield return $"'body' must be 'bare' or 'envelope' (was '{channel.Body}').";
+                }
+
+                break;
+            case ChannelTypes.Slack or ChannelTypes.Teams:
+                string? urlError = null;
+                try
+                {
+                    Channels.ChatWebhookUrl.Resolve(channel);
+                }
+                catch (InvalidOperationException e)
+                {
+                    urlError = e.Message;
+                }
+
+                if (urlError is not null)
+                {
+                    yield return $"the incoming-webhook URL: {urlError}.";
+                }
+
                 break;
             case ChannelTypes.Email:
                 if (channel.To.Count == 0)
@@ -130,7 +152,7 @@ public sealed class SubscriptionCatalog
 
                 break;
             default:
-                yield return $"channel type '{channel.Type}' is unknown; use 'bus', 'webhook' or 'email'.";
+                yield return $"channel type '{channel.Type}' is unknown; use 'bus', 'webhook', 'email', 'slack' or 'teams'.";
                 break;
         }
     }
