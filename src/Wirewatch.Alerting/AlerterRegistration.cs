@@ -43,6 +43,10 @@ public static class AlerterRegistration
             .Validate(o => !needsEmail || !string.IsNullOrWhiteSpace(o.Host), "Wirewatch:Alerts:Email:Host is required: a subscription has an 'email' channel.")
             .Validate(o => o.Port is > 0 and < 65536, "Wirewatch:Alerts:Email:Port must be between 1 and 65535.")
             .Validate(o => o.Retries >= 0, "Wirewatch:Alerts:Email:Retries must not be negative.")
+            .Validate(o => string.IsNullOrWhiteSpace(o.ListUnsubscribe) || o.UnsubscribeUriFor("x") is not null,
+                "Wirewatch:Alerts:Email:ListUnsubscribe must be a mailto: or http(s) URL.")
+            .Validate(o => string.IsNullOrWhiteSpace(o.MessageIdDomain) || Uri.CheckHostName(o.MessageIdDomain.Trim()) == UriHostNameType.Dns,
+                "Wirewatch:Alerts:Email:MessageIdDomain must be a domain name, e.g. alerts.example.org.")
             .ValidateOnStart();
         services.AddOptions<WebhookOptions>()
             .Validate(o => o.Retries >= 0 && o.AttemptTimeout > TimeSpan.Zero && o.TotalTimeout >= o.AttemptTimeout,
