@@ -5,6 +5,7 @@ using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
 using Wirewatch.Alerting.Channels;
+using Wirewatch.Alerting.Digests;
 
 namespace Wirewatch.Alerting;
 
@@ -31,6 +32,7 @@ public static class AlerterRegistration
         services.AddSingleton<IAlertChannel, EmailAlertChannel>();
         services.AddSingleton<AlertDispatcher>();
         services.AddSingleton<SubscriptionThrottle>();
+        services.AddDigests(catalog, databasePath);
         services.AddSingleton<Alerter>();
         services.AddSingleton<AlertReplayer>();
         if (catalog.Subscriptions.Any(s => s.Throttle is not null))

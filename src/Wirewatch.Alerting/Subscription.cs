@@ -29,6 +29,21 @@ public sealed record Subscription
 
     /// <summary>Past <c>maxPerHour</c>, alerts are batched into digests instead of sent one by one (never dropped).</summary>
     public ThrottleDefinition? Throttle { get; init; }
+
+    /// <summary>A scheduled digest: the channels other than the bus get one message per period instead of each alert.</summary>
+    public DigestDefinition? Digest { get; init; }
+}
+
+/// <summary><c>"digest": {"cron": "0 0 7 * * ?", "timeZone": "Asia/Seoul"}</c>: a Quartz cron expression and the zone it reads in.</summary>
+public sealed record DigestDefinition
+{
+    public required string Cron { get; init; }
+
+    /// <summary>An IANA (or Windows) time-zone id; default UTC.</summary>
+    public string TimeZone { get; init; } = "UTC";
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public TimeZoneInfo Zone => TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out var zone) ? zone : TimeZoneInfo.Utc;
 }
 
 public sealed record ThrottleDefinition

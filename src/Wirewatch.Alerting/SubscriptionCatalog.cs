@@ -79,6 +79,24 @@ public sealed class SubscriptionCatalog
                 }
             }
 
+            if (s.Digest is { } digest)
+            {
+                if (string.IsNullOrWhiteSpace(digest.Cron) || !Quartz.CronExpression.IsValidExpression(digest.Cron))
+                {
+                    yield return $"{name}: 'digest.cron' is not a Quartz cron expression such as '0 0 7 * * ?' (was '{digest.Cron}').";
+                }
+
+                if (!TimeZoneInfo.TryFindSystemTimeZoneById(digest.TimeZone, out _))
+                {
+                    yield return $"{name}: 'digest.timeZone' is not a known time-zone id such as 'Asia/Seoul' (was '{digest.TimeZone}').";
+                }
+
+                if (s.Throttle is not null)
+                {
+                    yield return $"{name}: use 'digest' or 'throttle', not both (a digest already sends one message per period).";
+                }
+            }
+
             if (s.Throttle is { } throttle && (throttle.MaxPerHour < 1 || throttle.DigestAfter < 1))
             {
                 yield return $"{name}: 'throttle.maxPerHour' and 'throttle.digestAfter' must be at least 1.";

@@ -12,10 +12,9 @@ namespace Wirewatch.Alerting;
 /// <see cref="FlushDueAsync"/> on a timer). The bus channel is never throttled. Held alerts live in memory: a restart
 /// sends them nowhere, but they stay on the bus and in the ledger's story records.
 /// </summary>
-public sealed class SubscriptionThrottle(AlertDispatcher dispatcher, IEnumerable<IAlertChannel> channels, TimeProvider time, ILogger<SubscriptionThrottle> log)
+public sealed class SubscriptionThrottle(AlertDispatcher dispatcher, Digests.DigestSender digests, TimeProvider time, ILogger<SubscriptionThrottle> log)
 {
     private static readonly TimeSpan Window = TimeSpan.FromHours(1);
-    private readonly Dictionary<string, IAlertChannel> _channels = channels.ToDictionary(c => c.Type, StringComparer.Ordinal);
     private readonly Dictionary<string, State> _states = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
@@ -121,16 +120,7 @@ public sealed class SubscriptionThrottle(AlertDispatcher dispatcher, IEnumerable
             Alerts = alerts,
             ProducedAt = time.GetUtcNow(),
         };
-        foreach (var channel in subscription.Channels.Where(c => c.Type != ChannelTypes.Bus))
-        {
-            var result = await _channels[channel.Type].DeliverDigestAsync(digest, channel, cancellationToken);
-            AlertMetrics.Digests.Add(1, new KeyValuePair<string, object?>("channel", channel.Type), new KeyValuePair<string, object?>("outcome", result.Success ? "delivered" : "failed"));
-            if (!result.Success)
-            {
-                log.LogWarning("Digest {DigestId} ({Count} alerts) not delivered to {Channel} {Endpoint}: {Reason} ({Detail})",
-                    digest.DigestId, alerts.Count, channel.Type, channel.Endpoint, result.Reason, result.Detail);
-            }
-        }
+        await digests.SendAsync(subscription, digest, cancellationToken);
     }
 
     private State StateOf(string subscriptionId)
