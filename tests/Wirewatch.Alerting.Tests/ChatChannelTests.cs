@@ -123,6 +123,22 @@ public sealed class ChatChannelTests : IAsyncLifetime
         Texts(_teams.Accepted.Last()).ShouldContain("Wirewatch digest: 2 alerts");
     }
 
+    [Fact]
+    public void Headlines_and_urls_cannot_break_out_of_their_links()
+    {
+        var alert = new SubscriptionMatcher().Match(Classified.Article(0.9), Classified.Sanctions(), Wirewatch.Tests.Shared.Articles.FixedNow)! with
+        {
+            Headline = "Seoul <b>bans</b> [tankers] & more",
+            Url = "https://wire.example/a?x=1|2&y=<3>",
+        };
+
+        var slack = Texts(new SlackFormatter().Alert(alert));
+        var teams = Texts(new TeamsFormatter().Alert(alert));
+
+        slack.ShouldContain("*<https://wire.example/a?x=1%7C2&y=%3C3%3E|Seoul &lt;b&gt;bans&lt;/b&gt; [tankers] &amp; more>*");
+        teams.ShouldContain("[Seoul <b>bans</b> (tankers) & more](https://wire.example/a?x=1|2&y=<3>)");
+    }
+
     /// <summary>Every string in the message, joined: what a reader of the rendered message sees, roughly.</summary>
     private static string Texts(JsonNode node) => node switch
     {

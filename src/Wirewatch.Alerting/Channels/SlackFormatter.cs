@@ -20,7 +20,7 @@ public sealed class SlackFormatter : IChatFormatter
     {
         var blocks = new JsonArray
         {
-            Section($"*<{alert.Url}|{Escape(alert.Headline)}>*"),
+            Section($"*<{LinkTarget(alert.Url)}|{Escape(alert.Headline)}>*"),
             Context(
             [
                 $"Severity: *{alert.Severity.ToUpperInvariant()}*",
@@ -43,7 +43,7 @@ public sealed class SlackFormatter : IChatFormatter
         // Slack allows 50 blocks a message: the first 45 alerts, then a count of the rest.
         foreach (var alert in digest.Alerts.Take(45))
         {
-            blocks.Add(Section($"{(alert.IsUpdate ? ":arrows_counterclockwise: *Update* " : "")}*{alert.Severity.ToUpperInvariant()}* <{alert.Url}|{Escape(alert.Headline)}>\n{Escape(Topics(alert))}"));
+            blocks.Add(Section($"{(alert.IsUpdate ? ":arrows_counterclockwise: *Update* " : "")}*{alert.Severity.ToUpperInvariant()}* <{LinkTarget(alert.Url)}|{Escape(alert.Headline)}>\n{Escape(Topics(alert))}"));
         }
 
         if (digest.Alerts.Count > 45)
@@ -71,6 +71,10 @@ public sealed class SlackFormatter : IChatFormatter
         ["type"] = "context",
         ["elements"] = new JsonArray(texts.Select(t => (JsonNode)new JsonObject { ["type"] = "mrkdwn", ["text"] = t }).ToArray()),
     };
+
+    /// <summary>A URL inside <c>&lt;url|text&gt;</c>: the characters that would end it early are percent-encoded.</summary>
+    public static string LinkTarget(string url) =>
+        url.Replace("|", "%7C", StringComparison.Ordinal).Replace("<", "%3C", StringComparison.Ordinal).Replace(">", "%3E", StringComparison.Ordinal);
 
     /// <summary>Slack's three control characters in mrkdwn.</summary>
     public static string Escape(string text) =>
