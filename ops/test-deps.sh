@@ -16,6 +16,9 @@ declare -A probe=(
   [kubectl]="kubectl version --client -o json | /usr/bin/python3 -c 'import json,sys; v=json.load(sys.stdin)[\"clientVersion\"]; sys.exit(not (int(v[\"major\"]), int(v[\"minor\"].rstrip(\"+\"))) >= (1, 21))'"
   [python3-yaml]="/usr/bin/python3 -c 'import yaml'"                   # reads the rendered manifests (check-ops)
   [postgresql]="test -x /usr/lib/postgresql/15/bin/initdb"             # private clusters in the state-store and fault tests
+  [npm]="command -v node && command -v npm"                            # runs the AsyncAPI parser (Contracts tests)
+  # @asyncapi/parser, the AsyncAPI Initiative's validator of docs/asyncapi.yaml: from the npm registry, not apt (below).
+  [asyncapi-parser]="test -f tools/asyncapi/node_modules/@asyncapi/parser/package.json"
 )
 declare -A package=(
   [rabbitmq-server]=rabbitmq-server
@@ -25,8 +28,10 @@ declare -A package=(
   [kubectl]=kubectl
   [python3-yaml]=python3-yaml
   [postgresql]=postgresql-15
+  [npm]=npm
+  [asyncapi-parser]="npm ci --prefix tools/asyncapi"
 )
-all_tools=(rabbitmq-server promtool docker-compose kubectl python3-yaml postgresql)
+all_tools=(rabbitmq-server promtool docker-compose kubectl python3-yaml postgresql npm asyncapi-parser)
 
 tools=("$@")
 [ ${#tools[@]} -gt 0 ] || tools=("${all_tools[@]}")
@@ -38,6 +43,16 @@ for tool in "${tools[@]}"; do
   [ -n "${probe[$tool]:-}" ] || { echo "ops/test-deps.sh: unknown tool '$tool' (known: ${all_tools[*]})" >&2; exit 2; }
   have "$tool" || missing+=("$tool")
 done
+
+cd "$(dirname "$0")/.."  # the probes and npm ci use paths inside the repository
+
+# apt first (npm may be among them), then the npm packages the tests run.
+npm_missing=false
+if [[ " ${missing[*]} " == *" asyncapi-parser "* ]]; then
+  npm_missing=true
+  missing=("${missing[@]/asyncapi-parser}")
+  read -r -a missing <<<"${missing[*]}"
+fi
 
 if [ ${#missing[@]} -gt 0 ]; then
   packages=()
@@ -57,8 +72,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
+if $npm_missing; then
+  echo "ops/test-deps.sh: installing @asyncapi/parser into tools/asyncapi (npm ci, versions from its package-lock.json)"
+  npm ci --prefix tools/asyncapi --no-audit --no-fund >/dev/null || echo "ops/test-deps.sh: npm ci --prefix tools/asyncapi failed" >&2
+fi
+
 still=()
-for tool in "${tools[@]}"; do have "$tool" || still+=("$tool (apt package ${package[$tool]})"); done
+for tool in "${tools[@]}"; do have "$tool" || still+=("$tool (install: ${package[$tool]})"); done
 if [ ${#still[@]} -gt 0 ]; then
   printf 'ops/test-deps.sh: still missing after the install: %s\n' "${still[@]}" >&2
   exit 1

@@ -13,6 +13,7 @@ public sealed class Alerter(
     SubscriptionMatcher matcher,
     IAlertLedger ledger,
     SubscriptionThrottle throttle,
+    Digests.ScheduledDigests digests,
     TimeProvider time,
     AlertMetrics metrics,
     ILogger<Alerter> log,
@@ -49,7 +50,14 @@ public sealed class Alerter(
             }
 
             alerted.Add(subscription.Id);
-            await throttle.SendOrHoldAsync(alert, subscription, bus, cancellationToken);
+            if (subscription.Digest is not null)
+            {
+                await digests.HoldAsync(alert, subscription, bus, cancellationToken);
+            }
+            else
+            {
+                await throttle.SendOrHoldAsync(alert, subscription, bus, cancellationToken);
+            }
         }
 
         // The trace says which subscriptions this article alerted (one span per article, so one tag for all of them).

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
 using Wirewatch.Alerting.Channels;
+using Wirewatch.Alerting.Digests;
 
 namespace Wirewatch.Alerting;
 
@@ -29,10 +30,14 @@ public static class AlerterRegistration
             .Validate(o => o.ClaimLease > TimeSpan.Zero, "Wirewatch:Alerts:ClaimLease must be positive.")
             .Validate(o => o.InProgressWait >= TimeSpan.Zero, "Wirewatch:Alerts:InProgressWait must not be negative.")
             .ValidateOnStart();
+        services.AddSingleton<WebhookPoster>();
         services.AddSingleton<IAlertChannel, WebhookAlertChannel>();
+        services.AddSingleton<IAlertChannel>(sp => new ChatAlertChannel(ChannelTypes.Slack, new SlackFormatter(), sp.GetRequiredService<WebhookPoster>()));
+        services.AddSingleton<IAlertChannel>(sp => new ChatAlertChannel(ChannelTypes.Teams, new TeamsFormatter(), sp.GetRequiredService<WebhookPoster>()));
         services.AddSingleton<IAlertChannel, EmailAlertChannel>();
         services.AddSingleton<AlertDispatcher>();
         services.AddSingleton<SubscriptionThrottle>();
+        services.AddDigests(catalog);
         services.AddSingleton<Alerter>();
         services.AddSingleton<AlertReplayer>();
         services.AddHostedService<AbandonedClaimSweeper>();
@@ -47,6 +52,10 @@ public static class AlerterRegistration
             .Validate(o => !needsEmail || !string.IsNullOrWhiteSpace(o.Host), "Wirewatch:Alerts:Email:Host is required: a subscription has an 'email' channel.")
             .Validate(o => o.Port is > 0 and < 65536, "Wirewatch:Alerts:Email:Port must be between 1 and 65535.")
             .Validate(o => o.Retries >= 0, "Wirewatch:Alerts:Email:Retries must not be negative.")
+            .Validate(o => string.IsNullOrWhiteSpace(o.ListUnsubscribe) || o.UnsubscribeUriFor("x") is not null,
+                "Wirewatch:Alerts:Email:ListUnsubscribe must be a mailto: or http(s) URL.")
+            .Validate(o => string.IsNullOrWhiteSpace(o.MessageIdDomain) || Uri.CheckHostName(o.MessageIdDomain.Trim()) == UriHostNameType.Dns,
+                "Wirewatch:Alerts:Email:MessageIdDomain must be a domain name, e.g. alerts.example.org.")
             .ValidateOnStart();
         services.AddOptions<WebhookOptions>()
             .Configure<IServiceProvider>((o, sp) => sp.GetService<IConfiguration>()?.GetSection(WebhookOptions.Section).Bind(o))
@@ -54,12 +63,15 @@ public static class AlerterRegistration
                 "Wirewatch:Alerts:Webhook: Retries must not be negative and TotalTimeout must be at least AttemptTimeout (> 0).")
             .ValidateOnStart();
 
-        services.AddHttpClient(WebhookAlertChannel.HttpClientName, client =>
+        services.AddHttpClient(WebhookPoster.HttpClientName, client =>
             {
                 client.Timeout = Timeout.InfiniteTimeSpan; // Polly's timeouts govern.
                 client.DefaultRequestHeaders.UserAgent.ParseAdd("Wirewatch-Webhooks/0.1");
             })
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
+            // HttpClient's own logs print the full URL, and a Slack or Teams incoming-webhook URL is a secret: the
+            // dispatcher logs each outcome with the channel's redacted endpoint instead.
+            .RemoveAllLoggers()
             .AddResilienceHandler("wirewatch-webhook", (builder, context) =>
             {
                 var options = context.ServiceProvider.GetRequiredService<IOptions<WebhookOptions>>().Value;

@@ -29,6 +29,21 @@ public sealed record Subscription
 
     /// <summary>Past <c>maxPerHour</c>, alerts are batched into digests instead of sent one by one (never dropped).</summary>
     public ThrottleDefinition? Throttle { get; init; }
+
+    /// <summary>A scheduled digest: the channels other than the bus get one message per period instead of each alert.</summary>
+    public DigestDefinition? Digest { get; init; }
+}
+
+/// <summary><c>"digest": {"cron": "0 0 7 * * ?", "timeZone": "Asia/Seoul"}</c>: a Quartz cron expression and the zone it reads in.</summary>
+public sealed record DigestDefinition
+{
+    public required string Cron { get; init; }
+
+    /// <summary>An IANA (or Windows) time-zone id; default UTC.</summary>
+    public string TimeZone { get; init; } = "UTC";
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public TimeZoneInfo Zone => TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out var zone) ? zone : TimeZoneInfo.Utc;
 }
 
 public sealed record ThrottleDefinition
@@ -66,6 +81,13 @@ public sealed record ChannelDefinition
     /// <summary>Webhook: a file holding the signing secret (a mounted secret), instead of <see cref="SecretEnv"/>.</summary>
     public string? SecretFile { get; init; }
 
+    /// <summary>Webhook: <c>bare</c> (the default: the alert or digest JSON alone, as receivers got it before) or
+    /// <c>envelope</c> (Standard Webhooks: <c>{"type","timestamp","data"}</c>).</summary>
+    public string Body { get; init; } = Channels.WebhookBodies.Bare;
+
+    /// <summary>Slack, Teams: the environment variable holding the incoming-webhook URL (a secret), instead of <see cref="Url"/>.</summary>
+    public string? UrlEnv { get; init; }
+
     /// <summary>Email: the recipients.</summary>
     public IReadOnlyList<string> To { get; init; } = [];
 
@@ -76,6 +98,7 @@ public sealed record ChannelDefinition
     public string Key => Type switch
     {
         ChannelTypes.Webhook => $"webhook:{Url}",
+        ChannelTypes.Slack or ChannelTypes.Teams => Channels.ChatWebhookUrl.KeyFor(this),
         ChannelTypes.Email => $"email:{string.Join(",", To)}",
         _ => Type,
     };
@@ -84,6 +107,7 @@ public sealed record ChannelDefinition
     public string Endpoint => Type switch
     {
         ChannelTypes.Webhook => Url ?? "",
+        ChannelTypes.Slack or ChannelTypes.Teams => Channels.ChatWebhookUrl.Redacted(this),
         ChannelTypes.Email => string.Join(",", To),
         _ => Type,
     };
@@ -99,4 +123,10 @@ public static class ChannelTypes
 
     /// <summary>An email through the configured SMTP server.</summary>
     public const string Email = "email";
+
+    /// <summary>A Slack incoming webhook: Block Kit blocks.</summary>
+    public const string Slack = "slack";
+
+    /// <summary>A Microsoft Teams incoming webhook (or Workflows webhook): an Adaptive Card in a message attachment.</summary>
+    public const string Teams = "teams";
 }

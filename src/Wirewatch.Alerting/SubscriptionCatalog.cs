@@ -83,6 +83,24 @@ public sealed class SubscriptionCatalog
                 }
             }
 
+            if (s.Digest is { } digest)
+            {
+                if (string.IsNullOrWhiteSpace(digest.Cron) || !Quartz.CronExpression.IsValidExpression(digest.Cron))
+                {
+                    yield return $"{name}: 'digest.cron' is not a Quartz cron expression such as '0 0 7 * * ?' (was '{digest.Cron}').";
+                }
+
+                if (!TimeZoneInfo.TryFindSystemTimeZoneById(digest.TimeZone, out _))
+                {
+                    yield return $"{name}: 'digest.timeZone' is not a known time-zone id such as 'Asia/Seoul' (was '{digest.TimeZone}').";
+                }
+
+                if (s.Throttle is not null)
+                {
+                    yield return $"{name}: use 'digest' or 'throttle', not both (a digest already sends one message per period).";
+                }
+            }
+
             if (s.Throttle is { } throttle && (throttle.MaxPerHour < 1 || throttle.DigestAfter < 1))
             {
                 yield return $"{name}: 'throttle.maxPerHour' and 'throttle.digestAfter' must be at least 1.";
@@ -117,6 +135,28 @@ public sealed class SubscriptionCatalog
                     yield return $"the signing secret: {secretError} (expected 'whsec_' + base64, from 'secretEnv' or 'secretFile').";
                 }
 
+                if (channel.Body is not (Channels.WebhookBodies.Bare or Channels.WebhookBodies.Envelope))
+                {
+                    yield return $"'body' must be 'bare' or 'envelope' (was '{channel.Body}').";
+                }
+
+                break;
+            case ChannelTypes.Slack or ChannelTypes.Teams:
+                string? urlError = null;
+                try
+                {
+                    Channels.ChatWebhookUrl.Resolve(channel);
+                }
+                catch (InvalidOperationException e)
+                {
+                    urlError = e.Message;
+                }
+
+                if (urlError is not null)
+                {
+                    yield return $"the incoming-webhook URL: {urlError}.";
+                }
+
                 break;
             case ChannelTypes.Email:
                 if (channel.To.Count == 0)
@@ -134,7 +174,7 @@ public sealed class SubscriptionCatalog
 
                 break;
             default:
-                yield return $"channel type '{channel.Type}' is unknown; use 'bus', 'webhook' or 'email'.";
+                yield return $"channel type '{channel.Type}' is unknown; use 'bus', 'webhook', 'email', 'slack' or 'teams'.";
                 break;
         }
     }

@@ -13,10 +13,8 @@ namespace Wirewatch.Alerting;
 /// <see cref="ThrottlePolicy"/>'s; sends and held alerts live in the <see cref="IThrottleStore"/>, shared by replicas and
 /// kept across a restart.
 /// </summary>
-public sealed class SubscriptionThrottle(AlertDispatcher dispatcher, IEnumerable<IAlertChannel> channels, IThrottleStore store, TimeProvider time, AlertMetrics metrics, ILogger<SubscriptionThrottle> log)
+public sealed class SubscriptionThrottle(AlertDispatcher dispatcher, Digests.DigestSender digests, IThrottleStore store, TimeProvider time, AlertMetrics metrics, ILogger<SubscriptionThrottle> log)
 {
-    private readonly Dictionary<string, IAlertChannel> _channels = channels.ToDictionary(c => c.Type, StringComparer.Ordinal);
-
     public async Task SendOrHoldAsync(AlertRaised alert, Subscription subscription, IPublishEndpoint? bus, CancellationToken cancellationToken)
     {
         if (subscription.Throttle is not { } throttle)
@@ -80,15 +78,6 @@ public sealed class SubscriptionThrottle(AlertDispatcher dispatcher, IEnumerable
             Alerts = alerts.ToList(),
             ProducedAt = time.GetUtcNow(),
         };
-        foreach (var channel in subscription.Channels.Where(c => c.Type != ChannelTypes.Bus))
-        {
-            var result = await _channels[channel.Type].DeliverDigestAsync(digest, channel, cancellationToken);
-            metrics.Digests.Add(1, new KeyValuePair<string, object?>("channel", channel.Type), new KeyValuePair<string, object?>("outcome", result.Success ? "delivered" : "failed"));
-            if (!result.Success)
-            {
-                log.LogWarning("Digest {DigestId} ({Count} alerts) not delivered to {Channel} {Endpoint}: {Reason} ({Detail})",
-                    digest.DigestId, alerts.Count, channel.Type, channel.Endpoint, result.Reason, result.Detail);
-            }
-        }
+        await digests.SendAsync(subscription, digest, cancellationToken);
     }
 }

@@ -9,10 +9,10 @@ public sealed record AlertDeliveryFailed
     public required string AlertId { get; init; }
     public required string SubscriptionId { get; init; }
 
-    /// <summary><c>webhook</c> or <c>email</c>.</summary>
+    /// <summary><c>webhook</c>, <c>email</c>, <c>slack</c> or <c>teams</c>.</summary>
     public required string Channel { get; init; }
 
-    /// <summary>Where it was going: the webhook URL or the recipients. Never a secret.</summary>
+    /// <summary>Where it was going: the webhook URL, the recipients, or a chat channel's redacted URL. Never a secret.</summary>
     public required string Endpoint { get; init; }
 
     /// <summary><c>retries-exhausted</c>, <c>rejected</c> (a 4xx other than 408/429), <c>gone</c> (410), <c>channel-disabled</c>, <c>circuit-open</c>.</summary>

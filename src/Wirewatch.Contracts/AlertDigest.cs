@@ -1,12 +1,13 @@
 namespace Wirewatch.Contracts;
 
 /// <summary>
-/// Alerts of a throttled subscription, batched: sent to its webhook and email channels instead of one message per
-/// alert once the subscription's <c>maxPerHour</c> is reached. (The bus channel is never throttled.)
+/// Alerts batched into one message for the channels other than the bus: those of a throttled subscription past its
+/// <c>maxPerHour</c>, or those of a scheduled digest's period. (The bus gets every alert on its own.)
 /// </summary>
 public sealed record AlertDigest
 {
-    /// <summary><c>&lt;subscription&gt;:digest:&lt;first alert id&gt;</c>; receivers de-duplicate on it.</summary>
+    /// <summary><c>&lt;subscription&gt;:digest:&lt;first alert id&gt;</c> (throttle) or <c>&lt;subscription&gt;:digest:&lt;period end, yyyyMMddTHHmmZ&gt;</c>
+    /// (scheduled); receivers de-duplicate on it.</summary>
     public required string DigestId { get; init; }
 
     public required string SubscriptionId { get; init; }

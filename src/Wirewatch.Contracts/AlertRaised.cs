@@ -64,4 +64,16 @@ public static class AlertRouting
     /// <summary>The routing key on <c>wirewatch.alerts</c>: the top topic and the severity, e.g. <c>sanctions.high</c>.</summary>
     public static string KeyFor(AlertRaised alert) =>
         $"{(alert.Topics.Count > 0 ? alert.Topics[0].Topic : "none")}.{alert.Severity}";
+
+    /// <summary>
+    /// The headers <c>wirewatch.alerts.by-subscription</c> routes on: <c>wirewatch-subscription</c>,
+    /// <c>wirewatch-severity</c>, and <c>wirewatch-topic-&lt;topic&gt;</c> = <c>true</c> for every matched topic.
+    /// </summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> HeadersFor(AlertRaised alert) =>
+    [
+        new(WireHeaders.Subscription, alert.SubscriptionId),
+        new(WireHeaders.Severity, alert.Severity),
+        .. alert.Topics.Select(t => t.Topic).Distinct(StringComparer.Ordinal)
+            .Select(topic => new KeyValuePair<string, string>(WireHeaders.TopicPrefix + topic, WireHeaders.TopicMatched)),
+    ];
 }

@@ -10,6 +10,13 @@ public static class WireNames
     public const string ArticlesClassifiedExchange = "wirewatch.articles.classified";
     public const string ArticlesRejectedExchange = "wirewatch.articles.rejected";
     public const string AlertsExchange = "wirewatch.alerts";
+    /// <summary>
+    /// A headers exchange carrying every alert once, with the headers of <see cref="AlertRouting.HeadersFor"/>: bind
+    /// with <c>x-match: all, wirewatch-subscription: &lt;id&gt;</c> for one subscription's alerts, or
+    /// <c>wirewatch-topic-&lt;topic&gt;: true</c> for every alert that matched a topic, not only its top one.
+    /// </summary>
+    public const string AlertsBySubscriptionExchange = "wirewatch.alerts.by-subscription";
+
     public const string AlertDeliveryFailedExchange = "wirewatch.alerts.failed";
 
     /// <summary>

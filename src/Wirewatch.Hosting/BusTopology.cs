@@ -22,6 +22,11 @@ public static class BusTopology
         cfg.Message<ArticleRejected>(m => m.SetEntityName(WireNames.ArticlesRejectedExchange));
         cfg.Message<AlertRaised>(m => m.SetEntityName(WireNames.AlertsExchange));
         cfg.Message<AlertDeliveryFailed>(m => m.SetEntityName(WireNames.AlertDeliveryFailedExchange));
+        cfg.Message<AlertRouted>(m => m.SetEntityName(WireNames.AlertsBySubscriptionExchange));
+
+        // Every message says which schema it follows, and carries an id derived from what it is about, so that a
+        // republication after a crash or a lost confirm is recognisable downstream (see WireMessageIds).
+        cfg.ConfigurePublish(p => p.UseExecute(WireStamp.Apply));
 
         // Plain JSON that a Python or shell AMQP client reads; message and correlation ids travel as headers.
         cfg.ClearSerialization();
@@ -46,6 +51,8 @@ public static class BusTopology
                 q => q.SetQueueArgument("x-max-length", UnroutedAlertsCap));
         });
         cfg.Publish<AlertDeliveryFailed>();
+        // One copy of every alert, routed by its headers: a queue can bind to one subscription, or to any matched topic.
+        cfg.Publish<AlertRouted>(p => p.ExchangeType = ExchangeType.Headers);
         cfg.Send<AlertRaised>(s => s.UseRoutingKeyFormatter(context => AlertRouting.KeyFor(context.Message)));
 
         // Every role declares every public exchange when it starts, not on its first publication: a downstream service

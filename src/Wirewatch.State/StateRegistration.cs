@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Wirewatch.Alerting;
+using Wirewatch.Alerting.Digests;
 using Wirewatch.Cleaning.Stories;
 using Wirewatch.Fetching;
 using Wirewatch.State.Postgres;
@@ -43,6 +44,7 @@ public static class StateRegistration
                 return new SqliteAlertLedger(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>(), options.ClaimLease, options.InProgressWait);
             });
             services.AddSingleton<IThrottleStore>(sp => new SqliteThrottleStore(sp.GetRequiredService<SqliteDatabase>()));
+            services.AddSingleton<IDigestStore>(sp => new SqliteDigestStore(sp.GetRequiredService<SqliteDatabase>().Path));
         }
 
         services.AddHostedService<StateMigrator>();

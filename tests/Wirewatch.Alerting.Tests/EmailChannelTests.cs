@@ -1,3 +1,5 @@
+using Wirewatch.State;
+using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 using Wirewatch.Alerting.Channels;
 using Wirewatch.Tests.Shared;
@@ -25,8 +27,8 @@ public sealed class EmailChannelTests
         messages.Count.ShouldBe(2);
         var first = messages[0];
         first.Subject.ShouldBe("[Wirewatch] MEDIUM sanctions: Council adopts new measures");
-        first.MessageId.ShouldBe(AlertEmail.MessageIdFor("sanctions-desk:story-1"));
-        first.MessageId.ShouldBe("sanctions-desk%3Astory-1@wirewatch");
+        first.MessageId.ShouldBe(AlertEmail.MessageIdFor("sanctions-desk:story-1", "example.org"));
+        first.MessageId.ShouldBe("sanctions-desk%3Astory-1@example.org", "by default on the domain of From (wirewatch@example.org)");
         first.To.Mailboxes.Single().Address.ShouldBe("desk@example.org");
         first.TextBody!.ShouldContain("The council adopted sanctions.");
         first.TextBody!.ShouldContain("Dateline: SEOUL, Jan. 15 (Yonhap)");
@@ -35,7 +37,7 @@ public sealed class EmailChannelTests
 
         var update = messages[1];
         update.Subject.ShouldBe("[Wirewatch] HIGH sanctions: Council adopts new measures");
-        update.MessageId.ShouldBe(AlertEmail.MessageIdFor("sanctions-desk:story-1:u1"));
+        update.MessageId.ShouldBe(AlertEmail.MessageIdFor("sanctions-desk:story-1:u1", "example.org"));
         update.InReplyTo.ShouldBe(first.MessageId);
         update.References.ShouldBe([first.MessageId!]);
     }
@@ -56,14 +58,85 @@ public sealed class EmailChannelTests
         await using var smtp = await SmtpSink.StartAsync(port);
         await delivering;
 
-        smtp.Messages.ShouldHaveSingleItem().MessageId.ShouldBe(AlertEmail.MessageIdFor("sanctions-desk:story-1"));
+        smtp.Messages.ShouldHaveSingleItem().MessageId.ShouldBe(AlertEmail.MessageIdFor("sanctions-desk:story-1", "example.org"));
         (await host.Ledger.DeadLettersAsync(null, default)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task List_headers_and_message_ids_on_the_configured_domain_arrive_and_updates_still_thread()
+    {
+        await using var smtp = await SmtpSink.StartAsync();
+        await using var host = await AlerterHost.StartAsync([Mailed()], email: o =>
+        {
+            o.Port = smtp.Port;
+            o.MessageIdDomain = "alerts.example.net";
+            o.ListUnsubscribe = "https://example.net/unsubscribe?list={subscription}";
+            o.ListUnsubscribeOneClick = true;
+        });
+
+        await host.ClassifiedAsync(Classified.Article(0.75));
+        await host.ClassifiedAsync(Classified.Article(0.93, version: 2));
+
+        await Eventually.True(() => smtp.Messages.Count >= 2, "two emails received");
+        var (first, update) = (smtp.Messages.First(), smtp.Messages.Last());
+        foreach (var message in new[] { first, update })
+        {
+            message.Headers["Auto-Submitted"].ShouldBe("auto-generated");
+            message.Headers["List-Unsubscribe"].ShouldBe("<https://example.net/unsubscribe?list=sanctions-desk>");
+            message.Headers["List-Unsubscribe-Post"].ShouldBe("List-Unsubscribe=One-Click");
+            message.Headers["List-Id"].ShouldBe("Wirewatch sanctions-desk <sanctions-desk.alerts.example.net>");
+            message.MessageId.ShouldEndWith("@alerts.example.net");
+        }
+
+        first.MessageId.ShouldBe("sanctions-desk%3Astory-1@alerts.example.net");
+        update.InReplyTo.ShouldBe(first.MessageId);
+        update.References.ShouldBe([first.MessageId!]);
+    }
+
+    [Fact]
+    public async Task A_mailto_unsubscribe_is_sent_without_the_one_click_header()
+    {
+        await using var smtp = await SmtpSink.StartAsync();
+        await using var host = await AlerterHost.StartAsync([Mailed()], email: o =>
+        {
+            o.Port = smtp.Port;
+            o.ListUnsubscribe = "mailto:unsubscribe@example.org?subject=unsubscribe%20{subscription}";
+            o.ListUnsubscribeOneClick = true; // Means nothing for mailto.
+        });
+
+        await host.ClassifiedAsync(Classified.Article(0.9));
+
+        await Eventually.True(() => !smtp.Messages.IsEmpty, "the email received");
+        var message = smtp.Messages.Single();
+        message.Headers["List-Unsubscribe"].ShouldBe("<mailto:unsubscribe@example.org?subject=unsubscribe%20sanctions-desk>");
+        message.Headers.Contains("List-Unsubscribe-Post").ShouldBeFalse();
+        message.Headers["Auto-Submitted"].ShouldBe("auto-generated");
+    }
+
+    [Theory]
+    [InlineData("ListUnsubscribe", "ftp://example.org/unsubscribe", "Wirewatch:Alerts:Email:ListUnsubscribe")]
+    [InlineData("MessageIdDomain", "not a domain", "Wirewatch:Alerts:Email:MessageIdDomain")]
+    public void A_bad_list_setting_stops_the_alerter_with_the_key_named(string setting, string value, string key)
+    {
+        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection()
+            .AddSingleton(TimeProvider.System)
+            .AddWirewatchState(Wirewatch.State.StateLocation.Sqlite(Path.Combine(TestPaths.TempFolder("email-options"), "wirewatch.db")))
+            .AddAlerter(new SubscriptionCatalog([Mailed()]));
+        services.Configure<EmailOptions>(o =>
+        {
+            o.Host = "127.0.0.1";
+            typeof(EmailOptions).GetProperty(setting)!.SetValue(o, value);
+        });
+        using var provider = services.BuildServiceProvider();
+
+        Should.Throw<Microsoft.Extensions.Options.OptionsValidationException>(() => provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<EmailOptions>>().Value)
+            .Message.ShouldContain(key);
     }
 
     [Fact]
     public void Message_ids_of_distinct_alerts_stay_distinct_and_valid()
     {
-        var ids = new[] { "a:b", "a%3Ab", "a b", "a..b", ".a" }.Select(AlertEmail.MessageIdFor).ToList();
+        var ids = new[] { "a:b", "a%3Ab", "a b", "a..b", ".a" }.Select(id => AlertEmail.MessageIdFor(id, "example.org")).ToList();
 
         ids.Distinct().Count().ShouldBe(ids.Count);
         ids.ShouldAllBe(id => MimeKit.Utils.MimeUtils.ParseMessageId(id) == id);

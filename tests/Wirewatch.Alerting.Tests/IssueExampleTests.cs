@@ -28,6 +28,6 @@ public sealed class IssueExampleTests
         receiver.Accepted.ShouldBe([new("sanctions-desk:s1", 1)]);
         receiver.Requests.ShouldAllBe(r => r.SignatureValid);
         await Eventually.True(() => !smtp.Messages.IsEmpty, "the email");
-        smtp.Messages.ShouldHaveSingleItem().MessageId.ShouldBe(AlertEmail.MessageIdFor("sanctions-desk:s1"));
+        smtp.Messages.ShouldHaveSingleItem().MessageId.ShouldBe(AlertEmail.MessageIdFor("sanctions-desk:s1", "example.org"));
     }
 }

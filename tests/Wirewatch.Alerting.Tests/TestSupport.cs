@@ -216,6 +216,15 @@ internal sealed class AlerterHost : IAsyncDisposable
             o.Timeout = TimeSpan.FromSeconds(10);
             email?.Invoke(o);
         });
+        // Tests drive scheduled digests themselves under a fake clock (ScheduledDigests.RunDueAsync); Quartz's own
+        // scheduler would fire on the real clock beside them.
+        var quartzAssembly = typeof(Quartz.QuartzHostedService).Assembly;
+        foreach (var quartz in services.Where(d => d.ServiceType == typeof(Microsoft.Extensions.Hosting.IHostedService)
+            && (d.ImplementationType?.Assembly == quartzAssembly || d.ImplementationFactory?.Method.DeclaringType?.Assembly == quartzAssembly)).ToList())
+        {
+            services.Remove(quartz);
+        }
+
         services.AddMassTransitTestHarness(x => x.AddAlerterConsumer());
         var provider = services.BuildServiceProvider(true);
         var harness = provider.GetRequiredService<ITestHarness>();

@@ -50,6 +50,14 @@ public sealed class AmqpProbe : IAsyncDisposable
         return queue.QueueName;
     }
 
+    /// <summary>A private queue bound with binding arguments, as a headers exchange needs (e.g. <c>x-match</c>).</summary>
+    public async Task<string> BindPrivateQueueAsync(string exchange, IDictionary<string, object?> arguments)
+    {
+        var queue = await _channel.QueueDeclareAsync(queue: "", durable: false, exclusive: true, autoDelete: true);
+        await _channel.QueueBindAsync(queue.QueueName, exchange, "", arguments);
+        return queue.QueueName;
+    }
+
     /// <summary>A durable, named queue bound to <paramref name="exchange"/>: it keeps its persistent messages through a broker restart.</summary>
     public async Task<string> BindDurableQueueAsync(string exchange, string bindingKey)
     {
@@ -64,7 +72,13 @@ public sealed class AmqpProbe : IAsyncDisposable
         var result = await _channel.BasicGetAsync(queue, autoAck: true);
         return result is null
             ? null
-            : new ReceivedMessage(result.Exchange, result.RoutingKey, result.BasicProperties.ContentType, result.Body.ToArray());
+            : new ReceivedMessage(result.Exchange, result.RoutingKey, result.BasicProperties.ContentType, result.Body.ToArray())
+            {
+                MessageId = result.BasicProperties.MessageId,
+                Headers = result.BasicProperties.Headers?.ToDictionary(h => h.Key, h => h.Value is byte[] bytes ? Encoding.UTF8.GetString(bytes) : h.Value)
+                    ?? new Dictionary<string, object?>(),
+                Persistent = result.BasicProperties.Persistent,
+            };
     }
 
     /// <summary>Polls the queue until a message arrives; fails the test at the deadline.</summary>
@@ -98,5 +112,13 @@ public sealed class AmqpProbe : IAsyncDisposable
 
 public sealed record ReceivedMessage(string Exchange, string RoutingKey, string? ContentType, byte[] Body)
 {
+    /// <summary>The AMQP <c>message-id</c> property.</summary>
+    public string? MessageId { get; init; }
+
+    /// <summary>The AMQP headers, AMQP strings decoded as UTF-8.</summary>
+    public IReadOnlyDictionary<string, object?> Headers { get; init; } = new Dictionary<string, object?>();
+
+    public bool Persistent { get; init; }
+
     public string Text => Encoding.UTF8.GetString(Body);
 }

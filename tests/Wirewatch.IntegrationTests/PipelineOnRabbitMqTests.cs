@@ -74,6 +74,9 @@ public sealed class PipelineOnRabbitMqTests(RabbitMqNode node) : IDisposable
         exchanges.GetValueOrDefault(WireNames.ArticlesClassifiedExchange).ShouldBe("fanout", Describe(exchanges));
         exchanges.GetValueOrDefault(WireNames.AlertsExchange).ShouldBe("topic", Describe(exchanges));
         exchanges.GetValueOrDefault(WireNames.ArticlesRejectedExchange).ShouldBe("fanout", Describe(exchanges));
+        // Declared at start, so a service can bind to one subscription before the first alert.
+        exchanges.GetValueOrDefault(WireNames.AlertsBySubscriptionExchange).ShouldBe("headers", Describe(exchanges));
+        exchanges.GetValueOrDefault(WireNames.AlertDeliveryFailedExchange).ShouldBe("fanout", Describe(exchanges));
         // An alert no binding routes is kept in wirewatch.alerts.unrouted, the alerts exchange's alternate exchange.
         exchanges.GetValueOrDefault(WireNames.AlertsUnroutedExchange).ShouldBe("fanout", Describe(exchanges));
         (await node.CtlAsync("list_exchanges", "-p", vhost, "name", "arguments", "--no-table-headers"))

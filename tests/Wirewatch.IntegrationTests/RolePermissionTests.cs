@@ -70,6 +70,30 @@ public sealed partial class RolePermissionTests(RabbitMqNode node) : IDisposable
             "the replayed message waiting in the cleaner's queue (its counts are refreshed every few seconds)", Deadline);
     }
 
+    [Fact]
+    public async Task The_alerter_publishes_to_both_alert_exchanges_with_only_its_documented_permissions()
+    {
+        var vhost = await node.CreateVirtualHostAsync("perms-alerter");
+        var (alerter, password) = await AddDocumentedUserAsync(vhost, "wirewatch-alerter");
+        var settings = new Dictionary<string, string?> { ["Wirewatch:RabbitMq:Username"] = alerter, ["Wirewatch:RabbitMq:Password"] = password };
+        await using var roles = await RoleHosts.StartAsync(node, vhost, _work, null, settings, RoleHosts.Alerter);
+        await using var probe = await AmqpProbe.ConnectAsync(node, vhost);
+        var byTopic = await probe.BindPrivateQueueAsync(WireNames.AlertsExchange, "sanctions.#");
+        var bySubscription = await probe.BindPrivateQueueAsync(WireNames.AlertsBySubscriptionExchange,
+            new Dictionary<string, object?> { ["x-match"] = "all", [WireHeaders.Subscription] = "sanctions-desk" });
+
+        await probe.PublishJsonAsync(WireNames.ArticlesClassifiedExchange, "", """
+            { "articleId": "perm-1", "version": 1, "storyId": "perm-1", "sourceId": "external-wire", "url": "https://wire.example/perm-1",
+              "producedAt": "2025-03-03T01:45:00Z", "headline": "Customs agency blacklists tanker over sanctions breach", "flags": [],
+              "topics": [ { "topic": "sanctions", "score": 0.9, "match": true, "evidence": [ { "term": "sanctions", "count": 2, "snippet": "A tanker was blacklisted." } ] } ],
+              "entities": { "people": [], "organizations": [], "places": [], "resolutions": [] }, "classifierVersion": "external-1" }
+            """);
+
+        (await probe.GetAsync(byTopic, Deadline, "the alert on wirewatch.alerts")).RoutingKey.ShouldBe("sanctions.high");
+        var routed = await probe.GetAsync(bySubscription, Deadline, "the alert on wirewatch.alerts.by-subscription");
+        JsonDocument.Parse(routed.Body).RootElement.GetProperty("alertId").GetString().ShouldBe("sanctions-desk:perm-1");
+    }
+
     /// <summary>Creates the user with the permissions of its <c>rabbitmqctl set_permissions</c> line in docs/operations.md.</summary>
     private async Task<(string User, string Password)> AddDocumentedUserAsync(string vhost, string documentedUser)
     {

@@ -59,10 +59,10 @@ public sealed class EmailAlertChannel : IAlertChannel
     public string Type => ChannelTypes.Email;
 
     public Task<ChannelResult> DeliverAsync(AlertRaised alert, ChannelDefinition channel, CancellationToken cancellationToken) =>
-        SendWithRetriesAsync(AlertEmail.Build(alert, _options.From, channel.To), cancellationToken);
+        SendWithRetriesAsync(AlertEmail.Build(alert, _options, channel.To), cancellationToken);
 
     public Task<ChannelResult> DeliverDigestAsync(AlertDigest digest, ChannelDefinition channel, CancellationToken cancellationToken) =>
-        SendWithRetriesAsync(AlertEmail.BuildDigest(digest, _options.From, channel.To), cancellationToken);
+        SendWithRetriesAsync(AlertEmail.BuildDigest(digest, _options, channel.To), cancellationToken);
 
     private async Task<ChannelResult> SendWithRetriesAsync(MimeMessage message, CancellationToken cancellationToken)
     {
@@ -107,20 +107,20 @@ public sealed class EmailAlertChannel : IAlertChannel
 /// <summary>How an alert reads as an email.</summary>
 public static class AlertEmail
 {
-    public static MimeMessage Build(AlertRaised alert, string from, IEnumerable<string> to)
+    public static MimeMessage Build(AlertRaised alert, EmailOptions options, IEnumerable<string> to)
     {
         var top = alert.Topics.Count > 0 ? alert.Topics[0].Topic : "alert";
+        var domain = options.EffectiveMessageIdDomain;
         var message = new MimeMessage
         {
             Subject = $"[Wirewatch] {alert.Severity.ToUpperInvariant()} {top}: {alert.Headline}",
-            MessageId = MessageIdFor(alert.AlertId),
+            MessageId = MessageIdFor(alert.AlertId, domain),
         };
-        message.From.Add(MailboxAddress.Parse(from));
-        message.To.AddRange(to.Select(MailboxAddress.Parse));
+        Address(message, alert.SubscriptionId, options, to);
         if (alert.UpdatesAlertId is { } first)
         {
-            message.InReplyTo = MessageIdFor(first);
-            message.References.Add(MessageIdFor(first));
+            message.InReplyTo = MessageIdFor(first, domain);
+            message.References.Add(MessageIdFor(first, domain));
         }
 
         message.Headers.Add("X-Wirewatch-Alert-Id", alert.AlertId);
@@ -129,15 +129,14 @@ public static class AlertEmail
         return message;
     }
 
-    public static MimeMessage BuildDigest(AlertDigest digest, string from, IEnumerable<string> to)
+    public static MimeMessage BuildDigest(AlertDigest digest, EmailOptions options, IEnumerable<string> to)
     {
         var message = new MimeMessage
         {
             Subject = $"[Wirewatch] DIGEST {digest.SubscriptionId}: {digest.Alerts.Count} alerts",
-            MessageId = MessageIdFor(digest.DigestId),
+            MessageId = MessageIdFor(digest.DigestId, options.EffectiveMessageIdDomain),
         };
-        message.From.Add(MailboxAddress.Parse(from));
-        message.To.AddRange(to.Select(MailboxAddress.Parse));
+        Address(message, digest.SubscriptionId, options, to);
         var text = new StringBuilder();
         var html = new StringBuilder("<ul>");
         foreach (var alert in digest.Alerts)
@@ -152,10 +151,40 @@ public static class AlertEmail
     }
 
     /// <summary>
-    /// <c>&lt;escaped alert id&gt;@wirewatch</c> (without angle brackets): characters an id may not carry in a
+    /// Sender, recipients and the headers of an automated list message: <c>Auto-Submitted: auto-generated</c> (RFC 3834:
+    /// no auto-replies, no vacation notices back), <c>X-Auto-Response-Suppress: All</c> (the same for Exchange),
+    /// <c>List-Id</c> per subscription (so people can filter), and, when configured, <c>List-Unsubscribe</c> (RFC 2369)
+    /// with <c>List-Unsubscribe-Post: List-Unsubscribe=One-Click</c> (RFC 8058) for an https URL that takes it.
+    /// </summary>
+    private static void Address(MimeMessage message, string subscriptionId, EmailOptions options, IEnumerable<string> to)
+    {
+        message.From.Add(MailboxAddress.Parse(options.From));
+        message.To.AddRange(to.Select(MailboxAddress.Parse));
+        message.Headers.Add("Auto-Submitted", "auto-generated");
+        message.Headers.Add("X-Auto-Response-Suppress", "All");
+        message.Headers.Add(HeaderId.ListId, $"Wirewatch {subscriptionId} <{ListIdLabel(subscriptionId)}.{options.EffectiveMessageIdDomain}>");
+        if (options.UnsubscribeUriFor(subscriptionId) is { } unsubscribe)
+        {
+            message.Headers.Add(HeaderId.ListUnsubscribe, $"<{unsubscribe.AbsoluteUri}>");
+            if (options.ListUnsubscribeOneClick && unsubscribe.Scheme == Uri.UriSchemeHttps)
+            {
+                message.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+            }
+        }
+    }
+
+    /// <summary>A subscription id as a dot-atom label of a List-Id (letters, digits and hyphens).</summary>
+    private static string ListIdLabel(string subscriptionId)
+    {
+        var label = new string(subscriptionId.Select(c => char.IsAsciiLetterOrDigit(c) || c == '-' ? c : '-').ToArray()).Trim('-');
+        return label.Length > 0 ? label : "subscription";
+    }
+
+    /// <summary>
+    /// <c>&lt;escaped alert id&gt;@&lt;domain&gt;</c> (without angle brackets): characters an id may not carry in a
     /// Message-ID (such as <c>:</c>) are percent-encoded, so distinct alerts keep distinct ids.
     /// </summary>
-    public static string MessageIdFor(string alertId)
+    public static string MessageIdFor(string alertId, string domain)
     {
         var local = new StringBuilder();
         foreach (var b in Encoding.UTF8.GetBytes(alertId))
@@ -171,7 +200,7 @@ public static class AlertEmail
             }
         }
 
-        return $"{local.ToString().Trim('.').Replace("..", ".%2E", StringComparison.Ordinal)}@wirewatch";
+        return $"{local.ToString().Trim('.').Replace("..", ".%2E", StringComparison.Ordinal)}@{domain}";
     }
 
     private static string Text(AlertRaised alert)
@@ -255,6 +284,30 @@ public sealed class EmailOptions
     public int Port { get; set; } = 587;
     public EmailSecurity Security { get; set; } = EmailSecurity.StartTlsWhenAvailable;
     public string From { get; set; } = "wirewatch@localhost";
+
+    /// <summary>The domain of every <c>Message-ID</c> (and <c>List-Id</c>): a domain you control, so ids are globally
+    /// unique and spam filters see a real one. Default: the domain of <see cref="From"/>.</summary>
+    public string? MessageIdDomain { get; set; }
+
+    /// <summary>A <c>mailto:</c> or https URL for <c>List-Unsubscribe</c>; <c>{subscription}</c> is replaced by the
+    /// subscription id (URL-escaped). Unset: no <c>List-Unsubscribe</c> header.</summary>
+    public string? ListUnsubscribe { get; set; }
+
+    /// <summary>Adds <c>List-Unsubscribe-Post: List-Unsubscribe=One-Click</c> (RFC 8058) to an https
+    /// <see cref="ListUnsubscribe"/>: only when that URL unsubscribes on a bare POST, without a login or a page.</summary>
+    public bool ListUnsubscribeOneClick { get; set; }
+
+    public string EffectiveMessageIdDomain =>
+        !string.IsNullOrWhiteSpace(MessageIdDomain) ? MessageIdDomain.Trim()
+        : MailboxAddress.TryParse(From, out var from) && from.Domain is { Length: > 0 } domain ? domain
+        : "localhost";
+
+    /// <summary>The <see cref="ListUnsubscribe"/> URI for a subscription, or null when none is configured (or it is invalid).</summary>
+    public Uri? UnsubscribeUriFor(string subscriptionId) =>
+        string.IsNullOrWhiteSpace(ListUnsubscribe) ? null
+        : Uri.TryCreate(ListUnsubscribe.Replace("{subscription}", Uri.EscapeDataString(subscriptionId), StringComparison.Ordinal), UriKind.Absolute, out var uri)
+            && (uri.Scheme == Uri.UriSchemeMailto || uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp) ? uri
+        : null;
 
     /// <summary>Names of the environment variables holding the SMTP user and password (never the values themselves).</summary>
     public string? UsernameEnv { get; set; }

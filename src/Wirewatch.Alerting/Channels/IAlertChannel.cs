@@ -33,12 +33,21 @@ public sealed class BusAlertChannel(IPublishEndpoint publisher) : IAlertChannel
     {
         var messageId = MessageIdFor(alert.AlertId);
         await publisher.Publish(alert, context => context.MessageId = messageId, cancellationToken);
+        // The same alert once more on wirewatch.alerts.by-subscription, routed by its subscription and every matched
+        // topic (not only the top one). Same message id: a service bound to both exchanges sees one alert.
+        await publisher.Publish(new AlertRouted(alert), context =>
+        {
+            context.MessageId = messageId;
+            foreach (var (name, value) in AlertRouting.HeadersFor(alert))
+            {
+                context.Headers.Set(name, value);
+            }
+        }, cancellationToken);
         return ChannelResult.Delivered;
     }
 
     /// <summary>A stable GUID per alert id (the first 16 bytes of its SHA-256): the same alert, the same message id.</summary>
-    public static Guid MessageIdFor(string alertId) =>
-        new(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(alertId)).AsSpan(0, 16));
+    public static Guid MessageIdFor(string alertId) => WireMessageIds.FromKey(alertId);
 
     /// <summary>The bus is never throttled: every alert was published on its own.</summary>
     public Task<ChannelResult> DeliverDigestAsync(AlertDigest digest, ChannelDefinition channel, CancellationToken cancellationToken) =>

@@ -1,67 +1,66 @@
-using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json;
-using Microsoft.Extensions.Logging;
-using Polly.CircuitBreaker;
-using Polly.Timeout;
 using Wirewatch.Contracts;
 
 namespace Wirewatch.Alerting.Channels;
 
 /// <summary>
-/// POSTs the alert JSON, signed as Standard Webhooks says, with <c>webhook-id</c> = the alert id so receivers
-/// de-duplicate. Retries, timeouts and the per-endpoint circuit breaker live in the <see cref="HttpClientName"/>
-/// client's Polly pipeline (see <see cref="AlerterRegistration"/>); this class decides what the final answer means.
+/// POSTs the alert, signed as Standard Webhooks says, with <c>webhook-id</c> = the alert id so receivers de-duplicate.
+/// The body is the Standard Webhooks envelope (<c>type</c>, <c>timestamp</c>, <c>data</c>) or, with
+/// <c>"body": "bare"</c> (the default, what receivers got before the envelope existed), the alert or digest alone.
+/// The POST itself, its retries and what the answer means are <see cref="WebhookPoster"/>'s.
 /// </summary>
-public sealed class WebhookAlertChannel(IHttpClientFactory clients, TimeProvider time, ILogger<WebhookAlertChannel> log) : IAlertChannel
+public sealed class WebhookAlertChannel(WebhookPoster poster, TimeProvider time) : IAlertChannel
 {
-    public const string HttpClientName = "wirewatch-webhook";
+    public const string HttpClientName = WebhookPoster.HttpClientName;
+
+    /// <summary>Sent with either body, so a receiver of bare bodies can tell an update or a digest from an alert too.</summary>
+    public const string EventTypeHeader = "wirewatch-event-type";
 
     public string Type => ChannelTypes.Webhook;
 
     public Task<ChannelResult> DeliverAsync(AlertRaised alert, ChannelDefinition channel, CancellationToken cancellationToken) =>
-        PostAsync(alert.AlertId, JsonSerializer.SerializeToUtf8Bytes(alert, WireJson.Options), channel, cancellationToken);
+        PostAsync(alert.AlertId, alert.IsUpdate ? WebhookEventTypes.AlertUpdated : WebhookEventTypes.AlertRaised, alert, channel, cancellationToken);
 
     public Task<ChannelResult> DeliverDigestAsync(AlertDigest digest, ChannelDefinition channel, CancellationToken cancellationToken) =>
-        PostAsync(digest.DigestId, JsonSerializer.SerializeToUtf8Bytes(digest, WireJson.Options), channel, cancellationToken);
+        PostAsync(digest.DigestId, WebhookEventTypes.AlertDigest, digest, channel, cancellationToken);
 
-    private async Task<ChannelResult> PostAsync(string id, byte[] body, ChannelDefinition channel, CancellationToken cancellationToken)
+    private Task<ChannelResult> PostAsync<T>(string id, string type, T data, ChannelDefinition channel, CancellationToken cancellationToken)
     {
-        var timestamp = time.GetUtcNow().ToUnixTimeSeconds();
-        using var request = new HttpRequestMessage(HttpMethod.Post, channel.Url) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
-        request.Headers.Add(WebhookSignature.IdHeader, id);
-        request.Headers.Add(WebhookSignature.TimestampHeader, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        request.Headers.Add(WebhookSignature.SignatureHeader, WebhookSignature.Sign(WebhookSecrets.Resolve(channel), id, timestamp, body));
-
-        try
-        {
-            using var response = await clients.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-            var status = (int)response.StatusCode;
-            if (response.IsSuccessStatusCode)
-            {
-                return ChannelResult.Delivered;
-            }
-
-            if (response.StatusCode == HttpStatusCode.Gone)
-            {
-                return ChannelResult.Failed("gone", "HTTP 410 Gone: the receiver says this endpoint is gone", disableChannel: true);
-            }
-
-            return status is >= 500 or 408 or 429
-                ? ChannelResult.Failed("retries-exhausted", $"HTTP {status} after every retry")
-                : ChannelResult.Failed("rejected", $"HTTP {status}: the receiver refused the alert");
-        }
-        catch (BrokenCircuitException e)
-        {
-            log.LogWarning("Webhook {Url}: circuit open, not calling it ({Message})", channel.Url, e.Message);
-            return ChannelResult.Failed("circuit-open", e.Message);
-        }
-        catch (Exception e) when (e is TimeoutRejectedException or HttpRequestException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            return ChannelResult.Failed("retries-exhausted", $"{e.GetType().Name}: {e.Message}");
-        }
+        // One instant for the signature's timestamp and the envelope's: retries resend this very request.
+        var now = time.GetUtcNow();
+        var body = channel.Body == WebhookBodies.Bare
+            ? JsonSerializer.SerializeToUtf8Bytes(data, WireJson.Options)
+            : JsonSerializer.SerializeToUtf8Bytes(new WebhookEnvelope<T>(type, now.UtcDateTime, data), WireJson.Options);
+        var timestamp = now.ToUnixTimeSeconds();
+        return poster.PostAsync(channel.Url!, channel.Endpoint, body,
+        [
+            new(WebhookSignature.IdHeader, id),
+            new(WebhookSignature.TimestampHeader, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new(WebhookSignature.SignatureHeader, WebhookSignature.Sign(WebhookSecrets.Resolve(channel), id, timestamp, body)),
+            new(EventTypeHeader, type),
+        ], cancellationToken);
     }
+}
+
+/// <summary>The Standard Webhooks envelope: what happened, when the delivery was made, and the alert or digest.</summary>
+public sealed record WebhookEnvelope<T>(string Type, DateTime Timestamp, T Data);
+
+/// <summary>The <c>type</c> of a webhook envelope (and the <c>wirewatch-event-type</c> header).</summary>
+public static class WebhookEventTypes
+{
+    public const string AlertRaised = "alert.raised";
+    public const string AlertUpdated = "alert.updated";
+    public const string AlertDigest = "alert.digest";
+}
+
+/// <summary>The <c>body</c> of a webhook channel.</summary>
+public static class WebhookBodies
+{
+    /// <summary>The alert (or digest) JSON alone, as before the envelope: the default, so existing receivers keep working.</summary>
+    public const string Bare = "bare";
+
+    /// <summary>The Standard Webhooks envelope <c>{"type","timestamp","data"}</c>.</summary>
+    public const string Envelope = "envelope";
 }
 
 /// <summary><c>Wirewatch:Alerts:Webhook</c>: the Polly pipeline around every webhook POST.</summary>

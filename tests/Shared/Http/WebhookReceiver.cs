@@ -54,7 +54,11 @@ internal sealed class WebhookReceiver : IAsyncDisposable
         var expected = "v1," + Convert.ToBase64String(HMACSHA256.HashData(Key, Encoding.UTF8.GetBytes($"{id}.{timestamp}.").Concat(body).ToArray()));
         var valid = signature.Split(' ').Contains(expected, StringComparer.Ordinal);
         var n = Interlocked.Increment(ref _count);
-        _requests.Enqueue(new Received(n, id, timestamp, valid, Encoding.UTF8.GetString(body), TimeProvider.System.GetUtcNow()));
+        _requests.Enqueue(new Received(n, id, timestamp, valid, Encoding.UTF8.GetString(body), TimeProvider.System.GetUtcNow())
+        {
+            // Every header as received, for verifiers other than ours (the StandardWebhooks package takes them whole).
+            Headers = new HeaderDictionary(context.Request.Headers.ToDictionary(h => h.Key, h => h.Value, StringComparer.OrdinalIgnoreCase)),
+        });
         if (!valid)
         {
             return Results.Unauthorized();
@@ -72,5 +76,8 @@ internal sealed class WebhookReceiver : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _server.DisposeAsync();
 
-    public sealed record Received(int Number, string Id, string Timestamp, bool SignatureValid, string Body, DateTimeOffset At);
+    public sealed record Received(int Number, string Id, string Timestamp, bool SignatureValid, string Body, DateTimeOffset At)
+    {
+        public IHeaderDictionary Headers { get; init; } = new HeaderDictionary();
+    }
 }

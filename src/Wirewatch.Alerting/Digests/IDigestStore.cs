@@ -1,0 +1,30 @@
+using Wirewatch.Contracts;
+
+namespace Wirewatch.Alerting.Digests;
+
+/// <summary>
+/// Where the alerts of subscriptions with a scheduled digest wait for it, and which digests were made and sent. A
+/// restart neither loses an alert (it is recorded before its article is acknowledged) nor doubles a digest (a period
+/// is closed once, in one transaction; a digest closed but not yet sent is sent again with the same id).
+/// </summary>
+public interface IDigestStore
+{
+    /// <summary>Keeps the alert for its subscription's next digest; a second copy of the same alert id changes nothing.</summary>
+    Task RecordAsync(AlertRaised alert, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>The end of the subscription's last closed period; the first call records <paramref name="now"/> as it.</summary>
+    Task<DateTimeOffset> LastPeriodEndAsync(string subscriptionId, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Closes the period ending at <paramref name="periodEnd"/>: every waiting alert recorded up to then goes into the
+    /// digest <paramref name="digestId"/>, and the period end is remembered. Null when no alert was waiting (nothing to send).
+    /// </summary>
+    Task<ScheduledDigest?> CloseAsync(string subscriptionId, DateTimeOffset periodEnd, string digestId, CancellationToken cancellationToken);
+
+    /// <summary>Digests closed but not marked sent (an alerter stopped between the two).</summary>
+    Task<IReadOnlyList<ScheduledDigest>> UnsentAsync(CancellationToken cancellationToken);
+
+    Task MarkSentAsync(string digestId, DateTimeOffset at, CancellationToken cancellationToken);
+}
+
+public sealed record ScheduledDigest(string DigestId, string SubscriptionId, DateTimeOffset PeriodEnd, IReadOnlyList<AlertRaised> Alerts);
