@@ -34,6 +34,28 @@ internal static class FetchTelemetry
     /// <summary>Failures, by <c>kind</c> (<c>timeout</c>, <c>network</c>, <c>http-5xx</c> as the code, <c>invalid-feed</c>, <c>publish-timeout</c>, ...).</summary>
     public static readonly Counter<long> Errors = Meter.CreateCounter<long>("wirewatch.fetch.errors", "{error}", "Fetch errors, by kind.");
 
+    /// <summary>What reading a feed gave up, by <c>kind</c>: <c>no-link</c> (entries skipped), <c>bad-date</c> (dates dropped, items kept), <c>recovered</c> (a broken document read up to its error).</summary>
+    public static readonly Counter<long> FeedWarnings = Meter.CreateCounter<long>("wirewatch.fetch.feed.warnings", "{warning}", "Feed entries without a link, unreadable dates, broken documents read partly.");
+
+    public static void Count(string sourceId, ParsedFeed feed)
+    {
+        var source = new KeyValuePair<string, object?>("source", sourceId);
+        if (feed.Skipped > 0)
+        {
+            FeedWarnings.Add(feed.Skipped, source, new("kind", "no-link"));
+        }
+
+        if (feed.UnreadableDates > 0)
+        {
+            FeedWarnings.Add(feed.UnreadableDates, source, new("kind", "bad-date"));
+        }
+
+        if (feed.Recovered is not null)
+        {
+            FeedWarnings.Add(1, source, new("kind", "recovered"));
+        }
+    }
+
     /// <summary>Reloads of a changed sources.json, by <c>outcome</c>: <c>ok</c>, <c>invalid</c> (kept the sources in force). No <c>source</c> tag.</summary>
     public static readonly Counter<long> SourceReloads = Meter.CreateCounter<long>("wirewatch.fetch.sources.reloads", "{reload}", "Reloads of a changed sources file, by outcome.");
 

@@ -18,6 +18,9 @@ namespace Wirewatch.Worker.Cli;
 /// </summary>
 internal static class SourcesCommand
 {
+    /// <summary>Sources checked at once: enough to hide network waits, few enough to stay polite on a shared host.</summary>
+    private const int ParallelChecks = 16;
+
     public static async Task<int> CheckAsync(string? sourcesFile, bool json, string? configFile, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         var configuration = WorkerConfiguration.Build(configFile);
@@ -39,11 +42,25 @@ internal static class SourcesCommand
             await using var provider = services.BuildServiceProvider(validateScopes: true);
             _ = provider.GetRequiredService<IOptions<FetcherOptions>>().Value; // Bad settings: exit 2 before any request.
 
+            // Sources are checked side by side (each host is still paced and guarded as in a cycle); rows keep the file's order.
             var checker = provider.GetRequiredService<SourceChecker>();
-            var rows = new List<SourceCheck>();
-            foreach (var source in catalog.Enabled)
+            using var slots = new SemaphoreSlim(ParallelChecks);
+            var checks = catalog.Enabled.Select(async source =>
             {
-                var row = await checker.CheckAsync(source, cancellationToken);
+                await slots.WaitAsync(cancellationToken);
+                try
+                {
+                    return await checker.CheckAsync(source, cancellationToken);
+                }
+                finally
+                {
+                    slots.Release();
+                }
+            }).ToList();
+            var rows = new List<SourceCheck>();
+            foreach (var check in checks)
+            {
+                var row = await check;
                 rows.Add(row);
                 if (json)
                 {
@@ -51,6 +68,7 @@ internal static class SourcesCommand
                     {
                         type = "source", id = row.Id, kind = row.Kind, url = row.Location, reachable = row.Reachable, ok = row.Ok,
                         status = row.Status, items = row.Items, parseErrors = row.ParseErrors, ms = row.Milliseconds, error = row.Error,
+                        format = row.Format, warnings = row.Warnings,
                     }, WireJson.Options));
                 }
             }
@@ -70,12 +88,13 @@ internal static class SourcesCommand
 
     private static string Table(IReadOnlyList<SourceCheck> rows)
     {
-        string[] header = ["SOURCE", "KIND", "REACHABLE", "STATUS", "ITEMS", "PARSE ERRORS", "MS", "URL / ERROR"];
+        string[] header = ["SOURCE", "KIND", "REACHABLE", "STATUS", "ITEMS", "PARSE ERRORS", "MS", "FORMAT", "URL / ERROR"];
         var cells = rows.Select(r => new[]
         {
             r.Id, r.Kind, r.Reachable ? "yes" : "no", r.Status?.ToString(CultureInfo.InvariantCulture) ?? "-",
             r.Items.ToString(CultureInfo.InvariantCulture), r.ParseErrors.ToString(CultureInfo.InvariantCulture),
-            r.Milliseconds.ToString(CultureInfo.InvariantCulture), r.Error ?? r.Location,
+            r.Milliseconds.ToString(CultureInfo.InvariantCulture), r.Format ?? "-",
+            r.Error ?? (r.Warnings is null ? r.Location : $"{r.Location} ({r.Warnings})"),
         }).Prepend(header).ToList();
         var widths = Enumerable.Range(0, header.Length - 1).Select(i => cells.Max(c => c[i].Length)).ToArray();
         var text = new System.Text.StringBuilder();
