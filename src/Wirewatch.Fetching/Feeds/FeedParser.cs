@@ -116,7 +116,8 @@ internal sealed class FeedItems(Uri feedUrl)
         }
 
         var trimmed = link.Trim();
-        if (Uri.TryCreate(trimmed, UriKind.Absolute, out var absolute) && absolute.Scheme.Length > 1)
+        // "/a/1" is an absolute file path to Uri on Unix; in a feed it is a path on the feed's host.
+        if (trimmed[0] is not ('/' or '\\') && Uri.TryCreate(trimmed, UriKind.Absolute, out var absolute) && absolute.Scheme.Length > 1)
         {
             return absolute;
         }

@@ -22,6 +22,18 @@ internal static class FeedSniffer
                 ? FeedFormat.Json : FeedFormat.Unknown;
         }
 
+        if (span[0] != '<')
+        {
+            // Stray text before the document (a PHP warning) is forgiven only before an XML declaration.
+            var declaration = span.IndexOf("<?xml", StringComparison.OrdinalIgnoreCase);
+            if (declaration < 0)
+            {
+                return FeedFormat.Unknown;
+            }
+
+            span = span[declaration..];
+        }
+
         while (true)
         {
             var lt = span.IndexOf('<');
