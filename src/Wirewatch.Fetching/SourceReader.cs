@@ -104,8 +104,12 @@ public sealed class SourceReader(WebFetcher web, ISeenStore seen, IOptions<Fetch
             throw new FetchFailedException("empty-response", $"{response.FinalUrl} returned an empty body: neither a feed nor a page.");
         }
 
-        var isFeed = format is not (FeedFormat.Html or FeedFormat.Unknown)
-                     || (AutoIsFeed(source.Id) == true && format == FeedFormat.Unknown);
+        var isFeed = format is not (FeedFormat.Html or FeedFormat.Unknown);
+        if (!isFeed && AutoIsFeed(source.Id) == true)
+        {
+            throw new FetchFailedException("invalid-feed", $"{response.FinalUrl} served a feed before and now serves no feed (an error page?); the cycle fails rather than publish it as a page.");
+        }
+
         _autoIsFeed[source.Id] = isFeed;
         return isFeed;
     }
