@@ -43,6 +43,15 @@ public static partial class TextDecoding
             }
         }
 
+        // EBCDIC (XML 1.0 appendix F: "<?xm" is 4C 6F A7 94): its declaration, read in code page 37, names the variant.
+        if (bytes.StartsWith((ReadOnlySpan<byte>)[0x4C, 0x6F, 0xA7, 0x94]))
+        {
+            var ebcdic = Encoding.GetEncoding(37);
+            var declared = Find(Sniff(Encoding.ASCII.GetBytes(ebcdic.GetString(bytes[..Math.Min(bytes.Length, 512)]))));
+            var variant = declared is not null && declared.GetBytes("<?")[0] == 0x4C && declared.GetBytes("<?")[1] == 0x6F ? declared : ebcdic;
+            return (variant.GetString(bytes), NameOf(variant));
+        }
+
         // Valid multi-byte UTF-8 is practically never real legacy text (EUC-KR lead bytes are not UTF-8 lead bytes):
         // a legacy label on it is a wrong label.
         if (!Ascii.IsValid(bytes) && TryStrict(StrictUtf8, bytes, out var utf8))
@@ -162,6 +171,33 @@ public static partial class TextDecoding
         }
         catch (ArgumentException)
         {
+            return Alias(label);
+        }
+    }
+
+    /// <summary>Labels the web uses that .NET does not know by name: <c>utf8</c>, <c>cp1250</c>, <c>866</c>, <c>csibm866</c>, <c>mac</c>, <c>ucs-4</c>.</summary>
+    private static Encoding? Alias(string label)
+    {
+        var known = label switch
+        {
+            "utf8" => "utf-8",
+            "mac" or "csmacintosh" or "x-mac-roman" or "macroman" => "macintosh",
+            "ucs-4" or "ucs4" or "iso-10646-ucs-4" => "utf-32",
+            "latin-1" => "iso-8859-1",
+            _ => null,
+        };
+        if (known is not null)
+        {
+            return Encoding.GetEncoding(known);
+        }
+
+        var number = CodePageNumber().Match(label);
+        try
+        {
+            return number.Success ? Encoding.GetEncoding(int.Parse(number.Groups["n"].Value, System.Globalization.CultureInfo.InvariantCulture)) : null;
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
+        {
             return null;
         }
     }
@@ -175,6 +211,9 @@ public static partial class TextDecoding
         var match = DeclaredCharset().Match(head);
         return match.Success ? match.Groups["charset"].Value : null;
     }
+
+    [GeneratedRegex(@"^(?:cp|ibm|csibm|cspcp?|windows-|x-cp|ms)?[-_]?(?<n>\d{3,5})(?:[a-z]*)$")]
+    private static partial Regex CodePageNumber();
 
     [GeneratedRegex("""(?:<meta[^>]+charset\s*=\s*["']?|<\?xml[^>]+encoding\s*=\s*["'])(?<charset>[A-Za-z0-9_.:-]+)""", RegexOptions.IgnoreCase)]
     private static partial Regex DeclaredCharset();

@@ -118,7 +118,8 @@ public sealed class FeedSafetyTests
     [Theory]
     [InlineData("<html><body><p>Not a feed</p></body></html>")]
     [InlineData("<?xml version=\"1.0\"?><opml version=\"2.0\"><body/></opml>")]
-    [InlineData("{\"not\": \"a feed\"}")]
+    [InlineData("[1, 2, 3]")]
+    [InlineData("{\"items\": [ {\"url\": ")]
     [InlineData("<rss><channel><item>")]
     [InlineData("garbage that is no markup at all")]
     public void A_body_with_no_feed_in_it_is_an_invalid_feed(string body)
@@ -166,5 +167,80 @@ public sealed class FeedDatesTests
     public void A_date_nothing_reads_is_false_and_never_throws(string written)
     {
         FeedDates.TryParse(written, out _).ShouldBeFalse();
+    }
+}
+
+/// <summary>What a hidden corpus of real and broken feeds can do to the reader: never more than fail its own feed.</summary>
+public sealed class FeedRobustnessTests
+{
+    private static readonly string Folder = Path.Combine(AppContext.BaseDirectory, "feeds");
+
+    [Fact]
+    public void Mangled_fixture_feeds_are_read_or_refused_with_a_reason_and_never_throw_anything_else()
+    {
+        var random = new Random(17); // Fixed: the same 2,300 documents every run.
+        var outcomes = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var file in Directory.GetFiles(Folder).Where(f => !f.EndsWith(".py", StringComparison.Ordinal) && !f.EndsWith("manifest.json", StringComparison.Ordinal)))
+        {
+            var original = File.ReadAllBytes(file);
+            for (var round = 0; round < 50; round++)
+            {
+                var bytes = Mangle(original, random);
+                string outcome;
+                try
+                {
+                    var (text, _) = TextDecoding.Decode(bytes, null, lastResort: "windows-1252");
+                    FeedParser.Parse(text, new Uri("https://wire.example/feed"));
+                    outcome = "read";
+                }
+                catch (FetchFailedException e)
+                {
+                    outcome = e.Reason;
+                }
+
+                outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
+            }
+        }
+
+        outcomes.Keys.ShouldBeSubsetOf(["read", "invalid-feed", "empty-response"]);
+        outcomes["read"].ShouldBeGreaterThan(outcomes.Values.Sum() / 2, "most damage is forgiven, as feedparser forgives it");
+    }
+
+    [Fact]
+    public void A_document_nested_a_hundred_thousand_deep_is_read_loosely_without_overflowing_the_stack()
+    {
+        var xml = "<rss><channel>" + string.Concat(Enumerable.Repeat("<x>", 100_000)) + "<item><link>https://wire.example/a</link></item>";
+
+        var feed = FeedParser.Parse(xml, new Uri("https://wire.example/feed"));
+
+        feed.Recovered.ShouldNotBeNull().ShouldContain("nested deeper than 256");
+        feed.Items.ShouldHaveSingleItem().Url.ShouldBe("https://wire.example/a");
+    }
+
+    private static byte[] Mangle(byte[] bytes, Random random)
+    {
+        var list = bytes.ToList();
+        switch (random.Next(5))
+        {
+            case 0: // Cut short anywhere.
+                return [.. list.Take(random.Next(list.Count + 1))];
+            case 1: // A run of bytes gone.
+                var at = random.Next(list.Count);
+                list.RemoveRange(at, Math.Min(random.Next(1, 40), list.Count - at));
+                return [.. list];
+            case 2: // Markup and entities where they do not belong.
+                string[] junk = ["<", "&", "</item>", "<item>", "]]>", "<![CDATA[", "&bogus;", "&#0;", "&#xFFFFFF;", "<!DOCTYPE x [<!ENTITY a 'b'>]>", "\"", "<?xml?>"];
+                list.InsertRange(random.Next(list.Count + 1), System.Text.Encoding.UTF8.GetBytes(junk[random.Next(junk.Length)]));
+                return [.. list];
+            case 3: // Random bytes.
+                for (var i = 0; i < 8; i++)
+                {
+                    list[random.Next(list.Count)] = (byte)random.Next(256);
+                }
+
+                return [.. list];
+            default: // Stray text before the document.
+                return [.. System.Text.Encoding.UTF8.GetBytes("PHP Notice: undefined index\n"), .. list];
+        }
     }
 }

@@ -15,7 +15,12 @@ namespace Wirewatch.Fetching;
 /// </summary>
 internal static partial class FeedMarkup
 {
-    public static (FeedElement? Root, string? Error) Read(string xml)
+    /// <summary>Deeper than this is no feed; the limit keeps recursion over the tree safe from a hostile document.</summary>
+    private const int MaxDepth = 256;
+
+    /// <returns>The tree read, the first XML error if any, and how many elements were still open at that error
+    /// (at most 1: the document broke off after its last child closed, e.g. a missing <c>&gt;</c> on the root's end tag).</returns>
+    public static (FeedElement? Root, string? Error, int OpenAtError) Read(string xml)
     {
         var repaired = Repair(xml);
         var reader = new XmlTextReader(new StringReader(repaired))
@@ -58,6 +63,11 @@ internal static partial class FeedMarkup
 
                         if (!reader.IsEmptyElement)
                         {
+                            if (open.Count >= MaxDepth)
+                            {
+                                return (root, $"elements nested deeper than {MaxDepth}", open.Count);
+                            }
+
                             open.Push(element);
                         }
 
@@ -79,11 +89,11 @@ internal static partial class FeedMarkup
                 }
             }
 
-            return (root, null);
+            return (root, null, 0);
         }
         catch (XmlException e)
         {
-            return (root, e.Message);
+            return (root, e.Message, open.Count);
         }
     }
 

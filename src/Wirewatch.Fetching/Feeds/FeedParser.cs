@@ -18,13 +18,21 @@ public static class FeedParser
     public static ParsedFeed Parse(string text, Uri feedUrl)
     {
         var format = FeedSniffer.Detect(text);
-        return format switch
+        try
         {
-            FeedFormat.Empty => throw new FetchFailedException("empty-response", $"{feedUrl} returned an empty body, not a feed."),
-            FeedFormat.Json => JsonFeedReader.Read(text, feedUrl),
-            FeedFormat.Html => throw new FetchFailedException("invalid-feed", $"{feedUrl} returned an HTML page, not a feed."),
-            _ => XmlFeedReader.Read(text, feedUrl),
-        };
+            return format switch
+            {
+                FeedFormat.Empty => throw new FetchFailedException("empty-response", $"{feedUrl} returned an empty body, not a feed."),
+                FeedFormat.Json => JsonFeedReader.Read(text, feedUrl),
+                FeedFormat.Html => throw new FetchFailedException("invalid-feed", $"{feedUrl} returned an HTML page, not a feed."),
+                _ => XmlFeedReader.Read(text, feedUrl),
+            };
+        }
+        catch (Exception e) when (e is not FetchFailedException)
+        {
+            // Whatever a document does to the reader, it fails its own source only, with a reason.
+            throw new FetchFailedException("invalid-feed", $"{feedUrl} could not be read as a feed: {e.GetType().Name}: {e.Message}", e);
+        }
     }
 }
 

@@ -18,8 +18,7 @@ internal static class FeedSniffer
 
         if (span[0] is '{')
         {
-            return span.Contains("\"items\"", StringComparison.Ordinal) || span.Contains("jsonfeed.org", StringComparison.OrdinalIgnoreCase)
-                ? FeedFormat.Json : FeedFormat.Unknown;
+            return FeedFormat.Json; // A JSON object from a feed URL is read as a JSON Feed; its items decide the rest.
         }
 
         if (span[0] != '<')

@@ -16,7 +16,7 @@ internal static partial class XmlFeedReader
 
     public static ParsedFeed Read(string xml, Uri feedUrl)
     {
-        var (root, error) = FeedMarkup.Read(xml);
+        var (root, error, openAtError) = FeedMarkup.Read(xml);
         ParsedFeed? strict = null;
         if (root is not null && Format(root) is { } format)
         {
@@ -38,6 +38,12 @@ internal static partial class XmlFeedReader
         if (best is { Items.Count: > 0 })
         {
             return best;
+        }
+
+        // Broken only after everything inside the root was closed (a root end tag cut short): nothing was lost.
+        if (strict is not null && openAtError <= 1)
+        {
+            return strict;
         }
 
         // A broken document that gave nothing usable is a broken feed, not an empty one.
@@ -158,6 +164,18 @@ internal static partial class XmlFeedReader
     /// <summary>feedparser's loose parser, in short: item blocks found by pattern, their fields by pattern, entities decoded.</summary>
     private static ParsedFeed? Loose(string xml, Uri feedUrl, string error)
     {
+        try
+        {
+            return LooseItems(xml, feedUrl, error);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return null; // A pathological document: whatever the strict reader got stands.
+        }
+    }
+
+    private static ParsedFeed? LooseItems(string xml, Uri feedUrl, string error)
+    {
         var blocks = Block().Matches(xml);
         if (blocks.Count == 0)
         {
@@ -215,19 +233,19 @@ internal static partial class XmlFeedReader
         return (cdata.Success ? cdata.Groups["text"].Value : WebUtility.HtmlDecode(raw)).Trim();
     }
 
-    [GeneratedRegex(@"<(?:\w+:)?(?<tag>item|entry)\b[^>]*>(?<body>[\s\S]*?)(?:</(?:\w+:)?\k<tag>\s*>|(?=<(?:\w+:)?(?:item|entry)\b)|$)", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"<(?:\w+:)?(?<tag>item|entry)\b[^>]*>(?<body>[\s\S]*?)(?:</(?:\w+:)?\k<tag>\s*>|(?=<(?:\w+:)?(?:item|entry)\b)|$)", RegexOptions.IgnoreCase, matchTimeoutMilliseconds: 2000)]
     private static partial Regex Block();
 
-    [GeneratedRegex(@"<(?:\w+:)?link\b(?=[^>]*?\bhref\s*=\s*[""'](?<href>[^""']*)[""'])(?:(?=[^>]*?\brel\s*=\s*[""'](?<rel>[^""']*)[""']))?[^>]*>|<(?:\w+:)?link\b[^>]*>(?<text>[\s\S]*?)</(?:\w+:)?link\s*>", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"<(?:\w+:)?link\b(?=[^>]*?\bhref\s*=\s*[""'](?<href>[^""']*)[""'])(?:(?=[^>]*?\brel\s*=\s*[""'](?<rel>[^""']*)[""']))?[^>]*>|<(?:\w+:)?link\b[^>]*>(?<text>[\s\S]*?)</(?:\w+:)?link\s*>", RegexOptions.IgnoreCase, matchTimeoutMilliseconds: 2000)]
     private static partial Regex LooseLink();
 
-    [GeneratedRegex(@"<(?:\w+:)?guid\b(?:[^>]*?\bisPermaLink\s*=\s*[""'](?<perma>\w+)[""'])?[^>]*>(?<text>[\s\S]*?)</(?:\w+:)?guid\s*>", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"<(?:\w+:)?guid\b(?:[^>]*?\bisPermaLink\s*=\s*[""'](?<perma>\w+)[""'])?[^>]*>(?<text>[\s\S]*?)</(?:\w+:)?guid\s*>", RegexOptions.IgnoreCase, matchTimeoutMilliseconds: 2000)]
     private static partial Regex LooseGuid();
 
-    [GeneratedRegex(@"<(?:\w+:)?title\b[^>]*>(?<text>[\s\S]*?)</(?:\w+:)?title\s*>", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"<(?:\w+:)?title\b[^>]*>(?<text>[\s\S]*?)</(?:\w+:)?title\s*>", RegexOptions.IgnoreCase, matchTimeoutMilliseconds: 2000)]
     private static partial Regex LooseTitle();
 
-    [GeneratedRegex(@"<(?:\w+:)?(?:pubDate|date|published|issued|updated|modified)\b[^>]*>(?<text>[\s\S]*?)</(?:\w+:)?(?:pubDate|date|published|issued|updated|modified)\s*>", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"<(?:\w+:)?(?:pubDate|date|published|issued|updated|modified)\b[^>]*>(?<text>[\s\S]*?)</(?:\w+:)?(?:pubDate|date|published|issued|updated|modified)\s*>", RegexOptions.IgnoreCase, matchTimeoutMilliseconds: 2000)]
     private static partial Regex LooseDate();
 
     [GeneratedRegex(@"^\s*<!\[CDATA\[(?<text>[\s\S]*?)(?:\]\]>|$)")]

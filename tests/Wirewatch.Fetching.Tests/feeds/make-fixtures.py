@@ -173,6 +173,11 @@ add("enc-euc-kr-declared.xml", korean_feed("EUC-KR"), encoding="euc-kr", expect=
 add("enc-euc-kr-http.xml", korean_feed(None), encoding="euc-kr", http="euc-kr", expect=K)
 add("enc-http-wrong-xml-right.xml", korean_feed("euc-kr"), encoding="euc-kr", http="iso-8859-1", expect=K)
 
+add("enc-ebcdic-cp037.xml", latin_feed("cp037").replace("\u2014", "-"), encoding="cp037", expect=Lat)
+add("enc-ebcdic-ibm500.xml", latin_feed("IBM500").replace("\u2014", "-"), encoding="cp500", expect=Lat)
+add("enc-label-cp1250.xml", latin_feed("cp1250").replace("\u2014", "-").replace("à", "a"), encoding="cp1250",
+    expect=dict(Lat, titles=["Déja vu - encore"]))
+
 # Leniency: what feedparser reads and a strict parser refuses.
 add("lenient-html-entities.xml", f"""<?xml version="1.0"?>
 <rss version="2.0"><channel><title>Caf&eacute;&nbsp;&mdash; &copy; 2016 &foo; AT&T</title><link>{W}/</link><description>d</description>
@@ -228,6 +233,18 @@ add("items-guid.xml", f"""<?xml version="1.0"?>
 <item><title>Relative link</title><link>/g/6</link></item>
 </channel></rss>
 """, expect={"format": "rss-2.0", "title": "Guids", "links": [f"{W}/g/1", f"{W}/g/2", f"{W}/g/5", f"{W}/g/6"], "dates": [None] * 4, "noLink": 2})
+
+add("lenient-root-end-cut.xml", f"""<rss version="2.0"><channel><title>Cut root</title><link>{W}/</link><description>d</description>
+{rss_items()}</channel></rss""", expect={"format": "rss-2.0", "title": "Cut root", "links": links(), "dates": RSS_DATES, "recovered": True})
+
+add("lenient-channel-only-cut.xml", f"""<rss><channel><title>Nothing but a title</title></channel></rss""",
+    expect={"format": "rss", "title": "Nothing but a title", "links": [], "dates": [], "recovered": True})
+
+add("json-nan-no-version.json", """{"title": "No version", "items": [{"id": NaN, "url": "https://wire.example/n/1", "date_published": "2016-02-08T04:22:00Z"}, {"id": Infinity}]}""",
+    expect={"format": "json", "title": "No version", "links": ["https://wire.example/n/1"], "dates": ["2016-02-08T04:22:00Z"], "noLink": 1})
+
+add("json-no-items.json", """{"version": "https://jsonfeed.org/version/1.1", "title": "Empty"}""",
+    expect={"format": "json-1.1", "title": "Empty", "links": [], "dates": []})
 
 json.dump({"feedUrl": f"{W}/feed", "fixtures": fixtures}, open("manifest.json", "w"), indent=1, ensure_ascii=False)
 print(len(fixtures), "fixtures")
