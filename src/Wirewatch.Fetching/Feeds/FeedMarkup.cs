@@ -245,7 +245,8 @@ internal sealed class FeedElement(string name, FeedElement? parent)
     {
         foreach (var (key, value) in Attributes)
         {
-            if (key == localName || (key.EndsWith(localName, StringComparison.Ordinal) && key.Length > localName.Length && key[^(localName.Length + 1)] == ':'))
+            if (key.Equals(localName, StringComparison.OrdinalIgnoreCase)
+                || (key.EndsWith(localName, StringComparison.OrdinalIgnoreCase) && key.Length > localName.Length && key[^(localName.Length + 1)] == ':'))
             {
                 return value;
             }

@@ -95,6 +95,11 @@ internal static partial class XmlFeedReader
 
     private static IEnumerable<string?> DatesOf(FeedElement entry, string[] names)
     {
+        if (entry.Attribute("lastmod") is { } lastModified)
+        {
+            yield return lastModified; // CDF
+        }
+
         foreach (var name in names)
         {
             foreach (var field in entry.ChildrenNamed(name))
@@ -156,6 +161,11 @@ internal static partial class XmlFeedReader
         if (entry.Attribute("about") is { Length: > 0 } about && FeedItems.IsUrlLike(about))
         {
             return about;
+        }
+
+        if (entry.Attribute("href") is { Length: > 0 } href2)
+        {
+            return href2; // Microsoft's CDF: <ITEM HREF="...">.
         }
 
         return entry.Child("id")?.InnerText() is { } id && FeedItems.IsUrlLike(id) ? id : null;
