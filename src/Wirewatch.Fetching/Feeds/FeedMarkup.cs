@@ -255,7 +255,28 @@ internal sealed class FeedElement(string name, FeedElement? parent)
         return null;
     }
 
-    public FeedElement? Child(string localName) => Children.FirstOrDefault(c => c.Local.Equals(localName, StringComparison.OrdinalIgnoreCase));
+    /// <summary>
+    /// The first child of that local name, preferring one without a prefix (or with the feed's own <c>rss:</c>/<c>atom:</c>):
+    /// <c>&lt;media:title&gt;</c> before <c>&lt;title&gt;</c> is an extension's, not the item's.
+    /// </summary>
+    public FeedElement? Child(string localName)
+    {
+        FeedElement? prefixed = null;
+        foreach (var child in Children)
+        {
+            if (child.Local.Equals(localName, StringComparison.OrdinalIgnoreCase))
+            {
+                if (child.Prefix is "" or "rss" or "atom")
+                {
+                    return child;
+                }
+
+                prefixed ??= child;
+            }
+        }
+
+        return prefixed;
+    }
 
     public IEnumerable<FeedElement> ChildrenNamed(string localName) => Children.Where(c => c.Local.Equals(localName, StringComparison.OrdinalIgnoreCase));
 

@@ -223,6 +223,14 @@ add("lenient-control-chars.xml", f"""<?xml version="1.0"?>
 {rss_items()}</channel></rss>
 """, expect={"format": "rss-2.0", "title": "Control chars", "links": links(), "dates": RSS_DATES})
 
+add("namespace-clash.xml", f"""<?xml version="1.0"?>
+<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:l="http://purl.org/rss/1.0/modules/link/">
+<channel><atom:link rel="self" href="{W}/feed"/><media:title>Not the channel title</media:title><title>Clash</title><link>{W}/</link><description>d</description>
+<item><media:title>Not the item title</media:title><title>Item c1</title><l:link l:rel="permalink" l:type="text/html"/><atom:link rel="self" href="{W}/self/1"/><link>{W}/c/1</link><dcterms:modified xmlns:dcterms="http://purl.org/dc/terms/">2016-01-31T19:22:00Z</dcterms:modified></item>
+<item><title>Item c2</title><atom:link rel="alternate" href="{W}/c/2"/><pubDate>Mon, 02 Feb 2016 04:22:00 +0900</pubDate></item>
+</channel></rss>
+""", expect={"format": "rss-2.0", "title": "Clash", "links": [f"{W}/c/1", f"{W}/c/2"], "dates": RSS_DATES, "titles": ["Item c1", "Item c2"]})
+
 add("items-guid.xml", f"""<?xml version="1.0"?>
 <rss version="2.0"><channel><title>Guids</title><link>{W}/</link><description>d</description>
 <item><title>Permalink guid</title><guid isPermaLink="true">{W}/g/1</guid></item>
