@@ -54,6 +54,9 @@ free_port() {
 dockerfile=docker/Dockerfile
 declare -A args=()
 while IFS='=' read -r name value; do args[$name]=$value; done < <(sed -n 's/^ARG \([A-Za-z_]*\)=\(.*\)$/\1=\2/p' "$dockerfile")
+# BuildKit sets TARGETARCH from --platform; here it is this machine's architecture (amd64, arm64), as a plain
+# `docker build` on it would set it.
+args[TARGETARCH]=$(dpkg --print-architecture)
 expand() { # substitutes ${ARG} with the Dockerfile's defaults and /app with the scratch folder
   local line=$1 name
   for name in "${!args[@]}"; do line=${line//\$\{$name\}/${args[$name]}}; done
