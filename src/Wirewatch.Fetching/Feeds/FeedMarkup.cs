@@ -15,6 +15,9 @@ namespace Wirewatch.Fetching;
 /// </summary>
 internal static partial class FeedMarkup
 {
+    private static readonly System.Buffers.SearchValues<char> ControlCharacterValues = System.Buffers.SearchValues.Create(
+        "\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u000B\u000C\u000E\u000F\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F\uFFFE\uFFFF");
+
     /// <summary>Deeper than this is no feed; the limit keeps recursion over the tree safe from a hostile document.</summary>
     private const int MaxDepth = 256;
 
@@ -104,7 +107,10 @@ internal static partial class FeedMarkup
         var text = start > 0 ? xml[start..] : xml;
         text = Doctype().Replace(text, "", 1);
         text = XmlDeclaration().Replace(text, "", 1); // The text is decoded already: its encoding label no longer applies.
-        text = ControlCharacters().Replace(text, "");
+        if (text.AsSpan().IndexOfAny(ControlCharacterValues) >= 0)
+        {
+            text = ControlCharacters().Replace(text, "");
+        }
 
         // Entities and ampersands outside CDATA sections and comments.
         var result = new StringBuilder(text.Length + 64);
@@ -135,6 +141,12 @@ internal static partial class FeedMarkup
 
     private static void RepairEntities(ReadOnlySpan<char> span, StringBuilder result)
     {
+        if (!span.Contains('&'))
+        {
+            result.Append(span); // Most text has nothing to repair.
+            return;
+        }
+
         var segment = span.ToString();
         result.Append(Entity().Replace(segment, m =>
         {
