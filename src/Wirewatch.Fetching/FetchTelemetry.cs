@@ -26,6 +26,7 @@ public sealed class FetchTelemetry
         Errors = meter.CreateCounter<long>("wirewatch.fetch.errors", "{error}", "Fetch errors, by kind.");
         SourceReloads = meter.CreateCounter<long>("wirewatch.fetch.sources.reloads", "{reload}", "Reloads of a changed sources file, by outcome.");
         BrokenSources = meter.CreateUpDownCounter<long>("wirewatch.fetch.sources.broken", "{source}", "Sources whose last N cycles all failed.");
+        FeedWarnings = meter.CreateCounter<long>("wirewatch.fetch.feed.warnings", "{warning}", "Feed entries without a link, unreadable dates, broken documents read partly.");
     }
 
     /// <summary>Fetch cycles, by <c>outcome</c>: <c>ok</c>, <c>failed</c>.</summary>
@@ -48,6 +49,28 @@ public sealed class FetchTelemetry
 
     /// <summary>Failures, by <c>kind</c> (<c>timeout</c>, <c>network</c>, <c>http-5xx</c> as the code, <c>invalid-feed</c>, <c>publish-timeout</c>, ...).</summary>
     public Counter<long> Errors { get; }
+
+    /// <summary>What reading a feed gave up, by <c>kind</c>: <c>no-link</c> (entries skipped), <c>bad-date</c> (dates dropped, items kept), <c>recovered</c> (a broken document read up to its error).</summary>
+    public Counter<long> FeedWarnings { get; }
+
+    public void Count(string sourceId, ParsedFeed feed)
+    {
+        var source = new KeyValuePair<string, object?>("source", sourceId);
+        if (feed.Skipped > 0)
+        {
+            FeedWarnings.Add(feed.Skipped, source, new("kind", "no-link"));
+        }
+
+        if (feed.UnreadableDates > 0)
+        {
+            FeedWarnings.Add(feed.UnreadableDates, source, new("kind", "bad-date"));
+        }
+
+        if (feed.Recovered is not null)
+        {
+            FeedWarnings.Add(1, source, new("kind", "recovered"));
+        }
+    }
 
     /// <summary>Reloads of a changed sources.json, by <c>outcome</c>: <c>ok</c>, <c>invalid</c> (kept the sources in force). No <c>source</c> tag.</summary>
     public Counter<long> SourceReloads { get; }

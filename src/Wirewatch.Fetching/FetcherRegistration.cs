@@ -35,6 +35,7 @@ public static class FetcherRegistration
             .Configure<IServiceProvider>((o, sp) => sp.GetService<IConfiguration>()?.GetSection(FetcherOptions.Section).Bind(o))
             .ValidateOnStart();
         services.AddSingleton<HostPacer>();
+        services.AddSingleton<HostFailures>();
         services.AddSingleton<SourceHealth>();
         services.AddSingleton<WebFetcher>();
         services.AddSingleton<SourceReader>();
@@ -101,7 +102,7 @@ public static class FetcherRegistration
 
     private static void AddClient(IServiceCollection services, string name, bool publicOnly)
     {
-        services.AddHttpClient(name, (sp, client) =>
+        var http = services.AddHttpClient(name, (sp, client) =>
             {
                 client.DefaultRequestHeaders.UserAgent.ParseAdd(sp.GetRequiredService<IOptions<FetcherOptions>>().Value.UserAgentHeader);
                 client.Timeout = Timeout.InfiniteTimeSpan; // Polly's timeouts govern.
@@ -115,8 +116,8 @@ public static class FetcherRegistration
                 PreAuthenticate = false,
                 ConnectCallback = publicOnly ? AddressGuard.ConnectPublicOnlyAsync : null,
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            })
-            .AddResilienceHandler(name, (builder, context) =>
+            });
+        http.AddResilienceHandler(name, (builder, context) =>
             {
                 var options = context.ServiceProvider.GetRequiredService<IOptions<FetcherOptions>>().Value;
                 builder.AddTimeout(options.TotalTimeout);
@@ -147,6 +148,9 @@ public static class FetcherRegistration
                     .AddTimeout(options.AttemptTimeout);
             })
             .SelectPipelineByAuthority(); // One breaker (and its counts) per scheme + host + port.
+
+        // Under the pipeline, so it sees every attempt (the breaker hides the cause once it opens).
+        http.AddHttpMessageHandler(sp => new HostFailureRecorder(sp.GetRequiredService<HostFailures>()));
     }
 
     /// <summary>A refused private address is a verdict, not a hiccup: never retried, never counted against the host.</summary>

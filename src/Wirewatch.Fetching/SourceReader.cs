@@ -8,9 +8,15 @@ namespace Wirewatch.Fetching;
 /// Turns a source into items (files of a folder, links of a feed or an html listing, a single page) and reads each item's content.
 /// Listing and reading are separate so that a failing item never hides the rest of a source.
 /// </summary>
-public sealed class SourceReader(WebFetcher web, ISeenStore seen, IOptions<FetcherOptions> options, ILogger<SourceReader> log)
+public sealed class SourceReader(WebFetcher web, ISeenStore seen, IOptions<FetcherOptions> options, FetchTelemetry telemetry, ILogger<SourceReader> log)
 {
     private static readonly HashSet<string> ArticleExtensions = new(StringComparer.OrdinalIgnoreCase) { ".txt", ".html", ".htm" };
+
+    /// <summary>What each <c>auto</c> source turned out to be (true: a feed), so that a feed that later breaks fails its cycle instead of becoming a page.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _autoIsFeed = new(StringComparer.Ordinal);
+
+    /// <summary>True when an <c>auto</c> source was last seen serving a feed, false for a page, null when not yet listed.</summary>
+    public bool? AutoIsFeed(string sourceId) => _autoIsFeed.TryGetValue(sourceId, out var feed) ? feed : null;
 
     /// <param name="conditional">Send the listing's stored validators (a 304 lists nothing); off for checks.</param>
     public async Task<SourceListing> ListAsync(SourceDefinition source, CancellationToken cancellationToken, bool conditional = true)
@@ -56,7 +62,7 @@ public sealed class SourceReader(WebFetcher web, ISeenStore seen, IOptions<Fetch
 
         // Feeds, html listings, and 'auto' (a feed if it looks like one, a page otherwise).
         var validators = conditional ? await seen.GetValidatorsAsync(url.AbsoluteUri, cancellationToken) : null;
-        var response = await web.GetAsync(url, validators, policy, cancellationToken);
+        var response = await web.GetAsync(url, validators, policy, cancellationToken, listing: source.Kind != SourceKinds.Auto);
         if (response.NotModified)
         {
             log.LogDebug("Source {SourceId}: {Url} not modified", source.Id, url);
@@ -69,14 +75,43 @@ public sealed class SourceReader(WebFetcher web, ISeenStore seen, IOptions<Fetch
             return new SourceListing(links, url.AbsoluteUri, response.Validators) { Status = response.Status };
         }
 
-        if (source.Kind == SourceKinds.Auto && !FeedParser.LooksLikeFeed(response.ContentType, response.Text!))
+        if (source.Kind == SourceKinds.Auto && !IsFeed(source, response))
         {
             var page = new SourceItem(url.AbsoluteUri, null) { Prefetched = response };
             return new SourceListing([page], null, null) { Status = response.Status };
         }
 
         var feed = FeedParser.Parse(response.Text!, response.FinalUrl);
-        return new SourceListing(feed.Items, url.AbsoluteUri, response.Validators) { Status = response.Status, SkippedEntries = feed.Skipped };
+        if (feed.UnreadableDates > 0 || feed.Recovered is not null)
+        {
+            log.LogWarning("Source {SourceId}: {Url} read with {Dates} unreadable item dates (dropped){Recovered}",
+                source.Id, url, feed.UnreadableDates, feed.Recovered is null ? "" : $"; {feed.Recovered}");
+        }
+
+        telemetry.Count(source.Id, feed);
+        return new SourceListing(feed.Items, url.AbsoluteUri, response.Validators) { Status = response.Status, Feed = feed, SkippedEntries = feed.Problems };
+    }
+
+    /// <summary>
+    /// Decides by content (the root element after any prolog, comment or BOM), and remembers. An empty body, or anything
+    /// that is not a page from a source that served a feed before, fails the cycle: a broken feed never becomes a page.
+    /// </summary>
+    private bool IsFeed(SourceDefinition source, WebResponse response)
+    {
+        var format = FeedSniffer.Detect(response.Text!);
+        if (format == FeedFormat.Empty)
+        {
+            throw new FetchFailedException("empty-response", $"{response.FinalUrl} returned an empty body: neither a feed nor a page.");
+        }
+
+        var isFeed = format is not (FeedFormat.Html or FeedFormat.Unknown);
+        if (!isFeed && AutoIsFeed(source.Id) == true)
+        {
+            throw new FetchFailedException("invalid-feed", $"{response.FinalUrl} served a feed before and now serves no feed (an error page?); the cycle fails rather than publish it as a page.");
+        }
+
+        _autoIsFeed[source.Id] = isFeed;
+        return isFeed;
     }
 
     /// <summary>
@@ -135,8 +170,11 @@ public sealed record SourceListing(IReadOnlyList<SourceItem> Items, string? List
     /// <summary>The HTTP status of the listing request, when there was one.</summary>
     public int? Status { get; init; }
 
-    /// <summary>Feed entries that could not be used (no link); reported by <c>wirewatch sources check</c>.</summary>
+    /// <summary>What went wrong reading the feed (entries without a link, unreadable dates, a broken document); reported by <c>wirewatch sources check</c>.</summary>
     public int SkippedEntries { get; init; }
+
+    /// <summary>The parsed feed, for feed listings: its format and what was given up.</summary>
+    public ParsedFeed? Feed { get; init; }
 }
 
 public sealed record SourceItem(string Url, FeedHints? Feed)

@@ -19,6 +19,7 @@ public sealed class WebFetcher(
     IHttpClientFactory clients,
     HostPacer pacer,
     ISeenStore store,
+    HostFailures hostFailures,
     TimeProvider time,
     IOptions<FetcherOptions> options,
     FetchTelemetry telemetry,
@@ -29,7 +30,10 @@ public sealed class WebFetcher(
 
     private readonly ConcurrentDictionary<string, (RobotsTxt Rules, DateTimeOffset FetchedAt)> _robots = new(StringComparer.OrdinalIgnoreCase);
 
-    public async Task<WebResponse> GetAsync(Uri url, HttpValidators? validators, FetchPolicy policy, CancellationToken cancellationToken)
+    /// <param name="listing">A feed or listing: any content type whose body turns out to be markup or JSON is read
+    /// (feeds are served as <c>application/octet-stream</c> too), and bytes no charset claims fall back to windows-1252
+    /// as feedparser does, instead of being refused.</param>
+    public async Task<WebResponse> GetAsync(Uri url, HttpValidators? validators, FetchPolicy policy, CancellationToken cancellationToken, bool listing = false)
     {
         var (response, finalUrl) = await SendAsync(url, validators, policy, obeyRobots: true, cancellationToken);
         using (response)
@@ -46,7 +50,7 @@ public sealed class WebFetcher(
             }
 
             var mediaType = response.Content.Headers.ContentType?.MediaType;
-            if (mediaType is not null && !IsText(mediaType))
+            if (mediaType is not null && !IsText(mediaType) && !listing)
             {
                 throw new FetchFailedException("not-text", $"GET {finalUrl} returned {mediaType}, not a page or a feed.");
             }
@@ -70,15 +74,19 @@ public sealed class WebFetcher(
                 }
             }
 
-            if (mediaType is null && bytes.AsSpan(0, Math.Min(bytes.Length, 1024)).Contains((byte)0))
+            var declaredText = mediaType is not null && IsText(mediaType);
+            if (!declaredText && TextDecoding.Unicode(bytes) is null
+                && (mediaType is not null ? !LooksLikeMarkup(bytes) : bytes.AsSpan(0, Math.Min(bytes.Length, 1024)).Contains((byte)0)))
             {
-                throw new FetchFailedException("not-text", $"GET {finalUrl} returned binary content without a content type.");
+                throw new FetchFailedException("not-text", mediaType is null
+                    ? $"GET {finalUrl} returned binary content without a content type."
+                    : $"GET {finalUrl} returned {mediaType}, not a page or a feed.");
             }
 
             string text, charset;
             try
             {
-                (text, charset) = TextDecoding.Decode(bytes, response.Content.Headers.ContentType?.CharSet, policy.Encoding);
+                (text, charset) = TextDecoding.Decode(bytes, response.Content.Headers.ContentType?.CharSet, policy.Encoding, listing ? "windows-1252" : null);
             }
             catch (FetchFailedException e)
             {
@@ -135,10 +143,16 @@ public sealed class WebFetcher(
             {
                 response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             }
-            catch (Exception e) when (!cancellationToken.IsCancellationRequested && Classify(e) is { } reason)
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && HostFailures.Classify(e) is { } reason)
             {
                 telemetry.Requests.Add(1, new("source", policy.SourceId), new("status", reason));
-                throw new FetchFailedException(reason, $"GET {current}: {Describe(reason, e)}", e);
+                var message = Describe(reason, e);
+                if (reason == "circuit-open" && hostFailures.LastFor(current) is { } cause)
+                {
+                    message += $" The last failure was {cause}";
+                }
+
+                throw new FetchFailedException(reason, $"GET {current}: {message}", e);
             }
 
             telemetry.Requests.Add(1, new("source", policy.SourceId), new("status", ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture)));
@@ -219,20 +233,14 @@ public sealed class WebFetcher(
         }
     }
 
-    private static string? Classify(Exception e) => e switch
-    {
-        _ when AddressGuard.IsRefusal(e) => "private-address",
-        BrokenCircuitException => "circuit-open",
-        TimeoutRejectedException or TimeoutException or OperationCanceledException => "timeout",
-        HttpRequestException => "network",
-        _ => null,
-    };
-
     private static string Describe(string reason, Exception e) => reason switch
     {
         "private-address" => FindRefusal(e),
         "circuit-open" => "the host failed too often recently; its circuit is open.",
         "timeout" => "timed out.",
+        "dns" => $"the name does not resolve ({e.Message})",
+        "connection-refused" => $"the connection was refused ({e.Message})",
+        "tls" => $"the TLS handshake failed ({e.InnerException?.Message ?? e.Message})",
         _ => e.Message,
     };
 
@@ -253,12 +261,20 @@ public sealed class WebFetcher(
         status is HttpStatusCode.MovedPermanently or HttpStatusCode.Found or HttpStatusCode.SeeOther
             or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect;
 
-    /// <summary>Pages and feeds: text/*, XML and XHTML, JSON. Images, PDFs, archives are not articles.</summary>
+    /// <summary>Pages and feeds: text/*, XML and XHTML, JSON (JSON Feed's application/feed+json). Images, PDFs, archives are not articles.</summary>
     private static bool IsText(string mediaType) =>
         mediaType.StartsWith("text/", StringComparison.OrdinalIgnoreCase)
         || mediaType.EndsWith("xml", StringComparison.OrdinalIgnoreCase)
         || mediaType.Contains("+xml", StringComparison.OrdinalIgnoreCase)
-        || mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase);
+        || mediaType.EndsWith("json", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>A body that starts (after a UTF-8 BOM and whitespace) with <c>&lt;</c> or <c>{</c>: a feed under a wrong content type.</summary>
+    private static bool LooksLikeMarkup(ReadOnlySpan<byte> bytes)
+    {
+        var head = bytes.StartsWith("\uFEFF"u8) ? bytes[3..] : bytes;
+        head = head.TrimStart(" \t\r\n"u8);
+        return !head.IsEmpty && head[0] is (byte)'<' or (byte)'{' && !head[..Math.Min(head.Length, 1024)].Contains((byte)0);
+    }
 
     /// <summary>Counts the bytes AFTER decompression: a small gzip bomb is stopped at the cap, not at its inflated size.</summary>
     private static async Task<byte[]> ReadCappedAsync(HttpContent content, long maxBytes, Uri url, CancellationToken cancellationToken)

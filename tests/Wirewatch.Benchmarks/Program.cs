@@ -8,13 +8,18 @@ namespace Wirewatch.Benchmarks;
 /// <summary>
 /// <c>dotnet run -c Release --project tests/Wirewatch.Benchmarks -- pipeline [--articles N] [--quick]</c>: the load
 /// harness on a private RabbitMQ node. Anything else goes to BenchmarkDotNet's kernel benchmarks, e.g.
-/// <c>-- --filter '*Cleaning*'</c>. Each benchmark holds Wirewatch's stage and its raw baseline side by side, so
+/// <c>-- --filter '*Cleaning*'</c>. <c>-- feed-candidates</c> compares the feed readers issue 17 names on the fixture feeds. Each benchmark holds Wirewatch's stage and its raw baseline side by side, so
 /// ratios come from one run.
 /// </summary>
 public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        if (args is ["feed-candidates"])
+        {
+            return Feeds.FeedCandidates.Run(Console.Out);
+        }
+
         if (args.Length == 0 || args[0] is not ("pipeline" or "synthetic" or "profile-cleaner"))
         {
             BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -16,6 +16,9 @@ public sealed class LoopbackSite : IAsyncDisposable
     private LoopbackHttpServer _server = null!;
 
     public ConcurrentDictionary<string, string> Pages { get; } = new();
+
+    /// <summary>Served as-is under <c>/raw/{name}</c>: bytes and content type, changeable while the site runs.</summary>
+    public ConcurrentDictionary<string, (byte[] Body, string ContentType)> Raw { get; } = new();
     public ConcurrentDictionary<string, int> Hits { get; } = new();
     public ConcurrentDictionary<string, ConcurrentQueue<DateTimeOffset>> HitTimes { get; } = new();
     public ConcurrentQueue<string> UserAgents { get; } = new();
@@ -83,6 +86,9 @@ public sealed class LoopbackSite : IAsyncDisposable
             var html = "<html><head><meta charset=\"euc-kr\"></head><body><h1>북한 미사일 발사</h1><p>SEOUL, Feb. 8 (Yonhap) -- 합동참모본부는 북한이 탄도미사일을 발사했다고 밝혔다.</p></body></html>";
             return Results.Bytes(encoding.GetBytes(html), "text/html"); // No charset in the header.
         });
+
+        app.MapGet("/raw/{name}", (string name) =>
+            Raw.TryGetValue(name, out var raw) ? Results.Bytes(raw.Body, raw.ContentType) : Results.NotFound());
 
         app.MapGet("/robots.txt", () => RobotsTxt is { } robots ? Results.Text(robots, "text/plain") : Results.NotFound());
 

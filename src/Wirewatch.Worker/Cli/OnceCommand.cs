@@ -82,9 +82,11 @@ internal static class OnceCommand
                     output.Rejected("url", failure.Url, failure.Reason, failure.Message);
                 }
             }
-            catch (FetchFailedException e)
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
-                output.Rejected("url", source.Url ?? source.Path ?? source.Id, e.Reason, e.Message);
+                // One source that fails (even on a bug) is reported and the others still run.
+                var reason = e is FetchFailedException f ? f.Reason : "unexpected";
+                output.Rejected("url", source.Url ?? source.Path ?? source.Id, reason, e.Message);
                 await stderr.WriteLineAsync($"wirewatch: source '{source.Id}' failed: {e.Message}");
                 status = WirewatchCli.Failure;
             }

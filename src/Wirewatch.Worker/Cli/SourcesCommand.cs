@@ -19,6 +19,9 @@ namespace Wirewatch.Worker.Cli;
 /// </summary>
 internal static class SourcesCommand
 {
+    /// <summary>Sources checked at once: enough to hide network waits, few enough to stay polite on a shared host.</summary>
+    private const int ParallelChecks = 16;
+
     public static async Task<int> CheckAsync(string? sourcesFile, bool json, string? configFile, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         var configuration = WorkerConfiguration.Build(configFile);
@@ -42,11 +45,25 @@ internal static class SourcesCommand
             await using var provider = services.BuildServiceProvider(validateScopes: true);
             _ = provider.GetRequiredService<IOptions<FetcherOptions>>().Value; // Bad settings: exit 2 before any request.
 
+            // Sources are checked side by side (each host is still paced and guarded as in a cycle); rows keep the file's order.
             var checker = provider.GetRequiredService<SourceChecker>();
-            var rows = new List<SourceCheck>();
-            foreach (var source in catalog.Enabled)
+            using var slots = new SemaphoreSlim(ParallelChecks);
+            var checks = catalog.Enabled.Select(async source =>
             {
-                var row = await checker.CheckAsync(source, cancellationToken);
+                await slots.WaitAsync(cancellationToken);
+                try
+                {
+                    return await checker.CheckAsync(source, cancellationToken);
+                }
+                finally
+                {
+                    slots.Release();
+                }
+            }).ToList();
+            var rows = new List<SourceCheck>();
+            foreach (var check in checks)
+            {
+                var row = await check;
                 rows.Add(row);
                 if (json)
                 {
@@ -54,6 +71,7 @@ internal static class SourcesCommand
                     {
                         type = "source", id = row.Id, kind = row.Kind, url = row.Location, reachable = row.Reachable, ok = row.Ok,
                         status = row.Status, items = row.Items, parseErrors = row.ParseErrors, ms = row.Milliseconds, error = row.Error,
+                        format = row.Format, warnings = row.Warnings,
                     }, WireJson.Options));
                 }
             }
@@ -71,14 +89,94 @@ internal static class SourcesCommand
         }
     }
 
+    /// <summary>
+    /// <c>wirewatch sources import FILE.opml [--kind K] [--sources F]</c>: every feed outline becomes a source of kind K in
+    /// F (default: the configured sources file), merged with what F holds. The result is validated before it replaces F.
+    /// </summary>
+    public static async Task<int> ImportAsync(string opmlFile, string kind, string? sourcesFile, string? configFile, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(opmlFile))
+        {
+            throw new CliInputException($"'{opmlFile}' does not exist: give an OPML file exported from a feed reader.");
+        }
+
+        if (kind is not (SourceKinds.Feed or SourceKinds.Rss or SourceKinds.Atom or SourceKinds.Auto))
+        {
+            throw new CliInputException($"--kind must be feed, rss, atom or auto (was '{kind}').");
+        }
+
+        var target = sourcesFile ?? WirewatchSettings.Read(WorkerConfiguration.Build(configFile)).SourcesPath;
+        IReadOnlyList<SourcesOpml.Outline> outlines;
+        try
+        {
+            outlines = SourcesOpml.Read(await File.ReadAllTextAsync(opmlFile, cancellationToken));
+        }
+        catch (InvalidDataException e)
+        {
+            throw new CliInputException($"'{opmlFile}' is {e.Message}");
+        }
+
+        var existing = File.Exists(target) ? await File.ReadAllTextAsync(target, cancellationToken) : null;
+        SourcesOpml.ImportResult result;
+        try
+        {
+            result = SourcesOpml.Merge(existing, outlines, kind);
+        }
+        catch (JsonException e)
+        {
+            throw new CliInputException($"'{target}' is not a readable sources file: {e.Message}");
+        }
+
+        // Written beside the target and validated as the worker would read it; only a valid file replaces the old one.
+        var scratch = target + ".importing";
+        await File.WriteAllTextAsync(scratch, result.Json, cancellationToken);
+        try
+        {
+            SourceCatalog.Load(scratch);
+            File.Move(scratch, target, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(scratch);
+        }
+
+        await stdout.WriteLineAsync(
+            $"Imported {result.Added.Count} source(s) into {target}{(result.Added.Count > 0 ? ": " + string.Join(", ", result.Added) : "")}; " +
+            $"{result.AlreadyPresent} already present, {result.Unusable} without an http(s) xmlUrl.");
+        return WirewatchCli.Success;
+    }
+
+    /// <summary><c>wirewatch sources export [--sources F] [--output FILE]</c>: the web feed sources as OPML 2.0, for a feed reader.</summary>
+    public static async Task<int> ExportAsync(string? sourcesFile, string? outputFile, string? configFile, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        if (sourcesFile is not null && !File.Exists(sourcesFile))
+        {
+            throw new CliInputException($"--sources: file '{sourcesFile}' does not exist.");
+        }
+
+        var catalog = SourceCatalog.Load(sourcesFile ?? WirewatchSettings.Read(WorkerConfiguration.Build(configFile)).SourcesPath);
+        var opml = SourcesOpml.Write(catalog.Sources);
+        if (outputFile is null)
+        {
+            await stdout.WriteAsync(opml);
+        }
+        else
+        {
+            await File.WriteAllTextAsync(outputFile, opml, cancellationToken);
+        }
+
+        return WirewatchCli.Success;
+    }
+
     private static string Table(IReadOnlyList<SourceCheck> rows)
     {
-        string[] header = ["SOURCE", "KIND", "REACHABLE", "STATUS", "ITEMS", "PARSE ERRORS", "MS", "URL / ERROR"];
+        string[] header = ["SOURCE", "KIND", "REACHABLE", "STATUS", "ITEMS", "PARSE ERRORS", "MS", "FORMAT", "URL / ERROR"];
         var cells = rows.Select(r => new[]
         {
             r.Id, r.Kind, r.Reachable ? "yes" : "no", r.Status?.ToString(CultureInfo.InvariantCulture) ?? "-",
             r.Items.ToString(CultureInfo.InvariantCulture), r.ParseErrors.ToString(CultureInfo.InvariantCulture),
-            r.Milliseconds.ToString(CultureInfo.InvariantCulture), r.Error ?? r.Location,
+            r.Milliseconds.ToString(CultureInfo.InvariantCulture), r.Format ?? "-",
+            r.Error ?? (r.Warnings is null ? r.Location : $"{r.Location} ({r.Warnings})"),
         }).Prepend(header).ToList();
         var widths = Enumerable.Range(0, header.Length - 1).Select(i => cells.Max(c => c[i].Length)).ToArray();
         var text = new System.Text.StringBuilder();

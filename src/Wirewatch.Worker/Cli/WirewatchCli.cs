@@ -6,7 +6,7 @@ using Wirewatch.Hosting;
 namespace Wirewatch.Worker.Cli;
 
 /// <summary>
-/// The <c>wirewatch</c> command: <c>run</c> (default), <c>once</c>, <c>clean</c>, <c>classify</c>, <c>eval</c>, <c>sources check</c>, <c>alerts replay</c>, <c>errors</c>, <c>health</c>.
+/// The <c>wirewatch</c> command: <c>run</c> (default), <c>once</c>, <c>clean</c>, <c>classify</c>, <c>eval</c>, <c>sources check|import|export</c>, <c>alerts replay</c>, <c>errors</c>, <c>health</c>.
 /// Exit codes: 0 success, 2 bad arguments or configuration (with a message saying what to fix), 1 anything else.
 /// </summary>
 public static class WirewatchCli
@@ -63,7 +63,19 @@ public static class WirewatchCli
             sourcesFile, json,
         };
         check.SetAction((parse, ct) => Guard(stderr, () => SourcesCommand.CheckAsync(parse.GetValue(sourcesFile), parse.GetValue(json), parse.GetValue(config), stdout, stderr, ct)));
-        var sourcesCommand = new Command("sources", "The configured sources.") { check };
+        var opmlFile = new Argument<string>("file") { Description = "An OPML file exported from a feed reader (Miniflux, FreshRSS, ...)." };
+        var importKind = new Option<string>("--kind") { Description = "The kind of every imported source: feed (default), rss, atom or auto.", DefaultValueFactory = _ => SourceKinds.Feed };
+        var importTarget = new Option<string?>("--sources") { Description = "The sources.json to merge into (created when missing). Default: the configured one." };
+        var import = new Command("import", "Adds every feed of an OPML file to sources.json (new ids, no duplicates, existing entries kept).")
+        {
+            opmlFile, importKind, importTarget,
+        };
+        import.SetAction((parse, ct) => Guard(stderr, () => SourcesCommand.ImportAsync(parse.GetValue(opmlFile)!, parse.GetValue(importKind)!, parse.GetValue(importTarget), parse.GetValue(config), stdout, ct)));
+        var exportSources = new Option<string?>("--sources") { Description = "The sources.json to export. Default: the configured one." };
+        var exportOutput = new Option<string?>("--output") { Description = "Write the OPML to this file instead of stdout." };
+        var export = new Command("export", "Writes the feed sources as OPML 2.0 for a feed reader.") { exportSources, exportOutput };
+        export.SetAction((parse, ct) => Guard(stderr, () => SourcesCommand.ExportAsync(parse.GetValue(exportSources), parse.GetValue(exportOutput), parse.GetValue(config), stdout, ct)));
+        var sourcesCommand = new Command("sources", "The configured sources: check them, import and export OPML.") { check, import, export };
 
         var errorQueue = new Argument<string>("queue") { Description = "A consumer queue (wirewatch-cleaner, wirewatch-classifier, wirewatch-alerter) or its _error queue." };
         var limit = new Option<int>("--limit") { Description = "At most this many messages.", DefaultValueFactory = _ => 100 };
