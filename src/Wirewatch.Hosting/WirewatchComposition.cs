@@ -170,7 +170,7 @@ public static class WirewatchComposition
                             });
                         }
                     });
-                    BusTopology.ApplyRabbitMq(cfg);
+                    BusTopology.ApplyRabbitMq(cfg, replicated: nodes.Count > 1 && rabbit.QueueType == QueueTypes.Quorum);
                     UseConsumePipeline(cfg, context);
                     cfg.PrefetchCount = concurrency * 2;
                     cfg.ConcurrentMessageLimit = concurrency;
