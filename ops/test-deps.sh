@@ -15,6 +15,7 @@ declare -A probe=(
   # kubectl kustomize of the overlays (check-ops): 1.21 or later, whose kustomize (v4+) reads `labels` and `patches`.
   [kubectl]="kubectl version --client -o json | /usr/bin/python3 -c 'import json,sys; v=json.load(sys.stdin)[\"clientVersion\"]; sys.exit(not (int(v[\"major\"]), int(v[\"minor\"].rstrip(\"+\"))) >= (1, 21))'"
   [python3-yaml]="/usr/bin/python3 -c 'import yaml'"                   # reads the rendered manifests (check-ops)
+  [postgresql]="test -x /usr/lib/postgresql/15/bin/initdb"             # private clusters in the state-store and fault tests
 )
 declare -A package=(
   [rabbitmq-server]=rabbitmq-server
@@ -23,8 +24,9 @@ declare -A package=(
   # This machine kind's image ships Google's kubectl package; Debian's kubernetes-client (1.20) is too old to replace it.
   [kubectl]=kubectl
   [python3-yaml]=python3-yaml
+  [postgresql]=postgresql-15
 )
-all_tools=(rabbitmq-server promtool docker-compose kubectl python3-yaml)
+all_tools=(rabbitmq-server promtool docker-compose kubectl python3-yaml postgresql)
 
 tools=("$@")
 [ ${#tools[@]} -gt 0 ] || tools=("${all_tools[@]}")
@@ -48,6 +50,10 @@ if [ ${#missing[@]} -gt 0 ]; then
     || echo "ops/test-deps.sh: apt-get install ${packages[*]} failed" >&2
   if [[ " ${missing[*]} " == *" rabbitmq-server "* ]]; then
     $sudo service rabbitmq-server stop >/dev/null 2>&1 || true
+  fi
+  # Likewise postgresql-15's own cluster: the tests initdb private ones.
+  if [[ " ${missing[*]} " == *" postgresql "* ]]; then
+    $sudo service postgresql stop >/dev/null 2>&1 || true
   fi
 fi
 

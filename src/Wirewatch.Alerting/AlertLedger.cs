@@ -93,6 +93,8 @@ public sealed record AbandonedClaim(AlertRaised Alert, string Channel, DateTimeO
 /// <summary><c>Wirewatch:Alerts:ClaimLease</c> and <c>Wirewatch:Alerts:InProgressWait</c>.</summary>
 public sealed class AlertLedgerOptions
 {
+    public const string Section = "Wirewatch:Alerts";
+
     /// <summary>
     /// How long a claim protects a delivery in progress before another process may take it over: longer than any
     /// channel's whole retry budget (the webhook's <c>TotalTimeout</c>, 2 min by default), or a slow live delivery

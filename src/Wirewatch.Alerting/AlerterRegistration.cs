@@ -1,4 +1,5 @@
 using MassTransit;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Http.Resilience;
@@ -11,8 +12,11 @@ namespace Wirewatch.Alerting;
 public static class AlerterRegistration
 {
     /// <summary>
-    /// The alerter: subscriptions, matcher, ledger, channels (bus, webhook, email), throttle and its flush timer.
-    /// Bind <see cref="WebhookOptions"/> and <see cref="EmailOptions"/> from configuration before or after this call.
+    /// The alerter: subscriptions, matcher, ledger, channels (bus, webhook, email), throttle and its flush timer, and the
+    /// sweeper of abandoned claims. Its options are bound from the host's configuration, when there is one:
+    /// <see cref="AlertLedgerOptions"/> from <c>Wirewatch:Alerts</c>, <see cref="WebhookOptions"/> from
+    /// <c>Wirewatch:Alerts:Webhook</c>, <see cref="EmailOptions"/> from <c>Wirewatch:Alerts:Email</c>; all validated at start.
+    /// The hosted services run only in a host (<c>wirewatch run</c>, <c>once</c>), not in a bare service provider.
     /// </summary>
     public static IServiceCollection AddAlerter(this IServiceCollection services, SubscriptionCatalog catalog, string databasePath)
     {
@@ -21,6 +25,7 @@ public static class AlerterRegistration
         services.AddSingleton<IAlertLedger>(sp => new SqliteAlertLedger(databasePath, sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<AlertLedgerOptions>>().Value.ClaimLease, sp.GetRequiredService<IOptions<AlertLedgerOptions>>().Value.InProgressWait));
         services.AddOptions<AlertLedgerOptions>()
+            .Configure<IServiceProvider>((o, sp) => sp.GetService<IConfiguration>()?.GetSection(AlertLedgerOptions.Section).Bind(o))
             .Validate(o => o.ClaimLease > TimeSpan.Zero, "Wirewatch:Alerts:ClaimLease must be positive.")
             .Validate(o => o.InProgressWait >= TimeSpan.Zero, "Wirewatch:Alerts:InProgressWait must not be negative.")
             .ValidateOnStart();
@@ -30,6 +35,7 @@ public static class AlerterRegistration
         services.AddSingleton<SubscriptionThrottle>();
         services.AddSingleton<Alerter>();
         services.AddSingleton<AlertReplayer>();
+        services.AddHostedService<AbandonedClaimSweeper>();
         if (catalog.Subscriptions.Any(s => s.Throttle is not null))
         {
             services.AddHostedService<ThrottleFlusher>();
@@ -37,11 +43,13 @@ public static class AlerterRegistration
 
         var needsEmail = catalog.Subscriptions.Any(s => s.Channels.Any(c => c.Type == ChannelTypes.Email));
         services.AddOptions<EmailOptions>()
+            .Configure<IServiceProvider>((o, sp) => sp.GetService<IConfiguration>()?.GetSection(EmailOptions.Section).Bind(o))
             .Validate(o => !needsEmail || !string.IsNullOrWhiteSpace(o.Host), "Wirewatch:Alerts:Email:Host is required: a subscription has an 'email' channel.")
             .Validate(o => o.Port is > 0 and < 65536, "Wirewatch:Alerts:Email:Port must be between 1 and 65535.")
             .Validate(o => o.Retries >= 0, "Wirewatch:Alerts:Email:Retries must not be negative.")
             .ValidateOnStart();
         services.AddOptions<WebhookOptions>()
+            .Configure<IServiceProvider>((o, sp) => sp.GetService<IConfiguration>()?.GetSection(WebhookOptions.Section).Bind(o))
             .Validate(o => o.Retries >= 0 && o.AttemptTimeout > TimeSpan.Zero && o.TotalTimeout >= o.AttemptTimeout,
                 "Wirewatch:Alerts:Webhook: Retries must not be negative and TotalTimeout must be at least AttemptTimeout (> 0).")
             .ValidateOnStart();

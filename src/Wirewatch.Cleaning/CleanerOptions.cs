@@ -3,6 +3,8 @@ namespace Wirewatch.Cleaning;
 /// <summary>Bound from <c>Wirewatch:Cleaner</c>.</summary>
 public sealed class CleanerOptions
 {
+    public const string Section = "Wirewatch:Cleaner";
+
     /// <summary>
     /// The offset of page stamps that carry no zone of their own. Yonhap stamps are Korea Standard Time, +09:00
     /// (Korea has no daylight saving time, so a fixed offset is exact).

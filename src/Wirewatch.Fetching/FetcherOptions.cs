@@ -3,6 +3,8 @@ namespace Wirewatch.Fetching;
 /// <summary>Bound from <c>Wirewatch:Fetcher</c>; checked at start by <see cref="FetcherOptionsValidator"/>.</summary>
 public sealed class FetcherOptions
 {
+    public const string Section = "Wirewatch:Fetcher";
+
     /// <summary>Relative <c>directory</c>/<c>file</c> source paths resolve against this folder.</summary>
     public string DataDir { get; set; } = "data";
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
@@ -19,6 +20,8 @@ public static class FetcherRegistration
     /// The fetcher's services: the two HTTP clients with their Polly pipelines, the state store, the fetch cycle, and,
     /// when <paramref name="schedule"/> is set, one Quartz job per enabled source; with <paramref name="sourcesFile"/> as
     /// well, those jobs follow the file's changes without a restart (<see cref="SourcesReloader"/>).
+    /// <see cref="FetcherOptions"/> are bound from <see cref="FetcherOptions.Section"/> of the host's configuration, when
+    /// there is one, and validated at start.
     /// </summary>
     public static IServiceCollection AddFetcher(this IServiceCollection services, SourceCatalog catalog, string databasePath, bool schedule, string? sourcesFile = null)
     {
@@ -28,7 +31,9 @@ public static class FetcherRegistration
         services.AddSingleton<SqliteSeenStore>(_ => new SqliteSeenStore(databasePath));
         services.AddSingleton<ISeenStore>(sp => sp.GetRequiredService<SqliteSeenStore>());
         services.AddSingleton<IValidateOptions<FetcherOptions>, FetcherOptionsValidator>();
-        services.AddOptions<FetcherOptions>().ValidateOnStart();
+        services.AddOptions<FetcherOptions>()
+            .Configure<IServiceProvider>((o, sp) => sp.GetService<IConfiguration>()?.GetSection(FetcherOptions.Section).Bind(o))
+            .ValidateOnStart();
         services.AddSingleton<HostPacer>();
         services.AddSingleton<SourceHealth>();
         services.AddSingleton<WebFetcher>();

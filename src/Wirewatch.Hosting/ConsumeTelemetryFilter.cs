@@ -47,7 +47,7 @@ public sealed class ConsumeTelemetryFilter<T>(TimeProvider time) : IFilter<Consu
 
 internal static class ConsumeTelemetry
 {
-    private static readonly Meter Meter = new(WirewatchComposition.TelemetryName);
+    private static readonly Meter Meter = new(WirewatchDefaults.TelemetryName);
 
     public static readonly Histogram<double> Lag = Meter.CreateHistogram<double>(
         "wirewatch.consume.lag", "s", "Time from a message's production to the start of its consumption, by queue.");

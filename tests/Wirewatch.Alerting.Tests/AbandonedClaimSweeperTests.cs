@@ -25,7 +25,13 @@ public sealed class AbandonedClaimSweeperTests : IAsyncLifetime
         var candidate = host.Provider.GetRequiredService<SubscriptionMatcher>().Match(Classified.Article(0.9), Classified.Sanctions(webhook), _time.GetUtcNow())!;
         var alert = (await ledger.RaiseAsync(candidate, default))!.Alert;
         var dead = new TaskCompletionSource<ChannelResult>();
-        var dying = ledger.DeliverOnceAsync(alert, webhook.Key, _ => dead.Task, default); // Claimed, then the process died.
+        var claimed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var dying = ledger.DeliverOnceAsync(alert, webhook.Key, _ =>
+        {
+            claimed.SetResult(); // The ledger calls the channel only once the claim is recorded.
+            return dead.Task;
+        }, default); // Claimed, then the process died.
+        await claimed.Task.WaitAsync(TimeSpan.FromSeconds(30));
         var sweeper = ActivatorUtilities.CreateInstance<AbandonedClaimSweeper>(host.Provider);
 
         (await sweeper.SweepAsync(default)).ShouldBe(0, "a live claim is left alone");

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Wirewatch.Contracts;
 using Wirewatch.Hosting;
+using Wirewatch.Worker.Composition;
 using Wirewatch.Tests.Shared;
 using Wirewatch.Worker.Cli;
 

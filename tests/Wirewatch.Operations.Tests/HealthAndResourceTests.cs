@@ -4,6 +4,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Wirewatch.Hosting;
+using Wirewatch.Worker.Composition;
 using Wirewatch.Tests.Shared;
 
 namespace Wirewatch.Operations.Tests;
@@ -66,7 +67,7 @@ public sealed class HealthAndResourceTests
     [InlineData("cleaner", "wirewatch-cleaner")]
     [InlineData("fetcher,alerter", "wirewatch-fetcher-alerter")]
     public void Each_role_reports_as_its_own_service(string roles, string serviceName) =>
-        WirewatchComposition.ServiceNameFor(WirewatchSettings.ParseRoles(roles)!.Value).ShouldBe(serviceName);
+        WirewatchDefaults.ServiceNameFor(WirewatchSettings.ParseRoles(roles)!.Value).ShouldBe(serviceName);
 
     private static IHost Compose(string role)
     {

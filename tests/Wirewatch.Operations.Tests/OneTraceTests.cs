@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using OpenTelemetry.Trace;
 using Wirewatch.Fetching;
 using Wirewatch.Hosting;
+using Wirewatch.Worker.Composition;
 using Wirewatch.Tests.Shared;
 
 namespace Wirewatch.Operations.Tests;
@@ -54,7 +55,7 @@ public sealed class OneTraceTests
             await host.StopAsync();
         }
 
-        var story = spans.Snapshot().Where(s => s.Source.Name is WirewatchComposition.TelemetryName or "MassTransit").ToList();
+        var story = spans.Snapshot().Where(s => s.Source.Name is WirewatchDefaults.TelemetryName or "MassTransit").ToList();
         story.Select(s => s.TraceId).Distinct().ShouldHaveSingleItem($"one trace id across the stages; spans: {Describe(story)}");
 
         var fetch = story.Where(s => s.OperationName == "fetch source").ShouldHaveSingleItem();

@@ -249,6 +249,8 @@ public enum EmailSecurity
 /// <summary><c>Wirewatch:Alerts:Email</c>: the SMTP server every email channel sends through.</summary>
 public sealed class EmailOptions
 {
+    public const string Section = "Wirewatch:Alerts:Email";
+
     public string? Host { get; set; }
     public int Port { get; set; } = 587;
     public EmailSecurity Security { get; set; } = EmailSecurity.StartTlsWhenAvailable;

@@ -67,6 +67,8 @@ public sealed class WebhookAlertChannel(IHttpClientFactory clients, TimeProvider
 /// <summary><c>Wirewatch:Alerts:Webhook</c>: the Polly pipeline around every webhook POST.</summary>
 public sealed class WebhookOptions
 {
+    public const string Section = "Wirewatch:Alerts:Webhook";
+
     /// <summary>Retries after the first attempt, for 5xx, 408, 429, timeouts and network errors (never other 4xx).</summary>
     public int Retries { get; set; } = 5;
 

@@ -39,7 +39,8 @@ internal static class AlertsCommand
         var services = new ServiceCollection()
             .AddLogging(b => b.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace))
             .AddSingleton(TimeProvider.System)
-            .AddAlerting(settings, layered);
+            .AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(layered)
+            .AddAlerter(SubscriptionCatalog.Load(settings.SubscriptionsPath), settings.DatabasePath);
         await using var provider = services.BuildServiceProvider(validateScopes: true);
 
         var output = new CliOutput(stdout, args.Json);

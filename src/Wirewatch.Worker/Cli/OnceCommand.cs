@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Wirewatch.Fetching;
 using Wirewatch.Hosting;
+using Wirewatch.Worker.Composition;
 
 namespace Wirewatch.Worker.Cli;
 

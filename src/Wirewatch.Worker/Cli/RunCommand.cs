@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Wirewatch.Hosting;
+using Wirewatch.Worker.Composition;
 
 namespace Wirewatch.Worker.Cli;
 

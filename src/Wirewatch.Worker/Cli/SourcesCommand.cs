@@ -33,9 +33,9 @@ internal static class SourcesCommand
         {
             var services = new ServiceCollection();
             services.AddLogging(l => l.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning));
-            services.AddOptions<FetcherOptions>().Bind(configuration.GetSection("Wirewatch:Fetcher"))
-                .PostConfigure(o => o.DataDir = Path.GetFullPath(settings.Options.DataDir));
+            services.AddSingleton(configuration);
             services.AddFetcher(catalog, Path.Combine(scratch, "check.db"), schedule: false);
+            services.PostConfigure<FetcherOptions>(o => o.DataDir = Path.GetFullPath(settings.Options.DataDir));
             await using var provider = services.BuildServiceProvider(validateScopes: true);
             _ = provider.GetRequiredService<IOptions<FetcherOptions>>().Value; // Bad settings: exit 2 before any request.
 

@@ -9,7 +9,7 @@ namespace Wirewatch.Benchmarks.Pipeline;
 
 /// <summary>
 /// Wirewatch's bus with the stages taken out: the same topology (<see cref="BusTopology"/>: named exchanges, raw JSON),
-/// the same retry, prefetch, concurrency and publisher confirms as <c>WirewatchComposition</c>, and consumers that do
+/// the same retry, prefetch, concurrency and publisher confirms as <c>WirewatchDefaults</c>, and consumers that do
 /// nothing but publish the next hop's message (deserialized up front from what the real stages produced). What is
 /// left is MassTransit's own cost, measured against <see cref="RawBaseline"/> on the same bodies.
 /// </summary>

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -12,94 +11,35 @@ using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
-using Wirewatch.Alerting;
-using Wirewatch.Classification;
-using Wirewatch.Cleaning;
-using Wirewatch.Fetching;
 
 namespace Wirewatch.Hosting;
 
 /// <summary>
-/// The one composition root every role and command starts through: options, the stages of the configured roles,
-/// the bus and its topology, telemetry and health.
+/// The defaults every role starts with, knowing no stage (like eShop's ServiceDefaults): logging, time, the bus and its
+/// topology and consume pipeline, telemetry, and the health endpoints. The executable composes the roles on top
+/// (<c>Wirewatch.Worker/Composition</c>), handing its consumers to <see cref="AddWirewatchDefaults"/>.
 /// </summary>
-public static class WirewatchComposition
+public static class WirewatchDefaults
 {
     public const string TelemetryName = "Wirewatch";
 
     /// <summary>
-    /// Registers everything the configured roles need. <paramref name="scheduleFetches"/> adds the Quartz jobs
-    /// (the long-running worker); without it the fetcher is driven by the caller (<c>wirewatch once</c>).
-    /// <paramref name="sources"/> replaces the sources file (the command line's <c>--source</c>).
-    /// Throws <see cref="WirewatchConfigurationException"/> (or the data files' own exceptions) on bad configuration.
+    /// Registers the shared defaults for validated <paramref name="settings"/>; <paramref name="addConsumers"/> adds the
+    /// consumers of the roles this process runs. Returns the health-check builder, for the roles' own readiness checks
+    /// (every check tagged <c>ready</c> gates <c>/health/ready</c>; MassTransit adds the bus's).
     /// </summary>
-    public static WirewatchSettings AddWirewatch(this IHostApplicationBuilder builder, bool scheduleFetches, SourceCatalog? sources = null)
+    public static IHealthChecksBuilder AddWirewatchDefaults(this IHostApplicationBuilder builder, WirewatchSettings settings, Action<IBusRegistrationConfigurator> addConsumers)
     {
-        var settings = WirewatchSettings.Read(builder.Configuration);
         var services = builder.Services;
-        var configuration = builder.Configuration;
-
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         services.AddSingleton(settings);
         services.AddSingleton(TimeProvider.System);
-        services.AddOptions<FetcherOptions>().Bind(configuration.GetSection("Wirewatch:Fetcher"))
-            .PostConfigure(o => o.DataDir = Path.GetFullPath(settings.Options.DataDir));
-        services.AddOptions<CleanerOptions>().Bind(configuration.GetSection("Wirewatch:Cleaner"));
-
-        if (settings.Has(WirewatchRoles.Fetcher))
-        {
-            // Sources from the file follow its changes; sources given by the caller (--source) are fixed.
-            services.AddFetcher(sources ?? SourceCatalog.Load(settings.SourcesPath), settings.DatabasePath, scheduleFetches, sources is null ? settings.SourcesPath : null);
-        }
-
-        if (settings.Has(WirewatchRoles.Cleaner))
-        {
-            services.AddCleaner(settings.CleaningRulesPath, settings.DatabasePath);
-        }
-
-        if (settings.Has(WirewatchRoles.Classifier))
-        {
-            services.AddClassifier(settings.TopicsPath, settings.EntitiesPath);
-        }
-
-        if (settings.Has(WirewatchRoles.Alerter))
-        {
-            services.AddAlerting(settings, configuration);
-            services.AddHostedService<AbandonedClaimSweeper>();
-        }
-
-        AddBus(services, settings);
+        AddBus(services, settings, addConsumers);
         AddTelemetry(builder, settings);
-
-        // Only the roles that keep state need the store to be ready; the cleaner and classifier need only the bus.
-        var health = services.AddHealthChecks();
-        if (settings.Has(WirewatchRoles.Fetcher) || settings.Has(WirewatchRoles.Alerter))
-        {
-            health.AddCheck<StateStoreHealthCheck>("state-store", tags: ["ready"]);
-        }
-
-        if (settings.Has(WirewatchRoles.Fetcher))
-        {
-            health.AddCheck<FetcherSourcesHealthCheck>("fetcher-sources", tags: ["ready"]);
-        }
-
-        return settings;
+        return services.AddHealthChecks();
     }
 
-    /// <summary>
-    /// The alerter's services with their options (<c>Wirewatch:Alerts:Webhook</c>, <c>Wirewatch:Alerts:Email</c>): for
-    /// the alerter role and for <c>wirewatch alerts replay</c>, which needs no bus.
-    /// </summary>
-    public static IServiceCollection AddAlerting(this IServiceCollection services, WirewatchSettings settings, IConfiguration configuration)
-    {
-        services.AddAlerter(SubscriptionCatalog.Load(settings.SubscriptionsPath), settings.DatabasePath);
-        services.AddOptions<Alerting.Channels.WebhookOptions>().Bind(configuration.GetSection("Wirewatch:Alerts:Webhook"));
-        services.AddOptions<Alerting.Channels.EmailOptions>().Bind(configuration.GetSection("Wirewatch:Alerts:Email"));
-        services.AddOptions<AlertLedgerOptions>().Bind(configuration.GetSection("Wirewatch:Alerts"));
-        return services;
-    }
-
-    /// <summary><c>/health/live</c>: the process answers. <c>/health/ready</c>: bus connected, (fetcher, alerter) state store reachable, (fetcher) not every source broken.</summary>
+    /// <summary><c>/health/live</c>: the process answers. <c>/health/ready</c>: every check tagged <c>ready</c> (the bus connected, which MassTransit adds, and the roles' own: state store reachable, not every source broken).</summary>
     public static IEndpointRouteBuilder MapWirewatchHealth(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
@@ -118,25 +58,11 @@ public static class WirewatchComposition
         return endpoints;
     }
 
-    private static void AddBus(IServiceCollection services, WirewatchSettings settings)
+    private static void AddBus(IServiceCollection services, WirewatchSettings settings, Action<IBusRegistrationConfigurator> addConsumers)
     {
         services.AddMassTransit(bus =>
         {
-            if (settings.Has(WirewatchRoles.Cleaner))
-            {
-                bus.AddCleanerConsumer();
-            }
-
-            if (settings.Has(WirewatchRoles.Classifier))
-            {
-                bus.AddClassifierConsumer();
-            }
-
-            if (settings.Has(WirewatchRoles.Alerter))
-            {
-                bus.AddAlerterConsumer();
-            }
-
+            addConsumers(bus);
             var concurrency = settings.Options.ConcurrentMessages;
             if (settings.Options.Transport == Transports.RabbitMq)
             {

@@ -1,7 +1,8 @@
 using Microsoft.Data.Sqlite;
+using Wirewatch.Hosting;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace Wirewatch.Hosting;
+namespace Wirewatch.Worker.Composition;
 
 /// <summary>Ready only when the state store answers: a worker that cannot record what it did must not take messages.</summary>
 public sealed class StateStoreHealthCheck(WirewatchSettings settings) : IHealthCheck

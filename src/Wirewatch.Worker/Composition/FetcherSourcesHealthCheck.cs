@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Wirewatch.Fetching;
 
-namespace Wirewatch.Hosting;
+namespace Wirewatch.Worker.Composition;
 
 /// <summary>
 /// A fetcher whose every enabled source is broken (each failed <c>Fetcher:BrokenAfter</c> cycles in a row) fetches
