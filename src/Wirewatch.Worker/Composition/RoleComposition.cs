@@ -1,9 +1,11 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Wirewatch.Alerting;
 using Wirewatch.Classification;
 using Wirewatch.Cleaning;
 using Wirewatch.Fetching;
+using Wirewatch.Fetching.Scheduling;
 using Wirewatch.Hosting;
 
 namespace Wirewatch.Worker.Composition;
@@ -28,7 +30,8 @@ public static class RoleComposition
         if (settings.Has(WirewatchRoles.Fetcher))
         {
             // Sources from the file follow its changes; sources given by the caller (--source) are fixed.
-            services.AddFetcher(sources ?? SourceCatalog.Load(settings.SourcesPath), settings.DatabasePath, scheduleFetches, sources is null ? settings.SourcesPath : null);
+            services.AddFetcher(sources ?? SourceCatalog.Load(settings.SourcesPath), settings.DatabasePath, scheduleFetches, sources is null ? settings.SourcesPath : null,
+                scheduleFetches ? ClusteredScheduleFrom(builder.Configuration) : null);
             services.PostConfigure<FetcherOptions>(o => o.DataDir = Path.GetFullPath(settings.Options.DataDir));
         }
 
@@ -77,5 +80,36 @@ public static class RoleComposition
         }
 
         return settings;
+    }
+
+    /// <summary>
+    /// With <c>Wirewatch:State:Provider=Postgres</c> the fetch schedule lives in the state database, clustered across
+    /// fetcher replicas; otherwise in memory. Reads the state seam's connection settings (<c>ConnectionString</c>, or
+    /// <c>ConnectionStringFile</c> for a mounted secret; validated with the rest of <c>Wirewatch:State</c> by the seam).
+    /// </summary>
+    private static ClusteredSchedule? ClusteredScheduleFrom(IConfiguration configuration)
+    {
+        var state = configuration.GetSection("Wirewatch:State");
+        if (!string.Equals(state["Provider"], "Postgres", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var connectionString = state["ConnectionString"];
+        if (string.IsNullOrWhiteSpace(connectionString) && state["ConnectionStringFile"] is { Length: > 0 } file)
+        {
+            try
+            {
+                connectionString = File.ReadAllText(file).TrimEnd('\r', '\n');
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new WirewatchConfigurationException($"Wirewatch:State:ConnectionStringFile: cannot read '{file}' ({e.GetType().Name}: {e.Message}).");
+            }
+        }
+
+        return string.IsNullOrWhiteSpace(connectionString)
+            ? throw new WirewatchConfigurationException("Wirewatch:State:ConnectionString (or ConnectionStringFile) is required when Wirewatch:State:Provider is Postgres.")
+            : new ClusteredSchedule(connectionString);
     }
 }

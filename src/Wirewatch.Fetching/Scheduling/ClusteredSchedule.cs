@@ -1,0 +1,42 @@
+using Quartz;
+
+namespace Wirewatch.Fetching.Scheduling;
+
+/// <summary>
+/// The fetcher's schedule in a PostgreSQL database shared by every fetcher replica (Quartz's ADO job store, clustered):
+/// each source's job fires on one replica per interval, and when a replica dies mid-job another recovers the job.
+/// Without it (the embedded default) the schedule lives in memory (Quartz's RAM store), one fetcher alone.
+/// </summary>
+/// <param name="ConnectionString">The PostgreSQL database (the state store's, <c>Wirewatch:State:ConnectionString</c>).</param>
+public sealed record ClusteredSchedule(string ConnectionString)
+{
+    /// <summary>One name for every replica's scheduler: Quartz clusters the schedulers that share a name and a database.</summary>
+    public const string SchedulerName = "wirewatch-fetcher";
+
+    /// <summary>How often each replica records that it is alive, and how late a record may be before the others take over its jobs.</summary>
+    public TimeSpan CheckinInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    public TimeSpan CheckinMisfireThreshold { get; init; } = TimeSpan.FromSeconds(15);
+
+    internal void Configure(IServiceCollectionQuartzConfigurator quartz)
+    {
+        quartz.SchedulerName = SchedulerName;
+        quartz.SchedulerId = "AUTO"; // host name + time: unique per replica, no configuration per pod
+        quartz.UsePersistentStore(store =>
+        {
+            store.UseProperties = true; // the job data is one string (the source id): stored as text, not serialized objects
+            store.RetryInterval = TimeSpan.FromSeconds(5);
+            store.UsePostgres(postgres =>
+            {
+                postgres.ConnectionString = ConnectionString;
+                postgres.TablePrefix = QuartzSchema.TablePrefix;
+            });
+            store.UseSystemTextJsonSerializer();
+            store.UseClustering(cluster =>
+            {
+                cluster.CheckinInterval = CheckinInterval;
+                cluster.CheckinMisfireThreshold = CheckinMisfireThreshold;
+            });
+        });
+    }
+}
