@@ -7,7 +7,9 @@
 #   ops/k8s/overlays/*         kubectl kustomize renders each, and every Deployment has probes, resources, a grace
 #                              period longer than the bus's stop timeout, a PodDisruptionBudget, and (consumers) a
 #                              KEDA ScaledObject on its own queue, its own broker user from a mounted Secret file;
-#                              no Secret is rendered (they are referenced only).
+#                              no Secret is rendered (they are referenced only). State: in Postgres mode no PVC, the
+#                              connection string from a mounted Secret file, 2+ fetchers, the alerter scaled by KEDA;
+#                              in SQLite mode (single-node) one replica with Recreate and a PVC per stateful role.
 # Installs what it calls when missing (promtool, docker-compose, kubectl, python3-yaml: ops/test-deps.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,8 +35,8 @@ for dashboard in ops/grafana/*.json; do
 done
 
 # The bus's stop timeout, read from the composition root, so the grace-period check follows the code.
-stop_timeout=$(sed -n 's/.*StopTimeout = TimeSpan.FromSeconds(\([0-9]*\)).*/\1/p' src/Wirewatch.Hosting/WirewatchComposition.cs)
-[ -n "$stop_timeout" ] || { echo "check-ops: cannot find MassTransit's StopTimeout in WirewatchComposition.cs"; exit 1; }
+stop_timeout=$(sed -n 's/.*StopTimeout = TimeSpan.FromSeconds(\([0-9]*\)).*/\1/p' src/Wirewatch.Hosting/WirewatchDefaults.cs)
+[ -n "$stop_timeout" ] || { echo "check-ops: cannot find MassTransit's StopTimeout in WirewatchDefaults.cs"; exit 1; }
 
 # The consumer queues, read from the contracts (WireNames.CleanerQueue, ...), so KEDA's triggers follow the code.
 queues=$(sed -n 's/.*const string \(Cleaner\|Classifier\|Alerter\)Queue = "\([^"]*\)".*/\L\1\E=\2/p' src/Wirewatch.Contracts/WireNames.cs | tr '\n' ' ')
@@ -56,7 +58,7 @@ for d in docs:
     by_kind.setdefault(d["kind"], []).append(d)
 
 problems = []
-STOP_TIMEOUT = int(sys.argv[2])  # MassTransitHostOptions.StopTimeout in WirewatchComposition
+STOP_TIMEOUT = int(sys.argv[2])  # MassTransitHostOptions.StopTimeout in WirewatchDefaults
 QUEUES = dict(arg.split("=", 1) for arg in sys.argv[3:])  # role=queue, from WireNames
 
 if by_kind.get("Secret"):
@@ -116,6 +118,52 @@ for role, queue in QUEUES.items():
         problems.append(f"wirewatch-{role}: no KEDA ScaledObject")
     elif not any(t["type"] == "rabbitmq" and t["metadata"].get("queueName") == queue for t in s["spec"]["triggers"]):
         problems.append(f"wirewatch-{role}: its ScaledObject must scale on the RabbitMQ queue {queue}")
+
+# State: PostgreSQL (the base) or SQLite (the single-node overlay), read from the rendered wirewatch-state ConfigMap.
+state = next((c.get("data", {}) for c in by_kind.get("ConfigMap", []) if c["metadata"]["name"].startswith("wirewatch-state")), None)
+STATEFUL = ("fetcher", "cleaner", "alerter")
+if state is None:
+    problems.append("no wirewatch-state ConfigMap (Wirewatch__State__Provider for the stateful roles)")
+else:
+    provider = state.get("Wirewatch__State__Provider", "Sqlite")
+    if "Wirewatch__State__ConnectionString" in state:
+        problems.append("wirewatch-state: Wirewatch__State__ConnectionString is inlined; use ConnectionStringFile from a mounted Secret")
+    by_role = {e.get("value"): d for d in deployments
+               for e in d["spec"]["template"]["spec"]["containers"][0].get("env", []) if e["name"] == "Wirewatch__Roles"}
+    for role in STATEFUL:
+        d = by_role.get(role)
+        if d is None:
+            continue
+        name = d["metadata"]["name"]
+        spec = d["spec"]["template"]["spec"]
+        c = spec["containers"][0]
+        if not any(e.get("configMapRef", {}).get("name", "").startswith("wirewatch-state") for e in c.get("envFrom", [])):
+            problems.append(f"{name}: does not read the wirewatch-state ConfigMap")
+        pvcs = [v for v in spec.get("volumes", []) if "persistentVolumeClaim" in v]
+        replicas = d["spec"].get("replicas", 1)
+        if provider == "Postgres":
+            if pvcs:
+                problems.append(f"{name}: a PersistentVolumeClaim in Postgres mode (state lives in PostgreSQL)")
+            secret_file = state.get("Wirewatch__State__ConnectionStringFile", "")
+            secret_volumes = {v["name"] for v in spec.get("volumes", []) if "secret" in v}
+            if not any(m["name"] in secret_volumes and secret_file.startswith(m["mountPath"].rstrip("/") + "/") for m in c.get("volumeMounts", [])):
+                problems.append(f"{name}: Wirewatch__State__ConnectionStringFile must be a file of a mounted Secret")
+            if role == "fetcher" and replicas < 2:
+                problems.append(f"{name}: {replicas} replica(s) in Postgres mode; run 2 or more (the schedule is clustered)")
+        else:
+            if replicas != 1 or d["spec"].get("strategy", {}).get("type") != "Recreate":
+                problems.append(f"{name}: SQLite has one writer: 1 replica with strategy Recreate (found {replicas}, {d['spec'].get('strategy')})")
+            if not any(v["name"] == "data" for v in pvcs):
+                problems.append(f"{name}: its SQLite state needs /data on a PersistentVolumeClaim")
+            s = scaled.get(name)
+            if s is not None and s["spec"].get("maxReplicaCount", 1) != 1:
+                problems.append(f"{name}: its ScaledObject may scale past one replica on SQLite")
+    if provider == "Postgres":
+        if by_kind.get("PersistentVolumeClaim"):
+            problems.append("PersistentVolumeClaims rendered in Postgres mode")
+        s = scaled.get("wirewatch-alerter")
+        if s is not None and s["spec"].get("maxReplicaCount", 1) < 2:
+            problems.append("wirewatch-alerter: KEDA must be able to scale it past one replica in Postgres mode")
 
 if not by_kind.get("NetworkPolicy"):
     problems.append("no NetworkPolicy")
