@@ -205,7 +205,7 @@ public sealed class WirewatchOptionsValidator : IValidateOptions<WirewatchOption
         {
             failures.Add(
                 $"Wirewatch:RabbitMq:Username is 'guest', which RabbitMQ accepts only from the broker's own machine, but " +
-                $"Wirewatch:RabbitMq:{(string.IsNullOrWhiteSpace(rabbit.Hosts) ? "Host" : "Hosts")} names '{remote.Host}'. Give Wirewatch a user of its own (docs/operations.md#security) and set " +
+                (string.IsNullOrWhiteSpace(rabbit.Hosts) ? $"Wirewatch:RabbitMq:Host is '{remote.Host}'. " : $"Wirewatch:RabbitMq:Hosts names '{remote.Host}'. ") + "Give Wirewatch a user of its own (docs/operations.md#security) and set " +
                 "Wirewatch:RabbitMq:Username and Password, or UsernameFile and PasswordFile.");
         }
 
