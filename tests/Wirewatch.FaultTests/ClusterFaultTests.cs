@@ -36,8 +36,8 @@ public sealed class ClusterFaultTests(RabbitMqCluster cluster, ITestOutputHelper
         // starts, and killed rather than stopped: `rabbitmqctl stop` takes seconds to boot its own VM on a loaded
         // machine, by which time the flow is over. A kill lands where the flow is, and is the harder loss.
         await Eventually.True(() => run.Fetched > 0, "the first articles published", FlowDeadline, run.Diagnostics);
-        await leader.KillNodeAsync();
         var processedAtStop = run.Processed;
+        await leader.KillNodeAsync();
         processedAtStop.ShouldBeLessThan(ArticleCount, "the node went down mid-flow, with articles still to process");
         try
         {

@@ -101,7 +101,7 @@ internal sealed class FaultRun : IAsyncDisposable
         _ledger = _options.LedgerOnUnroutedAlerts
             ? await AmqpRecorder.StartAsync(_connection, WireNames.AlertsUnroutedExchange, ExchangeType.Fanout, keepBodies: false, durableQueue: "fault-ledger", copyKey: "alertId", quorum: _cluster)
             : await AmqpRecorder.StartAsync(_connection, WireNames.AlertsExchange, ExchangeType.Topic, keepBodies: false, durableQueue: "fault-ledger", copyKey: "alertId", quorum: _cluster);
-        _fetched = await AmqpRecorder.StartAsync(_connection, WireNames.ArticlesFetchedExchange, ExchangeType.Fanout, keepBodies: false, durableQueue: "fault-fetched", quorum: _cluster);
+        _fetched = await AmqpRecorder.StartAsync(_connection, WireNames.ArticlesFetchedExchange, ExchangeType.Fanout, keepBodies: _options.KeepFetchedBodies, durableQueue: "fault-fetched", quorum: _cluster);
         _classified = await AmqpRecorder.StartAsync(_connection, WireNames.ArticlesClassifiedExchange, ExchangeType.Fanout, keepBodies: false, durableQueue: "fault-classified", quorum: _cluster);
         _rejected = await AmqpRecorder.StartAsync(_connection, WireNames.ArticlesRejectedExchange, ExchangeType.Fanout, keepBodies: false, durableQueue: "fault-rejected", quorum: _cluster);
 
@@ -144,7 +144,8 @@ internal sealed class FaultRun : IAsyncDisposable
         }
 
         var inbox = Directory.CreateDirectory(Path.Combine(_folder, "inbox")).FullName;
-        foreach (var article in Articles)
+        _inbox = inbox;
+        foreach (var article in Articles.Take(Articles.Count - _options.WithheldArticles))
         {
             await File.WriteAllTextAsync(Path.Combine(inbox, article.FileName), article.Text);
         }
@@ -153,7 +154,7 @@ internal sealed class FaultRun : IAsyncDisposable
         var sources = Path.Combine(_folder, "sources.json");
         await File.WriteAllTextAsync(sources, JsonSerializer.Serialize(new
         {
-            sources = new[] { new { id = "fault-inbox", kind = "directory", path = inbox, interval = "00:00:02", enabled = true } },
+            sources = new[] { new { id = "fault-inbox", kind = "directory", path = inbox, interval = _options.SourceInterval.ToString("c", CultureInfo.InvariantCulture), enabled = true } },
         }));
         _sourcesFile = sources;
         for (var i = 1; i <= _options.Fetchers; i++)
@@ -168,7 +169,7 @@ internal sealed class FaultRun : IAsyncDisposable
 
     private WorkerProcess StartRole(string role, string dataFolder)
     {
-        var settings = new Dictionary<string, string>(role == "alerter" ? _alerterSettings : [], StringComparer.Ordinal);
+        var settings = new Dictionary<string, string>(role == "alerter" ? _alerterSettings : role == "fetcher" ? _options.FetcherSettings : [], StringComparer.Ordinal);
         if (_cluster)
         {
             settings["Wirewatch__RabbitMq__Hosts"] = string.Join(',', _amqpPorts.Select(port => "127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture)));
@@ -177,6 +178,30 @@ internal sealed class FaultRun : IAsyncDisposable
         return WorkerProcess.Start(WorkerProcess.LocateWorker(), role, _amqpPorts[0], VirtualHost, Path.Combine(_folder, dataFolder),
             role == "fetcher" ? _sourcesFile : null, 8, settings);
     }
+
+    private string? _inbox;
+    private int _released;
+
+    /// <summary>Writes the next of the <see cref="FaultRunOptions.WithheldArticles"/> into the inbox; its file name, or null when none is left.</summary>
+    public async Task<string?> ReleaseNextAsync()
+    {
+        var index = Articles.Count - _options.WithheldArticles + _released;
+        if (index >= Articles.Count)
+        {
+            return null;
+        }
+
+        _released++;
+        var article = Articles[index];
+        await File.WriteAllTextAsync(Path.Combine(_inbox!, article.FileName), article.Text);
+        return article.FileName;
+    }
+
+    /// <summary>The ArticleFetched bodies so far (with <see cref="FaultRunOptions.KeepFetchedBodies"/>).</summary>
+    public IReadOnlyList<byte[]> FetchedBodies => _fetched?.Bodies ?? [];
+
+    /// <summary>When each article id was first published (<see cref="System.Diagnostics.Stopwatch"/> timestamps).</summary>
+    public IReadOnlyDictionary<string, long> FetchedFirstSeen => _fetched?.FirstSeen ?? new Dictionary<string, long>();
 
     public WorkerProcess Role(string role) => _processes.First(p => p.Role == role && !p.HasExited);
 
@@ -351,6 +376,18 @@ internal sealed record FaultRunOptions
     /// that must be in place before the flow, or a look at the broker's state before it.
     /// </summary>
     public Func<FaultRun, Task>? BeforeFlow { get; init; }
+
+    /// <summary>Settings (environment variables) of every fetcher process, e.g. the state store.</summary>
+    public IReadOnlyDictionary<string, string> FetcherSettings { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The inbox source's interval.</summary>
+    public TimeSpan SourceInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Articles of the corpus kept out of the inbox at the start, written one by one with <see cref="FaultRun.ReleaseNextAsync"/>.</summary>
+    public int WithheldArticles { get; init; }
+
+    /// <summary>The fetched recorder keeps every ArticleFetched body (for checks on what was published).</summary>
+    public bool KeepFetchedBodies { get; init; }
 }
 
 internal sealed record Ledger(string Fault, int Sent, int Processed, int Alerted, int Lost, int Duplicated, int Redelivered, double Seconds)

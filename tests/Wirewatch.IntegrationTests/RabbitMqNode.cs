@@ -143,7 +143,14 @@ public class RabbitMqNode : IAsyncLifetime
     {
         var server = _server ?? throw new InvalidOperationException($"{NodeName} is not running.");
         server.Kill(entireProcessTree: true);
-        await server.WaitForExitAsync();
+        // Not WaitForExitAsync: it also waits for the end of the redirected output, which a daemon the node started
+        // (the cluster's epmd) may hold open long after the VM is gone.
+        var deadline = Stopwatch.StartNew();
+        while (!server.HasExited && deadline.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(20);
+        }
+
         server.Dispose();
         _server = null;
     }

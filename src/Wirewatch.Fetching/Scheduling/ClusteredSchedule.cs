@@ -21,7 +21,9 @@ public sealed record ClusteredSchedule(string ConnectionString)
     internal void Configure(IServiceCollectionQuartzConfigurator quartz)
     {
         quartz.SchedulerName = SchedulerName;
-        quartz.SchedulerId = "AUTO"; // host name + time: unique per replica, no configuration per pod
+        // Automatic and unique per replica, with no configuration per pod: the host (the pod's name) and the process id,
+        // so an operator (or a test) can tell from qrtz_fired_triggers which process holds a job.
+        quartz.SchedulerId = $"{Environment.MachineName}-{Environment.ProcessId}";
         quartz.UsePersistentStore(store =>
         {
             store.UseProperties = true; // the job data is one string (the source id): stored as text, not serialized objects
