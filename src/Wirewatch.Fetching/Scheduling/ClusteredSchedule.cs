@@ -16,7 +16,12 @@ public sealed record ClusteredSchedule(string ConnectionString)
     /// <summary>How often each replica records that it is alive, and how late a record may be before the others take over its jobs.</summary>
     public TimeSpan CheckinInterval { get; init; } = TimeSpan.FromSeconds(5);
 
-    public TimeSpan CheckinMisfireThreshold { get; init; } = TimeSpan.FromSeconds(15);
+    /// <remarks>
+    /// Quartz's own default (7.5 s). A replica is taken for dead about <see cref="CheckinInterval"/> + this after its
+    /// last check-in, and its jobs are recovered at a survivor's next check-in: 10 to 20 s after a kill. A live replica
+    /// stalled longer than that has its job run a second time, which the seen-store makes harmless.
+    /// </remarks>
+    public TimeSpan CheckinMisfireThreshold { get; init; } = TimeSpan.FromSeconds(7.5);
 
     internal void Configure(IServiceCollectionQuartzConfigurator quartz)
     {
