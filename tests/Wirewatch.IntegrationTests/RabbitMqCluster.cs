@@ -2,9 +2,6 @@ using System.Globalization;
 
 namespace Wirewatch.IntegrationTests;
 
-/// <summary>What the nodes of one private cluster share: the Erlang cookie and the epmd port where they find each other.</summary>
-internal sealed record ClusterMembership(string Cookie, int EpmdPort);
-
 /// <summary>
 /// A private three-node RabbitMQ cluster on this machine, for one test collection: three <see cref="RabbitMqNode"/>s
 /// (own names, ports and data folders) sharing a cookie and an epmd, the second and third joined to the first with

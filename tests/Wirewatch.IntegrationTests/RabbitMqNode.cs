@@ -537,3 +537,6 @@ public sealed class RabbitMqCollection : ICollectionFixture<RabbitMqNode>;
 
 /// <summary>The PEM files of a TLS listener: the CA that client certificates must chain to, the server's certificate and key.</summary>
 public sealed record TlsListenerFiles(string CaFile, string CertificateFile, string KeyFile);
+
+/// <summary>What the nodes of one private cluster share: the Erlang cookie and the epmd port where they find each other.</summary>
+internal sealed record ClusterMembership(string Cookie, int EpmdPort);
