@@ -18,6 +18,7 @@ namespace Wirewatch.Fetching.Tests;
 /// place of the fetch cycle, so what is asserted is the schedule: which slot fired where, and how often.
 /// </summary>
 [Trait("Category", "Integration")]
+[Collection(QuartzLogging.Collection)]
 public sealed class ClusteredScheduleTests(PostgresCluster postgres) : IClassFixture<PostgresCluster>, IAsyncLifetime
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
@@ -112,6 +113,8 @@ public sealed class ClusteredScheduleTests(PostgresCluster postgres) : IClassFix
     /// <summary>One fetcher replica's scheduler, configured as the worker configures it, with its own instance id.</summary>
     private async Task<IScheduler> StartFetcherAsync(ClusteredSchedule store, SourceCatalog catalog, string instanceId, bool start = true)
     {
+        // Quartz logs through one process-wide provider, which another test's host may have set and disposed.
+        Quartz.Logging.LogContext.SetCurrentLogProvider(NullLoggerFactory.Instance);
         var services = new ServiceCollection();
         // Quartz keeps the first logger factory it sees for the whole process: one that no provider disposes.
         services.AddLogging();
@@ -191,4 +194,11 @@ public sealed class ClusteredScheduleTests(PostgresCluster postgres) : IClassFix
     {
         public Task Execute(IJobExecutionContext context) => fires.RecordAsync(context);
     }
+}
+
+/// <summary>Quartz's logging is process-wide: the clustered schedule's tests run alone, not beside other hosts' schedulers.</summary>
+[CollectionDefinition(Collection, DisableParallelization = true)]
+public sealed class QuartzLogging
+{
+    public const string Collection = "quartz-logging";
 }
