@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace Wirewatch.Alerting;
 
 /// <summary>
-/// Finishes the deliveries a dead alerter left claimed. An alerter killed between claiming a delivery and recording it
+/// Finishes the deliveries a dead alerter left claimed, whichever replica runs it. An alerter killed between claiming a delivery and recording it
 /// leaves a claim that protects it for the lease; the replacement that gets the message again sees that claim, counts
 /// the delivery as in progress and acknowledges the message. Without this sweep the delivery would never be made when
 /// the process died before sending, and never recorded when it died after. Once the lease has passed, each abandoned
@@ -54,8 +54,9 @@ public sealed class AbandonedClaimSweeper(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // Half the lease, between 1 s and 1 min: an abandoned claim is delivered at most 1.5 leases after it was made.
-        var period = TimeSpan.FromTicks(Math.Clamp(options.Value.ClaimLease.Ticks / 2, TimeSpan.TicksPerSecond, TimeSpan.TicksPerMinute));
+        // Half the lease, between 1 s and 5 s: a store that knows its holders are dead (PostgreSQL's liveness rows)
+        // reports their claims within seconds; otherwise a claim is abandoned once its lease has passed.
+        var period = TimeSpan.FromTicks(Math.Clamp(options.Value.ClaimLease.Ticks / 2, TimeSpan.TicksPerSecond, 5 * TimeSpan.TicksPerSecond));
         using var timer = new PeriodicTimer(period, time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {

@@ -5,8 +5,8 @@ namespace Wirewatch.Alerting;
 /// <summary>
 /// The alerter's memory, shared by every replica: which alerts each story raised (one per subscription and story,
 /// plus its updates) and which channel received which alert. Unique constraints do the work, so a redelivered message,
-/// a restarted alerter or two replicas racing never send the same alert twice to a channel. SQLite today
-/// (<see cref="SqliteAlertLedger"/>); a PostgreSQL ledger fills the same interface when replicas share state.
+/// a restarted alerter or two replicas racing never send the same alert twice to a channel. Implemented in
+/// Wirewatch.State (SQLite by default, PostgreSQL for replicas); what an alert means is <see cref="AlertUpdatePolicy"/>'s call.
 /// </summary>
 public interface IAlertLedger
 {
@@ -29,7 +29,7 @@ public interface IAlertLedger
     Task<DeliveryOutcome> DeliverOnceAsync(AlertRaised alert, string channel, Func<CancellationToken, Task<ChannelResult>> deliver, CancellationToken cancellationToken, bool replay = false);
 
     /// <summary>
-    /// Claims older than the lease: deliveries whose process died between claiming and recording (killed mid-send,
+    /// Claims older than the lease, or (where the store tracks its holders) held by an alerter no longer alive: deliveries whose process died between claiming and recording (killed mid-send,
     /// before or after the endpoint got it). The message that started them was acknowledged by the replica that saw the
     /// live claim, so nothing else brings them back: <see cref="AbandonedClaimSweeper"/> delivers them again.
     /// </summary>

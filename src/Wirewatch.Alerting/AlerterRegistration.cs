@@ -13,17 +13,15 @@ public static class AlerterRegistration
 {
     /// <summary>
     /// The alerter: subscriptions, matcher, ledger, channels (bus, webhook, email), throttle and its flush timer, and the
-    /// sweeper of abandoned claims. Its options are bound from the host's configuration, when there is one:
+    /// sweeper of abandoned claims; the <see cref="IAlertLedger"/> comes from the state seam (Wirewatch.State). Its options are bound from the host's configuration, when there is one:
     /// <see cref="AlertLedgerOptions"/> from <c>Wirewatch:Alerts</c>, <see cref="WebhookOptions"/> from
     /// <c>Wirewatch:Alerts:Webhook</c>, <see cref="EmailOptions"/> from <c>Wirewatch:Alerts:Email</c>; all validated at start.
     /// The hosted services run only in a host (<c>wirewatch run</c>, <c>once</c>), not in a bare service provider.
     /// </summary>
-    public static IServiceCollection AddAlerter(this IServiceCollection services, SubscriptionCatalog catalog, string databasePath)
+    public static IServiceCollection AddAlerter(this IServiceCollection services, SubscriptionCatalog catalog)
     {
         services.AddSingleton(catalog);
         services.AddSingleton<SubscriptionMatcher>();
-        services.AddSingleton<IAlertLedger>(sp => new SqliteAlertLedger(databasePath, sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<IOptions<AlertLedgerOptions>>().Value.ClaimLease, sp.GetRequiredService<IOptions<AlertLedgerOptions>>().Value.InProgressWait));
         services.AddOptions<AlertLedgerOptions>()
             .Configure<IServiceProvider>((o, sp) => sp.GetService<IConfiguration>()?.GetSection(AlertLedgerOptions.Section).Bind(o))
             .Validate(o => o.ClaimLease > TimeSpan.Zero, "Wirewatch:Alerts:ClaimLease must be positive.")

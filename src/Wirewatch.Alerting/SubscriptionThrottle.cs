@@ -9,15 +9,13 @@ namespace Wirewatch.Alerting;
 /// Throttling per subscription (<c>throttle: { maxPerHour, digestAfter }</c>): up to <c>maxPerHour</c> alerts in any
 /// rolling hour go out one by one; past it, alerts for the person-facing channels (webhook, email) are held and sent
 /// as one <see cref="AlertDigest"/> once <c>digestAfter</c> are waiting or the hour has room again (checked by
-/// <see cref="FlushDueAsync"/> on a timer). The bus channel is never throttled. Held alerts live in memory: a restart
-/// sends them nowhere, but they stay on the bus and in the ledger's story records.
+/// <see cref="FlushDueAsync"/> on a timer). The bus channel is never throttled. The rules are
+/// <see cref="ThrottlePolicy"/>'s; sends and held alerts live in the <see cref="IThrottleStore"/>, shared by replicas and
+/// kept across a restart.
 /// </summary>
-public sealed class SubscriptionThrottle(AlertDispatcher dispatcher, IEnumerable<IAlertChannel> channels, TimeProvider time, ILogger<SubscriptionThrottle> log)
+public sealed class SubscriptionThrottle(AlertDispatcher dispatcher, IEnumerable<IAlertChannel> channels, IThrottleStore store, TimeProvider time, ILogger<SubscriptionThrottle> log)
 {
-    private static readonly TimeSpan Window = TimeSpan.FromHours(1);
     private readonly Dictionary<string, IAlertChannel> _channels = channels.ToDictionary(c => c.Type, StringComparer.Ordinal);
-    private readonly Dictionary<string, State> _states = new(StringComparer.Ordinal);
-    private readonly Lock _lock = new();
 
     public async Task SendOrHoldAsync(AlertRaised alert, Subscription subscription, IPublishEndpoint? bus, CancellationToken cancellationToken)
     {
@@ -30,29 +28,10 @@ public sealed class SubscriptionThrottle(AlertDispatcher dispatcher, IEnumerable
         var bySelf = subscription with { Channels = subscription.Channels.Where(c => c.Type == ChannelTypes.Bus).ToList() };
         await dispatcher.DispatchAsync(alert, bySelf, bus, cancellationToken);
 
-        List<AlertRaised>? digest = null;
-        bool send;
-        lock (_lock)
-        {
-            var state = StateOf(subscription.Id);
-            var now = time.GetUtcNow();
-            state.Sent.RemoveAll(t => t <= now - Window);
-            send = state.Sent.Count < throttle.MaxPerHour && state.Held.Count == 0;
-            if (send)
-            {
-                state.Sent.Add(now);
-            }
-            else if (state.Held.All(h => h.AlertId != alert.AlertId))
-            {
-                state.Held.Add(alert);
-                if (state.Held.Count >= throttle.DigestAfter)
-                {
-                    digest = Take(state, now);
-                }
-            }
-        }
-
-        if (send)
+        var now = time.GetUtcNow();
+        var (change, taken) = await store.UpdateAsync(subscription.Id, now - ThrottlePolicy.Window,
+            window => ThrottlePolicy.OnAlert(window, alert, throttle, now), cancellationToken);
+        if (change.Send)
         {
             var external = subscription with { Channels = subscription.Channels.Where(c => c.Type != ChannelTypes.Bus).ToList() };
             await dispatcher.DispatchAsync(alert, external, bus, cancellationToken);
@@ -63,9 +42,9 @@ public sealed class SubscriptionThrottle(AlertDispatcher dispatcher, IEnumerable
             log.LogInformation("Alert {AlertId} held for a digest: {SubscriptionId} reached {MaxPerHour} alerts this hour", alert.AlertId, subscription.Id, throttle.MaxPerHour);
         }
 
-        if (digest is not null)
+        if (taken.Count > 0)
         {
-            await SendDigestAsync(subscription, digest, cancellationToken);
+            await SendDigestAsync(subscription, taken, cancellationToken);
         }
     }
 
@@ -74,51 +53,31 @@ public sealed class SubscriptionThrottle(AlertDispatcher dispatcher, IEnumerable
     {
         foreach (var subscription in subscriptions)
         {
-            List<AlertRaised>? digest = null;
-            lock (_lock)
+            if (subscription.Throttle is not { } throttle)
             {
-                if (subscription.Throttle is { } throttle && _states.TryGetValue(subscription.Id, out var state) && state.Held.Count > 0)
-                {
-                    var now = time.GetUtcNow();
-                    state.Sent.RemoveAll(t => t <= now - Window);
-                    if (state.Sent.Count < throttle.MaxPerHour)
-                    {
-                        digest = Take(state, now);
-                    }
-                }
+                continue;
             }
 
-            if (digest is not null)
+            var now = time.GetUtcNow();
+            var (_, taken) = await store.UpdateAsync(subscription.Id, now - ThrottlePolicy.Window,
+                window => ThrottlePolicy.OnFlush(window, throttle, now), cancellationToken);
+            if (taken.Count > 0)
             {
-                await SendDigestAsync(subscription, digest, cancellationToken);
+                await SendDigestAsync(subscription, taken, cancellationToken);
             }
         }
     }
 
     /// <summary>How many alerts of a subscription are waiting for a digest.</summary>
-    public int HeldCount(string subscriptionId)
-    {
-        lock (_lock)
-        {
-            return _states.TryGetValue(subscriptionId, out var state) ? state.Held.Count : 0;
-        }
-    }
+    public Task<int> HeldCountAsync(string subscriptionId, CancellationToken cancellationToken) => store.HeldCountAsync(subscriptionId, cancellationToken);
 
-    private static List<AlertRaised> Take(State state, DateTimeOffset now)
-    {
-        var held = state.Held.ToList();
-        state.Held.Clear();
-        state.Sent.Add(now); // A digest counts as one message against the hour.
-        return held;
-    }
-
-    private async Task SendDigestAsync(Subscription subscription, List<AlertRaised> alerts, CancellationToken cancellationToken)
+    private async Task SendDigestAsync(Subscription subscription, IReadOnlyList<AlertRaised> alerts, CancellationToken cancellationToken)
     {
         var digest = new AlertDigest
         {
             DigestId = $"{subscription.Id}:digest:{alerts[0].AlertId}",
             SubscriptionId = subscription.Id,
-            Alerts = alerts,
+            Alerts = alerts.ToList(),
             ProducedAt = time.GetUtcNow(),
         };
         foreach (var channel in subscription.Channels.Where(c => c.Type != ChannelTypes.Bus))
@@ -131,21 +90,5 @@ public sealed class SubscriptionThrottle(AlertDispatcher dispatcher, IEnumerable
                     digest.DigestId, alerts.Count, channel.Type, channel.Endpoint, result.Reason, result.Detail);
             }
         }
-    }
-
-    private State StateOf(string subscriptionId)
-    {
-        if (!_states.TryGetValue(subscriptionId, out var state))
-        {
-            _states[subscriptionId] = state = new State();
-        }
-
-        return state;
-    }
-
-    private sealed class State
-    {
-        public List<DateTimeOffset> Sent { get; } = [];
-        public List<AlertRaised> Held { get; } = [];
     }
 }

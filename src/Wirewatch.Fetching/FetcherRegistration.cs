@@ -18,21 +18,20 @@ public static class FetcherRegistration
     public const string TrustedClient = "wirewatch-fetch-trusted";
 
     /// <summary>
-    /// The fetcher's services: the two HTTP clients with their Polly pipelines, the state store, the fetch cycle, and,
+    /// The fetcher's services: the two HTTP clients with their Polly pipelines, the fetch cycle, and,
     /// when <paramref name="schedule"/> is set, one Quartz job per enabled source; with <paramref name="sourcesFile"/> as
     /// well, those jobs follow the file's changes without a restart (<see cref="SourcesReloader"/>).
     /// <see cref="FetcherOptions"/> are bound from <see cref="FetcherOptions.Section"/> of the host's configuration, when
-    /// there is one, and validated at start. With <paramref name="clustered"/>, the schedule lives in that PostgreSQL
-    /// database and is shared by every fetcher replica (<see cref="ClusteredSchedule"/>); without it, in memory.
+    /// there is one, and validated at start. The <see cref="ISeenStore"/> comes from the state seam (Wirewatch.State).
+    /// With <paramref name="clustered"/>, the schedule lives in that PostgreSQL database and is shared by every fetcher
+    /// replica (<see cref="ClusteredSchedule"/>); without it, in memory.
     /// </summary>
     public static IServiceCollection AddFetcher(
-        this IServiceCollection services, SourceCatalog catalog, string databasePath, bool schedule, string? sourcesFile = null, ClusteredSchedule? clustered = null)
+        this IServiceCollection services, SourceCatalog catalog, bool schedule, string? sourcesFile = null, ClusteredSchedule? clustered = null)
     {
         services.AddSingleton(catalog);
         services.AddSingleton(new SourceRegistry(catalog));
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<SqliteSeenStore>(_ => new SqliteSeenStore(databasePath));
-        services.AddSingleton<ISeenStore>(sp => sp.GetRequiredService<SqliteSeenStore>());
         services.AddSingleton<IValidateOptions<FetcherOptions>, FetcherOptionsValidator>();
         services.AddOptions<FetcherOptions>()
             .Configure<IServiceProvider>((o, sp) => sp.GetService<IConfiguration>()?.GetSection(FetcherOptions.Section).Bind(o))

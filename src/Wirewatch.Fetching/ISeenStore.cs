@@ -3,7 +3,7 @@ namespace Wirewatch.Fetching;
 /// <summary>
 /// What the fetcher has already published, per canonical URL (with its version and content hash), the HTTP validators
 /// for conditional GETs, and each host's robots.txt.
-/// SQLite by default (<see cref="SqliteSeenStore"/>); a shared PostgreSQL store can implement the same interface.
+/// Implemented in Wirewatch.State (SQLite by default, PostgreSQL for replicas); the fetcher never knows which.
 /// </summary>
 public interface ISeenStore
 {

@@ -37,8 +37,11 @@ public sealed class AbandonedClaimSweeperTests : IAsyncLifetime
         (await sweeper.SweepAsync(default)).ShouldBe(0, "a live claim is left alone");
         _receiver.Requests.ShouldBeEmpty();
 
-        _time.Advance(TimeSpan.FromMinutes(11)); // Past the 10 min lease.
-        (await sweeper.SweepAsync(default)).ShouldBe(1);
+        // Past the 10 min lease. The host's own sweeper (AddAlerter registers it) ticks on the same clock and may take
+        // the claim first: whichever does, the alert is delivered once.
+        _time.Advance(TimeSpan.FromMinutes(11));
+        await sweeper.SweepAsync(default);
+        await Eventually.True(() => _receiver.Requests.Count > 0, "the abandoned claim delivered");
         _receiver.Requests.ShouldHaveSingleItem().Id.ShouldBe(alert.AlertId);
         (await sweeper.SweepAsync(default)).ShouldBe(0, "recorded now: swept once");
         _receiver.Requests.Count.ShouldBe(1);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using Wirewatch.Contracts;
 using Wirewatch.Tests.Shared;
+using Wirewatch.State.Sqlite;
 
 namespace Wirewatch.Alerting.Tests;
 

@@ -18,6 +18,7 @@ using Wirewatch.Alerting.Channels;
 using Wirewatch.Contracts;
 using Wirewatch.Tests.Shared;
 using Wirewatch.Tests.Shared.Http;
+using Wirewatch.State;
 
 namespace Wirewatch.Alerting.Tests;
 
@@ -196,7 +197,8 @@ internal sealed class AlerterHost : IAsyncDisposable
         var services = new ServiceCollection()
             .AddSingleton(time ?? TimeProvider.System)
             .AddLogging(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Debug))
-            .AddAlerter(new SubscriptionCatalog(subscriptions), databasePath ?? Path.Combine(TestPaths.TempFolder("alerter"), "wirewatch.db"));
+            .AddWirewatchState(StateLocation.Sqlite(databasePath ?? Path.Combine(TestPaths.TempFolder("alerter"), "wirewatch.db")))
+            .AddAlerter(new SubscriptionCatalog(subscriptions));
         services.Configure<WebhookOptions>(o =>
         {
             o.Retries = 5;

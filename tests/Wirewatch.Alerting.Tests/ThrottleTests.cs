@@ -37,17 +37,17 @@ public sealed class ThrottleTests : IAsyncLifetime
 
         // s1, s2 one by one; s3..s5 held and sent as a digest once three waited; s6, s7 waiting.
         _receiver.Accepted.Keys.Order(StringComparer.Ordinal).ShouldBe(["sanctions-desk:digest:sanctions-desk:s3", "sanctions-desk:s1", "sanctions-desk:s2"]);
-        throttle.HeldCount(subscription.Id).ShouldBe(2);
+        (await throttle.HeldCountAsync(subscription.Id, default)).ShouldBe(2);
         host.PublishedAlerts().Count.ShouldBe(7); // The bus is never throttled.
 
         await throttle.FlushDueAsync([subscription], default); // The hour is still full: nothing yet (the timer calls this each minute).
-        throttle.HeldCount(subscription.Id).ShouldBe(2);
+        (await throttle.HeldCountAsync(subscription.Id, default)).ShouldBe(2);
 
         // An hour later the flush timer (driven by the same clock) sends what waited.
         _time.Advance(TimeSpan.FromHours(1));
         await Eventually.True(() => _receiver.Accepted.Count == 4, "the second digest");
 
-        throttle.HeldCount(subscription.Id).ShouldBe(0);
+        (await throttle.HeldCountAsync(subscription.Id, default)).ShouldBe(0);
         var digests = _receiver.Requests.Where(r => r.Id.Contains(":digest:", StringComparison.Ordinal))
             .Select(r => JsonSerializer.Deserialize<AlertDigest>(r.Body, WireJson.Options)!).ToList();
         digests.Select(d => d.Alerts.Select(a => a.AlertId).ToArray()).ShouldBe(

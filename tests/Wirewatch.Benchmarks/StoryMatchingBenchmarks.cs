@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Wirewatch.Cleaning.Stories;
+using Wirewatch.State.Sqlite;
 
 namespace Wirewatch.Benchmarks;
 

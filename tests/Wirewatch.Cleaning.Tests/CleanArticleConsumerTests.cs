@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Wirewatch.Contracts;
 using Wirewatch.Tests.Shared;
+using Wirewatch.State;
 
 namespace Wirewatch.Cleaning.Tests;
 
@@ -47,7 +48,8 @@ public sealed class CleanArticleConsumerTests : IAsyncLifetime
             .AddSingleton<TimeProvider>(new FakeTimeProvider(Articles.FixedNow))
             .AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(Microsoft.Extensions.Logging.Abstractions.NullLogger<>))
             .AddSingleton<IOptions<CleanerOptions>>(Options.Create(new CleanerOptions()))
-            .AddCleaner(TestPaths.Defaults("cleaning-rules.json"), Path.Combine(TestPaths.TempFolder("cleaner"), "wirewatch.db"))
+            .AddWirewatchState(StateLocation.Sqlite(Path.Combine(TestPaths.TempFolder("cleaner"), "wirewatch.db")))
+            .AddCleaner(TestPaths.Defaults("cleaning-rules.json"))
             .AddMassTransitTestHarness(x => x.AddCleanerConsumer())
             .BuildServiceProvider(true);
         _harness = _provider.GetRequiredService<ITestHarness>();

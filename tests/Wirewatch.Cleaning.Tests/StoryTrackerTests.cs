@@ -2,6 +2,7 @@ using Microsoft.Extensions.Time.Testing;
 using Wirewatch.Cleaning.Stories;
 using Wirewatch.Contracts;
 using Wirewatch.Tests.Shared;
+using Wirewatch.State.Sqlite;
 
 namespace Wirewatch.Cleaning.Tests;
 

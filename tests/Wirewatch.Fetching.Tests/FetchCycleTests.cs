@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Wirewatch.Contracts;
 using Wirewatch.Tests.Shared;
+using Wirewatch.State.Sqlite;
 
 namespace Wirewatch.Fetching.Tests;
 

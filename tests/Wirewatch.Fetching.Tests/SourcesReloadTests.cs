@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Quartz;
 using Quartz.Impl.Matchers;
 using Wirewatch.Tests.Shared;
+using Wirewatch.State;
 
 namespace Wirewatch.Fetching.Tests;
 
@@ -24,7 +25,8 @@ public sealed class SourcesReloadTests
         await File.WriteAllTextAsync(file, Sources(("a", "01:00:00", true), ("b", "01:00:00", true), ("c", "01:00:00", true)));
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = _dataDir });
         builder.Logging.ClearProviders();
-        builder.Services.AddFetcher(SourceCatalog.Load(file), Path.Combine(_dataDir, "wirewatch.db"), schedule: true, sourcesFile: file);
+        builder.Services.AddWirewatchState(StateLocation.Sqlite(Path.Combine(_dataDir, "wirewatch.db")));
+        builder.Services.AddFetcher(SourceCatalog.Load(file), schedule: true, sourcesFile: file);
         builder.Services.Configure<FetcherOptions>(o =>
         {
             o.DataDir = _dataDir;

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Wirewatch.Contracts;
+using Wirewatch.State;
 
 namespace Wirewatch.Fetching.Tests;
 
@@ -29,7 +30,8 @@ internal sealed class TestFetcher : IAsyncDisposable
             .AddSingleton(TimeProvider.System)
             .AddSingleton(typeof(ILogger<>), typeof(NullLogger<>))
             .AddSingleton(new FailOn(failOn))
-            .AddFetcher(new SourceCatalog([]), Path.Combine(dataDir, "wirewatch.db"), schedule: false);
+            .AddWirewatchState(StateLocation.Sqlite(Path.Combine(dataDir, "wirewatch.db")))
+            .AddFetcher(new SourceCatalog([]), schedule: false);
         services.Configure<FetcherOptions>(o =>
         {
             o.DataDir = dataDir;

@@ -15,7 +15,7 @@ public sealed class HealthAndResourceTests
     [Theory]
     [InlineData("fetcher", true)]
     [InlineData("alerter", true)]
-    [InlineData("cleaner", false)]
+    [InlineData("cleaner", true)] // story fingerprints: shared by the cleaner replicas
     [InlineData("classifier", false)]
     [InlineData("all", true)]
     public void Only_the_roles_that_keep_state_wait_for_the_state_store_to_be_ready(string role, bool needsStore)

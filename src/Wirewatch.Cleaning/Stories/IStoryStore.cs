@@ -12,11 +12,17 @@ public sealed record StoryRecord(
     int? UpdatesVersion);
 
 /// <summary>
-/// Story fingerprints: SQLite under the data directory by default (<see cref="SqliteStoryStore"/>); a shared
-/// database (PostgreSQL) can implement the same operations when several cleaners run.
+/// Story fingerprints, shared by every cleaner that uses the same store (Wirewatch.State: SQLite under the data
+/// directory, or PostgreSQL for replicas). The cleaner never knows which.
 /// </summary>
 public interface IStoryStore
 {
+    /// <summary>
+    /// Held while one article's story is decided and recorded, by every process sharing the store: two versions of one
+    /// story arriving at two cleaners at once must not both start a story. Dispose to release.
+    /// </summary>
+    Task<IAsyncDisposable> LockDecisionsAsync(CancellationToken cancellationToken);
+
     /// <summary>The record of exactly this version, when it was seen before (a redelivery).</summary>
     Task<StoryRecord?> GetAsync(string articleId, int version, CancellationToken cancellationToken);
 
@@ -48,7 +54,30 @@ public interface IStoryStore
 public sealed class InMemoryStoryStore : IStoryStore
 {
     private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _decisions = new(1, 1);
     private readonly List<StoryRecord> _records = [];
+
+    public async Task<IAsyncDisposable> LockDecisionsAsync(CancellationToken cancellationToken)
+    {
+        await _decisions.WaitAsync(cancellationToken);
+        return new DecisionLock(_decisions);
+    }
+
+    /// <summary>Releases a <see cref="SemaphoreSlim"/> decision lock once.</summary>
+    public sealed class DecisionLock(SemaphoreSlim gate) : IAsyncDisposable
+    {
+        private int _released;
+
+        public ValueTask DisposeAsync()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                gate.Release();
+            }
+
+            return ValueTask.CompletedTask;
+        }
+    }
 
     public Task<StoryRecord?> GetAsync(string articleId, int version, CancellationToken cancellationToken)
     {

@@ -6,9 +6,9 @@ namespace Wirewatch.Cleaning.Stories;
 /// held by more than <see cref="CommonShingle"/> records is a stock phrase ("the ministry said on"): its list is
 /// dropped and it counts for every record as possibly shared, which keeps the bound safe and the cost flat.
 /// About 30 bytes per distinct shingle: one posting is stored inline, longer lists in a side table.
-/// Not thread-safe: <see cref="SqliteStoryStore"/> serializes access.
+/// Not thread-safe: its owner (a story store in Wirewatch.State) serializes access.
 /// </summary>
-internal sealed class ShingleIndex
+public sealed class ShingleIndex
 {
     public const int CommonShingle = 64;
 

@@ -21,7 +21,6 @@ public sealed class StoryTracker(IStoryStore store, TimeProvider time, CleanerOp
 
     public const double SimilarHeadline = 0.4;
 
-    private readonly SemaphoreSlim _gate = new(1, 1); // one assignment at a time: two versions arriving together must not both start a story
     private DateTimeOffset _lastPrune = DateTimeOffset.MinValue;
 
     public async Task<ArticleCleaned> AssignAsync(ArticleCleaned article, CancellationToken cancellationToken)
@@ -37,8 +36,8 @@ public sealed class StoryTracker(IStoryStore store, TimeProvider time, CleanerOp
 
     public async Task<StoryAssignment> DecideAsync(ArticleCleaned article, CancellationToken cancellationToken)
     {
-        await _gate.WaitAsync(cancellationToken);
-        try
+        // One decision at a time across every cleaner sharing the store: two versions arriving together must not both start a story.
+        await using (await store.LockDecisionsAsync(cancellationToken))
         {
             var now = time.GetUtcNow();
             await PruneIfDueAsync(now, cancellationToken);
@@ -57,10 +56,6 @@ public sealed class StoryTracker(IStoryStore store, TimeProvider time, CleanerOp
             await store.AddAsync(new StoryRecord(article.ArticleId, article.Version, assignment.StoryId, article.Headline, fingerprint, now,
                 assignment.UpdatesArticleId, assignment.UpdatesVersion), cancellationToken);
             return assignment;
-        }
-        finally
-        {
-            _gate.Release();
         }
     }
 

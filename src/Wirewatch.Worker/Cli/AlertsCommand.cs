@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Wirewatch.Alerting;
 using Wirewatch.Hosting;
+using Wirewatch.State;
 
 namespace Wirewatch.Worker.Cli;
 
@@ -40,7 +41,8 @@ internal static class AlertsCommand
             .AddLogging(b => b.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace))
             .AddSingleton(TimeProvider.System)
             .AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(layered)
-            .AddAlerter(SubscriptionCatalog.Load(settings.SubscriptionsPath), settings.DatabasePath);
+            .AddWirewatchState(StateLocation.Read(layered, settings.Options.DataDir))
+            .AddAlerter(SubscriptionCatalog.Load(settings.SubscriptionsPath));
         await using var provider = services.BuildServiceProvider(validateScopes: true);
 
         var output = new CliOutput(stdout, args.Json);

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Wirewatch.Contracts;
 using Wirewatch.Fetching;
 using Wirewatch.Hosting;
+using Wirewatch.State;
 
 namespace Wirewatch.Worker.Cli;
 
@@ -34,7 +35,9 @@ internal static class SourcesCommand
             var services = new ServiceCollection();
             services.AddLogging(l => l.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning));
             services.AddSingleton(configuration);
-            services.AddFetcher(catalog, Path.Combine(scratch, "check.db"), schedule: false);
+            // A scratch store: a check marks nothing as seen in the real one.
+            services.AddWirewatchState(StateLocation.Sqlite(Path.Combine(scratch, "check.db")));
+            services.AddFetcher(catalog, schedule: false);
             services.PostConfigure<FetcherOptions>(o => o.DataDir = Path.GetFullPath(settings.Options.DataDir));
             await using var provider = services.BuildServiceProvider(validateScopes: true);
             _ = provider.GetRequiredService<IOptions<FetcherOptions>>().Value; // Bad settings: exit 2 before any request.

@@ -7,6 +7,7 @@ using Wirewatch.Cleaning;
 using Wirewatch.Fetching;
 using Wirewatch.Fetching.Scheduling;
 using Wirewatch.Hosting;
+using Wirewatch.State;
 
 namespace Wirewatch.Worker.Composition;
 
@@ -26,18 +27,26 @@ public static class RoleComposition
     {
         var settings = WirewatchSettings.Read(builder.Configuration);
         var services = builder.Services;
+        // The state seam first: its migration runs at start before the bus and the schedules take work.
+        var needsState = settings.Has(WirewatchRoles.Fetcher) || settings.Has(WirewatchRoles.Cleaner) || settings.Has(WirewatchRoles.Alerter);
+        var state = needsState ? StateLocation.Read(builder.Configuration, settings.Options.DataDir) : null;
+        if (state is not null)
+        {
+            services.AddWirewatchState(state);
+        }
 
         if (settings.Has(WirewatchRoles.Fetcher))
         {
             // Sources from the file follow its changes; sources given by the caller (--source) are fixed.
-            services.AddFetcher(sources ?? SourceCatalog.Load(settings.SourcesPath), settings.DatabasePath, scheduleFetches, sources is null ? settings.SourcesPath : null,
-                scheduleFetches ? ClusteredScheduleFrom(builder.Configuration) : null);
+            // On PostgreSQL the fetch schedule lives in the state database too, clustered across fetcher replicas.
+            var clustered = scheduleFetches && state is { IsPostgres: true } ? new ClusteredSchedule(state.PostgresConnectionString!) : null;
+            services.AddFetcher(sources ?? SourceCatalog.Load(settings.SourcesPath), scheduleFetches, sources is null ? settings.SourcesPath : null, clustered);
             services.PostConfigure<FetcherOptions>(o => o.DataDir = Path.GetFullPath(settings.Options.DataDir));
         }
 
         if (settings.Has(WirewatchRoles.Cleaner))
         {
-            services.AddCleaner(settings.CleaningRulesPath, settings.DatabasePath);
+            services.AddCleaner(settings.CleaningRulesPath);
         }
 
         if (settings.Has(WirewatchRoles.Classifier))
@@ -47,7 +56,7 @@ public static class RoleComposition
 
         if (settings.Has(WirewatchRoles.Alerter))
         {
-            services.AddAlerter(SubscriptionCatalog.Load(settings.SubscriptionsPath), settings.DatabasePath);
+            services.AddAlerter(SubscriptionCatalog.Load(settings.SubscriptionsPath));
         }
 
         var health = builder.AddWirewatchDefaults(settings, bus =>
@@ -68,8 +77,8 @@ public static class RoleComposition
             }
         });
 
-        // Only the roles that keep state need the store to be ready; the cleaner and classifier need only the bus.
-        if (settings.Has(WirewatchRoles.Fetcher) || settings.Has(WirewatchRoles.Alerter))
+        // The roles that keep state need the store to be ready; the classifier needs only the bus.
+        if (needsState)
         {
             health.AddCheck<StateStoreHealthCheck>("state-store", tags: ["ready"]);
         }
@@ -80,36 +89,5 @@ public static class RoleComposition
         }
 
         return settings;
-    }
-
-    /// <summary>
-    /// With <c>Wirewatch:State:Provider=Postgres</c> the fetch schedule lives in the state database, clustered across
-    /// fetcher replicas; otherwise in memory. Reads the state seam's connection settings (<c>ConnectionString</c>, or
-    /// <c>ConnectionStringFile</c> for a mounted secret; validated with the rest of <c>Wirewatch:State</c> by the seam).
-    /// </summary>
-    private static ClusteredSchedule? ClusteredScheduleFrom(IConfiguration configuration)
-    {
-        var state = configuration.GetSection("Wirewatch:State");
-        if (!string.Equals(state["Provider"], "Postgres", StringComparison.OrdinalIgnoreCase))
-        {
-            return null;
-        }
-
-        var connectionString = state["ConnectionString"];
-        if (string.IsNullOrWhiteSpace(connectionString) && state["ConnectionStringFile"] is { Length: > 0 } file)
-        {
-            try
-            {
-                connectionString = File.ReadAllText(file).TrimEnd('\r', '\n');
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new WirewatchConfigurationException($"Wirewatch:State:ConnectionStringFile: cannot read '{file}' ({e.GetType().Name}: {e.Message}).");
-            }
-        }
-
-        return string.IsNullOrWhiteSpace(connectionString)
-            ? throw new WirewatchConfigurationException("Wirewatch:State:ConnectionString (or ConnectionStringFile) is required when Wirewatch:State:Provider is Postgres.")
-            : new ClusteredSchedule(connectionString);
     }
 }

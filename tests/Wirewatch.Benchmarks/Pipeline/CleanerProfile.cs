@@ -7,6 +7,7 @@ using Wirewatch.Cleaning;
 using Wirewatch.Cleaning.Stories;
 using Wirewatch.Contracts;
 using Wirewatch.Tests.Shared.Load;
+using Wirewatch.State.Sqlite;
 
 namespace Wirewatch.Benchmarks.Pipeline;
 

@@ -1,7 +1,8 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
+using Wirewatch.Cleaning.Stories;
 
-namespace Wirewatch.Cleaning.Stories;
+namespace Wirewatch.State.Sqlite;
 
 /// <summary>
 /// Story fingerprints in the SQLite file under the data directory (the fetcher's <c>wirewatch.db</c>). Candidates for a
@@ -12,35 +13,29 @@ namespace Wirewatch.Cleaning.Stories;
 /// </summary>
 public sealed class SqliteStoryStore : IStoryStore
 {
-    private readonly string _connectionString;
+    private readonly SqliteDatabase _database;
+    private readonly SemaphoreSlim _decisions = new(1, 1);
     private readonly Lock _indexGate = new();
     private readonly ShingleIndex _index = new();
     private readonly Dictionary<long, int> _shingleCounts = [];
     private long _indexedUpTo = -1; // the highest row number in the index; -1: not built
 
-    public SqliteStoryStore(string databasePath)
+    public SqliteStoryStore(SqliteDatabase database)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(databasePath))!);
-        _connectionString = new SqliteConnectionStringBuilder { DataSource = databasePath, DefaultTimeout = 30, Pooling = true }.ToString();
-        using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = """
-            PRAGMA journal_mode = WAL;
-            CREATE TABLE IF NOT EXISTS story_shingles (
-                article_id         TEXT NOT NULL,
-                version            INTEGER NOT NULL,
-                story_id           TEXT NOT NULL,
-                headline           TEXT NOT NULL,
-                shingles           BLOB NOT NULL, -- sorted 32-bit hashes of the body's word 3-shingles
-                seen_at            INTEGER NOT NULL, -- Unix milliseconds, UTC
-                updates_article_id TEXT NULL,
-                updates_version    INTEGER NULL,
-                PRIMARY KEY (article_id, version)
-            );
-            CREATE INDEX IF NOT EXISTS story_shingles_seen_at ON story_shingles (seen_at);
-            CREATE INDEX IF NOT EXISTS story_shingles_story ON story_shingles (story_id);
-            """;
-        command.ExecuteNonQuery();
+        _database = database;
+    }
+
+    /// <summary>A store on its own database file (tests, benchmarks).</summary>
+    public SqliteStoryStore(string databasePath)
+        : this(new SqliteDatabase(databasePath))
+    {
+    }
+
+    /// <summary>One process per SQLite file decides stories: a lock in this process is enough.</summary>
+    public async Task<IAsyncDisposable> LockDecisionsAsync(CancellationToken cancellationToken)
+    {
+        await _decisions.WaitAsync(cancellationToken);
+        return new InMemoryStoryStore.DecisionLock(_decisions);
     }
 
     private const string Columns = "article_id, version, story_id, headline, shingles, seen_at, updates_article_id, updates_version";
@@ -198,17 +193,8 @@ public sealed class SqliteStoryStore : IStoryStore
         return records;
     }
 
-    private SqliteConnection Open()
-    {
-        var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        using var pragma = connection.CreateCommand();
-        // WAL with NORMAL syncs at checkpoints, not at every commit: a power cut may forget the last few fingerprints
-        // (those articles then start stories of their own), never corrupts the file; one fsync per article was the cost.
-        pragma.CommandText = "PRAGMA synchronous = NORMAL";
-        pragma.ExecuteNonQuery();
-        return connection;
-    }
+    // Fingerprints can be rebuilt (a lost one starts a story of its own); one fsync per article was the cost.
+    private SqliteConnection Open() => _database.Open(relaxedSync: true);
 
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"SqliteStoryStore({_connectionString})");
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"SqliteStoryStore({_database.Path})");
 }

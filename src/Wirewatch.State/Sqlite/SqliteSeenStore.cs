@@ -1,46 +1,24 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 
-namespace Wirewatch.Fetching;
+using Wirewatch.Fetching;
 
-/// <summary>The seen-store in the SQLite file under the data directory.</summary>
+namespace Wirewatch.State.Sqlite;
+
+/// <summary>The seen-store in the SQLite file under the data directory (schema: <see cref="SqliteMigrations"/>).</summary>
 public sealed class SqliteSeenStore : ISeenStore
 {
-    private readonly string _connectionString;
+    private readonly SqliteDatabase _database;
 
-    public SqliteSeenStore(string databasePath)
+    public SqliteSeenStore(SqliteDatabase database)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(databasePath))!);
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = databasePath,
-            DefaultTimeout = 30,
-            Pooling = true,
-        }.ToString();
+        _database = database;
+    }
 
-        using var connection = Open();
-        Execute(connection, """
-            PRAGMA journal_mode = WAL;
-            CREATE TABLE IF NOT EXISTS fetched_articles (
-                canonical_url TEXT PRIMARY KEY,
-                article_id    TEXT NOT NULL,
-                version       INTEGER NOT NULL,
-                content_hash  TEXT NOT NULL,
-                etag          TEXT NULL,
-                last_modified TEXT NULL,
-                published_at  TEXT NOT NULL
-            );
-            CREATE TABLE IF NOT EXISTS http_validators (
-                url           TEXT PRIMARY KEY,
-                etag          TEXT NULL,
-                last_modified TEXT NULL
-            );
-            CREATE TABLE IF NOT EXISTS robots_txt (
-                origin        TEXT PRIMARY KEY,
-                body          TEXT NOT NULL,
-                fetched_at    TEXT NOT NULL
-            );
-            """);
+    /// <summary>A store on its own database file (tests, benchmarks).</summary>
+    public SqliteSeenStore(string databasePath)
+        : this(new SqliteDatabase(databasePath))
+    {
     }
 
     public async Task<SeenArticle?> GetAsync(string canonicalUrl, CancellationToken cancellationToken)
@@ -148,19 +126,7 @@ public sealed class SqliteSeenStore : ISeenStore
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private SqliteConnection Open()
-    {
-        var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        return connection;
-    }
-
-    private static void Execute(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
+    private SqliteConnection Open() => _database.Open();
 
     private static HttpValidators? ReadValidators(SqliteDataReader reader, int first)
     {

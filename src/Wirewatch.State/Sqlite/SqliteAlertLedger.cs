@@ -1,12 +1,14 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using Wirewatch.Alerting;
 using Wirewatch.Contracts;
 
-namespace Wirewatch.Alerting;
+namespace Wirewatch.State.Sqlite;
 
 /// <summary>
-/// The alert ledger in the SQLite file under the data directory. Every decision runs in an immediate (write-locking)
+/// The alert ledger in the SQLite file under the data directory; what an alert means for its story is
+/// <see cref="AlertUpdatePolicy"/>'s call. Every decision runs in an immediate (write-locking)
 /// transaction and leans on a unique constraint: <c>story_alerts</c> is unique per subscription, story and sequence and
 /// per triggering article version; <c>alert_deliveries</c> per alert and channel. Processes sharing the file (replicas
 /// on one volume) are serialised by SQLite's lock.
@@ -15,7 +17,7 @@ public sealed class SqliteAlertLedger : IAlertLedger
 {
     private const string Claimed = "claimed", DeliveredState = "delivered", Dead = "dead";
 
-    private readonly string _connectionString;
+    private readonly SqliteDatabase _database;
     private readonly TimeProvider _time;
     private readonly TimeSpan _claimLease;
     private readonly TimeSpan _inProgressWait;
@@ -25,61 +27,28 @@ public sealed class SqliteAlertLedger : IAlertLedger
 
     /// <param name="claimLease">How long a claim protects a delivery in progress; longer than any channel's retry budget.</param>
     /// <param name="inProgressWait">How long a delivery that finds another's live claim waits for it to be recorded or released.</param>
-    public SqliteAlertLedger(string databasePath, TimeProvider? time = null, TimeSpan? claimLease = null, TimeSpan? inProgressWait = null)
+    public SqliteAlertLedger(SqliteDatabase database, TimeProvider? time = null, TimeSpan? claimLease = null, TimeSpan? inProgressWait = null)
     {
-        var path = Path.GetFullPath(databasePath);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        _connectionString = new SqliteConnectionStringBuilder { DataSource = path, DefaultTimeout = 30 }.ToString();
+        _database = database;
         _time = time ?? TimeProvider.System;
         _claimLease = claimLease ?? TimeSpan.FromMinutes(10);
         _inProgressWait = inProgressWait ?? AlertLedgerOptions.DefaultInProgressWait;
-        using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = """
-            PRAGMA journal_mode = WAL;
-            CREATE TABLE IF NOT EXISTS story_alerts (
-                alert_id        TEXT PRIMARY KEY,
-                subscription_id TEXT NOT NULL,
-                story_id        TEXT NOT NULL,
-                sequence        INTEGER NOT NULL,
-                article_id      TEXT NOT NULL,
-                version         INTEGER NOT NULL,
-                severity        TEXT NOT NULL,
-                topics          TEXT NOT NULL,
-                raised_at       TEXT NOT NULL,
-                UNIQUE (subscription_id, story_id, sequence),
-                UNIQUE (subscription_id, story_id, article_id, version)
-            );
-            CREATE TABLE IF NOT EXISTS alert_deliveries (
-                alert_id     TEXT NOT NULL,
-                channel      TEXT NOT NULL,
-                state        TEXT NOT NULL,
-                claim        TEXT,
-                claimed_at   TEXT,
-                finished_at  TEXT,
-                reason       TEXT,
-                detail       TEXT,
-                alert_json   TEXT NOT NULL,
-                PRIMARY KEY (alert_id, channel)
-            );
-            CREATE TABLE IF NOT EXISTS disabled_channels (
-                channel     TEXT PRIMARY KEY,
-                reason      TEXT NOT NULL,
-                disabled_at TEXT NOT NULL
-            );
-            """;
-        command.ExecuteNonQuery();
+    }
+
+    /// <summary>A ledger on its own database file (tests).</summary>
+    public SqliteAlertLedger(string databasePath, TimeProvider? time = null, TimeSpan? claimLease = null, TimeSpan? inProgressWait = null)
+        : this(new SqliteDatabase(databasePath), time, claimLease, inProgressWait)
+    {
     }
 
     public async Task<RaisedAlert?> RaiseAsync(AlertRaised candidate, CancellationToken cancellationToken)
     {
         var subscription = candidate.SubscriptionId;
-        var story = candidate.StoryId ?? candidate.ArticleId;
-        var firstId = $"{subscription}:{story}";
+        var story = AlertUpdatePolicy.StoryOf(candidate);
         await using var connection = Open();
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken); // BEGIN IMMEDIATE
 
-        var earlier = new List<(string AlertId, long Sequence, string ArticleId, long Version, string Severity, string Topics)>();
+        var earlier = new List<StoryAlertRecord>();
         await using (var read = Command(connection, transaction,
                          "SELECT alert_id, sequence, article_id, version, severity, topics FROM story_alerts WHERE subscription_id = $sub AND story_id = $story ORDER BY sequence",
                          ("$sub", subscription), ("$story", story)))
@@ -87,50 +56,30 @@ public sealed class SqliteAlertLedger : IAlertLedger
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                earlier.Add((reader.GetString(0), reader.GetInt64(1), reader.GetString(2), reader.GetInt64(3), reader.GetString(4), reader.GetString(5)));
+                earlier.Add(new StoryAlertRecord(reader.GetString(0), reader.GetInt64(1), reader.GetString(2), reader.GetInt32(3), reader.GetString(4),
+                    AlertUpdatePolicy.ParseTopics(reader.GetString(5))));
             }
         }
 
-        // This article version was decided before (a redelivery): the same alert again, so unfinished channels finish.
-        var same = earlier.FirstOrDefault(e => e.ArticleId == candidate.ArticleId && e.Version == candidate.Version);
-        if (same.AlertId is not null)
+        if (AlertUpdatePolicy.Decide(candidate, earlier) is not { } decision)
         {
-            return new RaisedAlert(Shape(candidate, same.AlertId, same.Sequence, firstId), IsNew: false);
+            return null;
         }
 
-        long sequence;
-        if (earlier.Count == 0)
+        if (decision.IsNew)
         {
-            sequence = 0;
-        }
-        else
-        {
-            var alertedRank = earlier.Max(e => Severities.Rank(e.Severity));
-            var alertedTopics = earlier.SelectMany(e => e.Topics.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToHashSet(StringComparer.Ordinal);
-            var raisesSeverity = Severities.Rank(candidate.Severity) > alertedRank;
-            var addsTopic = candidate.Topics.Any(t => !alertedTopics.Contains(t.Topic));
-            if (!raisesSeverity && !addsTopic)
-            {
-                return null;
-            }
-
-            sequence = earlier.Max(e => e.Sequence) + 1;
-        }
-
-        var alertId = sequence == 0 ? firstId : $"{firstId}:u{sequence}";
-        await using (var insert = Command(connection, transaction, """
-                         INSERT INTO story_alerts (alert_id, subscription_id, story_id, sequence, article_id, version, severity, topics, raised_at)
-                         VALUES ($id, $sub, $story, $sequence, $article, $version, $severity, $topics, $now)
-                         """,
-                         ("$id", alertId), ("$sub", subscription), ("$story", story), ("$sequence", sequence), ("$article", candidate.ArticleId),
-                         ("$version", candidate.Version), ("$severity", candidate.Severity), ("$topics", string.Join(' ', candidate.Topics.Select(t => t.Topic))),
-                         ("$now", Now())))
-        {
+            await using var insert = Command(connection, transaction, """
+                INSERT INTO story_alerts (alert_id, subscription_id, story_id, sequence, article_id, version, severity, topics, raised_at)
+                VALUES ($id, $sub, $story, $sequence, $article, $version, $severity, $topics, $now)
+                """,
+                ("$id", decision.Alert.AlertId), ("$sub", subscription), ("$story", story), ("$sequence", decision.Sequence), ("$article", candidate.ArticleId),
+                ("$version", candidate.Version), ("$severity", candidate.Severity), ("$topics", AlertUpdatePolicy.FormatTopics(candidate)),
+                ("$now", Now()));
             await insert.ExecuteNonQueryAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
 
-        await transaction.CommitAsync(cancellationToken);
-        return new RaisedAlert(Shape(candidate, alertId, sequence, firstId), IsNew: true);
+        return new RaisedAlert(decision.Alert, decision.IsNew);
     }
 
     public async Task<DeliveryOutcome> DeliverOnceAsync(AlertRaised alert, string channel, Func<CancellationToken, Task<ChannelResult>> deliver, CancellationToken cancellationToken, bool replay = false)
@@ -269,13 +218,6 @@ public sealed class SqliteAlertLedger : IAlertLedger
         return null;
     }
 
-    private static AlertRaised Shape(AlertRaised candidate, string alertId, long sequence, string firstId) => candidate with
-    {
-        AlertId = alertId,
-        IsUpdate = sequence > 0,
-        UpdatesAlertId = sequence > 0 ? firstId : null,
-    };
-
     private async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
     {
         await using var connection = Open();
@@ -300,10 +242,5 @@ public sealed class SqliteAlertLedger : IAlertLedger
 
     private static string Format(DateTimeOffset time) => time.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
 
-    private SqliteConnection Open()
-    {
-        var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        return connection;
-    }
+    private SqliteConnection Open() => _database.Open();
 }

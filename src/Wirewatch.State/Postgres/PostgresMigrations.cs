@@ -1,0 +1,100 @@
+namespace Wirewatch.State.Postgres;
+
+/// <summary>The PostgreSQL schema, step by step. Never edit a shipped step: add the next number.</summary>
+internal static class PostgresMigrations
+{
+    public static IReadOnlyList<Migration> All { get; } =
+    [
+        new(1, "initial", """
+            CREATE TABLE fetched_articles (
+                canonical_url text PRIMARY KEY,
+                article_id    text NOT NULL,
+                version       integer NOT NULL,
+                content_hash  text NOT NULL,
+                etag          text NULL,
+                last_modified timestamptz NULL,
+                published_at  timestamptz NOT NULL
+            );
+            CREATE INDEX fetched_articles_published_at ON fetched_articles (published_at);
+            CREATE TABLE http_validators (
+                url           text PRIMARY KEY,
+                etag          text NULL,
+                last_modified timestamptz NULL
+            );
+            CREATE TABLE robots_txt (
+                origin        text PRIMARY KEY,
+                body          text NOT NULL,
+                fetched_at    timestamptz NOT NULL
+            );
+            -- id: monotonic, so each cleaner's in-memory candidate index reads only the rows added since it last looked.
+            CREATE TABLE story_shingles (
+                id                 bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+                article_id         text NOT NULL,
+                version            integer NOT NULL,
+                story_id           text NOT NULL,
+                headline           text NOT NULL,
+                shingles           bytea NOT NULL,
+                seen_at            timestamptz NOT NULL,
+                updates_article_id text NULL,
+                updates_version    integer NULL,
+                PRIMARY KEY (article_id, version)
+            );
+            CREATE INDEX story_shingles_seen_at ON story_shingles (seen_at);
+            CREATE INDEX story_shingles_story ON story_shingles (story_id, seen_at);
+            CREATE TABLE story_alerts (
+                alert_id        text PRIMARY KEY,
+                subscription_id text NOT NULL,
+                story_id        text NOT NULL,
+                sequence        integer NOT NULL,
+                article_id      text NOT NULL,
+                version         integer NOT NULL,
+                severity        text NOT NULL,
+                topics          text NOT NULL,
+                raised_at       timestamptz NOT NULL,
+                UNIQUE (subscription_id, story_id, sequence),
+                UNIQUE (subscription_id, story_id, article_id, version)
+            );
+            -- holder: the alerter instance (alerter_instances) that claimed the delivery.
+            CREATE TABLE alert_deliveries (
+                alert_id     text NOT NULL,
+                channel      text NOT NULL,
+                state        text NOT NULL,
+                claim        text NULL,
+                holder       uuid NULL,
+                claimed_at   timestamptz NULL,
+                finished_at  timestamptz NULL,
+                reason       text NULL,
+                detail       text NULL,
+                alert_json   text NOT NULL,
+                PRIMARY KEY (alert_id, channel)
+            );
+            CREATE INDEX alert_deliveries_claimed ON alert_deliveries (claimed_at) WHERE state = 'claimed';
+            CREATE INDEX alert_deliveries_dead ON alert_deliveries (finished_at) WHERE state = 'dead';
+            CREATE TABLE disabled_channels (
+                channel     text PRIMARY KEY,
+                reason      text NOT NULL,
+                disabled_at timestamptz NOT NULL
+            );
+            -- One row per running alerter, refreshed every few seconds: a claim whose holder stopped beating is taken over.
+            CREATE TABLE alerter_instances (
+                instance_id  uuid PRIMARY KEY,
+                heartbeat_at timestamptz NOT NULL
+            );
+            """),
+        // Throttle windows and held digests, so a restart loses nothing held and replicas share one hour per subscription.
+        new(2, "throttle", """
+            CREATE TABLE throttle_sent (
+                subscription_id text NOT NULL,
+                sent_at         timestamptz NOT NULL
+            );
+            CREATE INDEX throttle_sent_subscription ON throttle_sent (subscription_id, sent_at);
+            CREATE TABLE throttle_held (
+                id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                subscription_id text NOT NULL,
+                alert_id        text NOT NULL,
+                alert_json      text NOT NULL,
+                UNIQUE (subscription_id, alert_id)
+            );
+            """),
+    ];
+}

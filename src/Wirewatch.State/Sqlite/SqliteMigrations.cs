@@ -1,0 +1,90 @@
+namespace Wirewatch.State.Sqlite;
+
+/// <summary>The SQLite schema, step by step. Never edit a shipped step: add the next number.</summary>
+internal static class SqliteMigrations
+{
+    public static IReadOnlyList<Migration> All { get; } =
+    [
+        // The schema the stores created for themselves before versioning (IF NOT EXISTS: a database from that version
+        // already has it, and only gets this step recorded).
+        new(1, "initial", """
+            CREATE TABLE IF NOT EXISTS fetched_articles (
+                canonical_url TEXT PRIMARY KEY,
+                article_id    TEXT NOT NULL,
+                version       INTEGER NOT NULL,
+                content_hash  TEXT NOT NULL,
+                etag          TEXT NULL,
+                last_modified TEXT NULL,
+                published_at  TEXT NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS http_validators (
+                url           TEXT PRIMARY KEY,
+                etag          TEXT NULL,
+                last_modified TEXT NULL
+            );
+            CREATE TABLE IF NOT EXISTS robots_txt (
+                origin        TEXT PRIMARY KEY,
+                body          TEXT NOT NULL,
+                fetched_at    TEXT NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS story_shingles (
+                article_id         TEXT NOT NULL,
+                version            INTEGER NOT NULL,
+                story_id           TEXT NOT NULL,
+                headline           TEXT NOT NULL,
+                shingles           BLOB NOT NULL, -- sorted 32-bit hashes of the body's word 3-shingles
+                seen_at            INTEGER NOT NULL, -- Unix milliseconds, UTC
+                updates_article_id TEXT NULL,
+                updates_version    INTEGER NULL,
+                PRIMARY KEY (article_id, version)
+            );
+            CREATE INDEX IF NOT EXISTS story_shingles_seen_at ON story_shingles (seen_at);
+            CREATE INDEX IF NOT EXISTS story_shingles_story ON story_shingles (story_id);
+            CREATE TABLE IF NOT EXISTS story_alerts (
+                alert_id        TEXT PRIMARY KEY,
+                subscription_id TEXT NOT NULL,
+                story_id        TEXT NOT NULL,
+                sequence        INTEGER NOT NULL,
+                article_id      TEXT NOT NULL,
+                version         INTEGER NOT NULL,
+                severity        TEXT NOT NULL,
+                topics          TEXT NOT NULL,
+                raised_at       TEXT NOT NULL,
+                UNIQUE (subscription_id, story_id, sequence),
+                UNIQUE (subscription_id, story_id, article_id, version)
+            );
+            CREATE TABLE IF NOT EXISTS alert_deliveries (
+                alert_id     TEXT NOT NULL,
+                channel      TEXT NOT NULL,
+                state        TEXT NOT NULL,
+                claim        TEXT,
+                claimed_at   TEXT,
+                finished_at  TEXT,
+                reason       TEXT,
+                detail       TEXT,
+                alert_json   TEXT NOT NULL,
+                PRIMARY KEY (alert_id, channel)
+            );
+            CREATE TABLE IF NOT EXISTS disabled_channels (
+                channel     TEXT PRIMARY KEY,
+                reason      TEXT NOT NULL,
+                disabled_at TEXT NOT NULL
+            );
+            """),
+        // Throttle windows and held digests, so a restart loses nothing held and replicas share one hour per subscription.
+        new(2, "throttle", """
+            CREATE TABLE throttle_sent (
+                subscription_id TEXT NOT NULL,
+                sent_at         INTEGER NOT NULL -- Unix milliseconds, UTC
+            );
+            CREATE INDEX throttle_sent_subscription ON throttle_sent (subscription_id, sent_at);
+            CREATE TABLE throttle_held (
+                id              INTEGER PRIMARY KEY,
+                subscription_id TEXT NOT NULL,
+                alert_id        TEXT NOT NULL,
+                alert_json      TEXT NOT NULL,
+                UNIQUE (subscription_id, alert_id)
+            );
+            """),
+    ];
+}

@@ -1,0 +1,71 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Wirewatch.Alerting;
+using Wirewatch.Cleaning.Stories;
+using Wirewatch.Fetching;
+using Wirewatch.State.Postgres;
+using Wirewatch.State.Sqlite;
+
+namespace Wirewatch.State;
+
+public static class StateRegistration
+{
+    /// <summary>
+    /// The state seam: the database at <paramref name="location"/> (<see cref="IStateDatabase"/>), every store on it
+    /// (<see cref="ISeenStore"/>, <see cref="IStoryStore"/>, <see cref="IAlertLedger"/>, <see cref="IThrottleStore"/>), and
+    /// the migration run at start.
+    /// Call it before the bus and the schedules are added, so the schema is current before the first message.
+    /// </summary>
+    public static IServiceCollection AddWirewatchState(this IServiceCollection services, StateLocation location)
+    {
+        if (location.IsPostgres)
+        {
+            services.AddSingleton(_ => new PostgresDatabase(location.Target));
+            services.AddSingleton<IStateDatabase>(sp => sp.GetRequiredService<PostgresDatabase>());
+            services.AddSingleton<ISeenStore>(sp => new PostgresSeenStore(sp.GetRequiredService<PostgresDatabase>()));
+            services.AddSingleton<IStoryStore>(sp => new PostgresStoryStore(sp.GetRequiredService<PostgresDatabase>()));
+            services.AddSingleton<IAlertLedger>(sp => new PostgresAlertLedger(sp.GetRequiredService<PostgresDatabase>(), sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<IOptions<AlertLedgerOptions>>().Value));
+            services.AddHostedService(sp => (PostgresAlertLedger)sp.GetRequiredService<IAlertLedger>());
+            services.AddSingleton<IThrottleStore>(sp => new PostgresThrottleStore(sp.GetRequiredService<PostgresDatabase>()));
+        }
+        else
+        {
+            services.AddSingleton(_ => new SqliteDatabase(location.Target));
+            services.AddSingleton<IStateDatabase>(sp => sp.GetRequiredService<SqliteDatabase>());
+            services.AddSingleton<ISeenStore>(sp => new SqliteSeenStore(sp.GetRequiredService<SqliteDatabase>()));
+            services.AddSingleton<IStoryStore>(sp => new SqliteStoryStore(sp.GetRequiredService<SqliteDatabase>()));
+            services.AddSingleton<IAlertLedger>(sp =>
+            {
+                var options = sp.GetRequiredService<IOptions<AlertLedgerOptions>>().Value;
+                return new SqliteAlertLedger(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>(), options.ClaimLease, options.InProgressWait);
+            });
+            services.AddSingleton<IThrottleStore>(sp => new SqliteThrottleStore(sp.GetRequiredService<SqliteDatabase>()));
+        }
+
+        services.AddHostedService<StateMigrator>();
+        return services;
+    }
+}
+
+/// <summary>Brings the schema to the newest version when the host starts, before the bus and the schedules: a database that cannot be migrated stops the start.</summary>
+internal sealed class StateMigrator(IStateDatabase database, ILogger<StateMigrator> log) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var result = await database.MigrateAsync(cancellationToken);
+        if (result.Applied.Count == 0)
+        {
+            log.LogInformation("State: {Database} at schema version {Version}, nothing to migrate", database.Description, result.Version);
+        }
+        else
+        {
+            log.LogInformation("State: {Database} migrated to schema version {Version} ({Applied})", database.Description, result.Version,
+                string.Join(", ", result.Applied.Select(m => $"{m.Version} {m.Name}")));
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
