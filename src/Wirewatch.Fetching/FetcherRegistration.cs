@@ -5,6 +5,7 @@ using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
 using Quartz;
+using Wirewatch.Fetching.Scheduling;
 
 namespace Wirewatch.Fetching;
 
@@ -22,8 +23,11 @@ public static class FetcherRegistration
     /// well, those jobs follow the file's changes without a restart (<see cref="SourcesReloader"/>).
     /// <see cref="FetcherOptions"/> are bound from <see cref="FetcherOptions.Section"/> of the host's configuration, when
     /// there is one, and validated at start. The <see cref="ISeenStore"/> comes from the state seam (Wirewatch.State).
+    /// With <paramref name="clustered"/>, the schedule lives in that PostgreSQL database and is shared by every fetcher
+    /// replica (<see cref="ClusteredSchedule"/>); without it, in memory.
     /// </summary>
-    public static IServiceCollection AddFetcher(this IServiceCollection services, SourceCatalog catalog, bool schedule, string? sourcesFile = null)
+    public static IServiceCollection AddFetcher(
+        this IServiceCollection services, SourceCatalog catalog, bool schedule, string? sourcesFile = null, ClusteredSchedule? clustered = null)
     {
         services.AddSingleton(catalog);
         services.AddSingleton(new SourceRegistry(catalog));
@@ -48,15 +52,26 @@ public static class FetcherRegistration
 
         if (schedule)
         {
-            services.AddQuartz(quartz =>
+            if (clustered is not null)
             {
-                foreach (var source in catalog.Enabled)
+                // The shared store's jobs are reconciled by ClusteredScheduleStarter, before the scheduler starts.
+                services.AddSingleton(clustered);
+                services.AddQuartz(clustered.Configure);
+                services.AddHostedService<ClusteredScheduleStarter>();
+            }
+            else
+            {
+                services.AddQuartz(quartz =>
                 {
-                    var job = SourcesReloader.JobKeyFor(source.Id);
-                    quartz.AddJob<FetchSourceJob>(job, j => j.UsingJobData(FetchSourceJob.SourceIdKey, source.Id));
-                    quartz.AddTrigger(trigger => ConfigureTrigger(trigger.ForJob(job).WithIdentity($"fetch-{source.Id}-trigger", SourcesReloader.JobGroup), source));
-                }
-            });
+                    foreach (var source in catalog.Enabled)
+                    {
+                        var job = SourcesReloader.JobKeyFor(source.Id);
+                        quartz.AddJob<FetchSourceJob>(job, j => j.UsingJobData(FetchSourceJob.SourceIdKey, source.Id));
+                        quartz.AddTrigger(trigger => ConfigureTrigger(trigger.ForJob(job).WithIdentity($"fetch-{source.Id}-trigger", SourcesReloader.JobGroup), source));
+                    }
+                });
+            }
+
             services.AddQuartzHostedService(q => q.WaitForJobsToComplete = true);
             if (sourcesFile is not null)
             {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Quartz;
+using Wirewatch.Fetching.Scheduling;
 
 namespace Wirewatch.Fetching;
 
@@ -29,7 +30,8 @@ public sealed class SourcesReloader(
     TimeProvider time,
     IOptions<FetcherOptions> options,
     FetchTelemetry telemetry,
-    ILogger<SourcesReloader> log) : BackgroundService
+    ILogger<SourcesReloader> log,
+    ClusteredSchedule? clustered = null) : BackgroundService
 {
     public const string JobGroup = "sources";
 
@@ -75,6 +77,18 @@ public sealed class SourcesReloader(
         var wanted = next.Enabled.ToDictionary(s => s.Id, StringComparer.Ordinal);
         var scheduler = await schedulers.GetScheduler(cancellationToken);
         registry.Replace(next);
+        if (clustered is not null)
+        {
+            // Every fetcher reloads the same file: the shared store is reconciled, one fetcher at a time, and the
+            // second finds nothing left to change.
+            var synced = await SourceSchedule.SyncAsync(clustered, scheduler, next, cancellationToken);
+            telemetry.SourceReloads.Add(1, new KeyValuePair<string, object?>("outcome", "ok"));
+            log.LogInformation(
+                "Sources file {Path} reloaded: {Count} enabled source(s) ({Added} added, {Removed} removed, {Changed} changed in the shared schedule)",
+                path, synced.Enabled, synced.Added, synced.Removed, synced.Changed);
+            return;
+        }
+
         foreach (var (id, source) in previous)
         {
             if (!wanted.TryGetValue(id, out var now) || now != source)

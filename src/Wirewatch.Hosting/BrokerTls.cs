@@ -75,7 +75,8 @@ public sealed class BrokerTls
             }
         }
 
-        var serverName = options.TlsServerName is { Length: > 0 } name ? name : options.Host;
+        // A cluster's nodes present one name to check against: TlsServerName, else the first node's.
+        var serverName = options.TlsServerName is { Length: > 0 } name ? name : BrokerNodes.Of(options)[0].Host;
         return new BrokerTls(serverName, roots, options.TlsCaFile, client);
     }
 

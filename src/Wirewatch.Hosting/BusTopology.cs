@@ -34,7 +34,13 @@ public static class BusTopology
         cfg.ConfigureJsonSerializerOptions(options => WireJson.Configure(options));
     }
 
-    public static void ApplyRabbitMq(IRabbitMqBusFactoryConfigurator cfg)
+    /// <param name="replicated">
+    /// On a cluster: <c>wirewatch.alerts.unrouted</c> is a quorum queue, like the consumer queues. A classic queue lives
+    /// on one node, and while that node is down every publication to <c>wirewatch.alerts</c> fails its topology check
+    /// (404 "home node ... is down"), which stops the alerter. Off for one broker, where an existing classic queue
+    /// would refuse the new type.
+    /// </param>
+    public static void ApplyRabbitMq(IRabbitMqBusFactoryConfigurator cfg, bool replicated = false)
     {
         ApplyCommon(cfg);
         cfg.Publish<ArticleFetched>();
@@ -48,7 +54,14 @@ public static class BusTopology
         {
             p.ExchangeType = ExchangeType.Topic;
             p.BindAlternateExchangeQueue(WireNames.AlertsUnroutedExchange, WireNames.AlertsUnroutedExchange,
-                q => q.SetQueueArgument("x-max-length", UnroutedAlertsCap));
+                q =>
+                {
+                    q.SetQueueArgument("x-max-length", UnroutedAlertsCap);
+                    if (replicated)
+                    {
+                        q.SetQueueArgument("x-queue-type", QueueTypes.Quorum);
+                    }
+                });
         });
         cfg.Publish<AlertDeliveryFailed>();
         // One copy of every alert, routed by its headers: a queue can bind to one subscription, or to any matched topic.

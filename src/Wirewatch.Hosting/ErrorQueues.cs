@@ -21,27 +21,31 @@ public static class ErrorQueues
     /// <summary>The queue a message in <paramref name="queue"/>'s error queue came from.</summary>
     public static string SourceQueueOf(string queue) => queue.EndsWith(Suffix, StringComparison.Ordinal) ? queue[..^Suffix.Length] : queue;
 
-    /// <summary>A connection factory with the worker's own settings: the same credentials and the same TLS validation (<see cref="BrokerTls"/>).</summary>
-    public static ConnectionFactory ConnectionFactory(RabbitMqOptions options)
+    /// <summary>
+    /// The worker's own broker settings: the same nodes (the first that answers, for a cluster), credentials and TLS
+    /// validation (<see cref="BrokerTls"/>).
+    /// </summary>
+    public static BrokerConnection ConnectionFactory(RabbitMqOptions options)
     {
+        var nodes = BrokerNodes.Of(options);
         var factory = new ConnectionFactory
         {
-            HostName = options.Host,
-            Port = options.Port,
+            HostName = nodes[0].Host,
+            Port = nodes[0].Port,
             VirtualHost = options.VirtualHost,
             UserName = options.Username,
             Password = options.Password,
             ClientProvidedName = "wirewatch-errors",
         };
         BrokerTls.For(options)?.Apply(factory.Ssl);
-        return factory;
+        return new BrokerConnection(factory, nodes);
     }
 
     /// <summary>Up to <paramref name="limit"/> messages of the error queue, oldest first; all of them stay in the queue.</summary>
-    public static async Task<ErrorQueueListing> ListAsync(ConnectionFactory factory, string queue, int limit, CancellationToken cancellationToken)
+    public static async Task<ErrorQueueListing> ListAsync(BrokerConnection broker, string queue, int limit, CancellationToken cancellationToken)
     {
         var errorQueue = ErrorQueueOf(queue);
-        await using var connection = await ConnectAsync(factory, cancellationToken);
+        await using var connection = await ConnectAsync(broker, cancellationToken);
         var total = await CountAsync(connection, errorQueue, cancellationToken);
         var messages = new List<ErrorMessage>();
         await using (var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken))
@@ -63,11 +67,11 @@ public static class ErrorQueues
     /// published (confirmed by the broker) before it is removed, so a failure half-way loses nothing. Only the messages
     /// present at the start are moved, so one that fails again at once is not replayed twice in the same call.
     /// </summary>
-    public static async Task<int> ReplayAsync(ConnectionFactory factory, string queue, int limit, CancellationToken cancellationToken)
+    public static async Task<int> ReplayAsync(BrokerConnection broker, string queue, int limit, CancellationToken cancellationToken)
     {
         var errorQueue = ErrorQueueOf(queue);
         var target = SourceQueueOf(errorQueue);
-        await using var connection = await ConnectAsync(factory, cancellationToken);
+        await using var connection = await ConnectAsync(broker, cancellationToken);
         var present = await CountAsync(connection, errorQueue, cancellationToken);
         await CountAsync(connection, target, cancellationToken); // The target must exist: a replay into nowhere is refused.
         await using var channel = await connection.CreateChannelAsync(
@@ -93,15 +97,17 @@ public static class ErrorQueues
     /// The client's own failure says only "none of the specified endpoints were reachable"; the reason (a refused
     /// login, an untrusted certificate, nothing listening) is deep inside it, so it is brought to the top.
     /// </summary>
-    private static async Task<IConnection> ConnectAsync(ConnectionFactory factory, CancellationToken cancellationToken)
+    private static async Task<IConnection> ConnectAsync(BrokerConnection broker, CancellationToken cancellationToken)
     {
+        var factory = broker.Factory;
         try
         {
-            return await factory.CreateConnectionAsync(cancellationToken);
+            // Each node in turn, with the same TLS settings, until one accepts.
+            return await factory.CreateConnectionAsync(broker.Nodes.Select(n => new AmqpTcpEndpoint(n.Host, n.Port, factory.Ssl)).ToList(), cancellationToken);
         }
         catch (BrokerUnreachableException e)
         {
-            throw new IOException($"cannot connect to RabbitMQ at {factory.HostName}:{factory.Port}{(factory.Ssl.Enabled ? " (TLS)" : "")}: {Reason(e)}", e);
+            throw new IOException($"cannot connect to RabbitMQ at {string.Join(", ", broker.Nodes)}{(factory.Ssl.Enabled ? " (TLS)" : "")}: {Reason(e)}", e);
         }
     }
 
@@ -196,3 +202,6 @@ public sealed record ErrorQueueListing(string Queue, uint Total, IReadOnlyList<E
 
 /// <summary>One failed message: its ids, the exception MassTransit recorded, and its size.</summary>
 public sealed record ErrorMessage(string? MessageId, string? ArticleId, string? ExceptionType, string? ExceptionMessage, string? Reason, string? FaultedAt, int Bytes);
+
+/// <summary>How <c>wirewatch errors</c> reaches the broker: the client settings and the nodes to try, in order.</summary>
+public sealed record BrokerConnection(ConnectionFactory Factory, IReadOnlyList<BrokerNode> Nodes);

@@ -70,10 +70,11 @@ public static class WirewatchDefaults
             {
                 var rabbit = settings.Options.RabbitMq;
                 var tls = BrokerTls.For(rabbit); // Reads the certificate files now: a bad one stops the start, naming the key.
+                var nodes = BrokerNodes.Of(rabbit);
                 bus.AddConfigureEndpointsCallback((_, _, endpoint) => DeclareConsumerQueue(endpoint, rabbit));
                 bus.UsingRabbitMq((context, cfg) =>
                 {
-                    cfg.Host(rabbit.Host, (ushort)rabbit.Port, rabbit.VirtualHost, host =>
+                    cfg.Host(nodes[0].Host, (ushort)nodes[0].Port, rabbit.VirtualHost, host =>
                     {
                         host.Username(rabbit.Username);
                         host.Password(rabbit.Password);
@@ -83,8 +84,21 @@ public static class WirewatchDefaults
                         {
                             host.UseSsl(tls.Apply);
                         }
+
+                        if (nodes.Count > 1)
+                        {
+                            // Connects to the first node that answers; when its node goes, the bus reconnects to the next.
+                            // Quorum queues keep their messages and elect a new leader on the surviving nodes.
+                            host.UseCluster(cluster =>
+                            {
+                                foreach (var node in nodes)
+                                {
+                                    cluster.Node(node.ToString());
+                                }
+                            });
+                        }
                     });
-                    BusTopology.ApplyRabbitMq(cfg);
+                    BusTopology.ApplyRabbitMq(cfg, replicated: nodes.Count > 1 && rabbit.QueueType == QueueTypes.Quorum);
                     UseConsumePipeline(cfg, context);
                     cfg.PrefetchCount = concurrency * 2;
                     cfg.ConcurrentMessageLimit = concurrency;

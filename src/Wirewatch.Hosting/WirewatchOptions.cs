@@ -31,11 +31,19 @@ public sealed class RabbitMqOptions
 {
     public string Host { get; set; } = "localhost";
     public int Port { get; set; } = 5672;
+
+    /// <summary>
+    /// The nodes of a RabbitMQ cluster, comma-separated <c>host[:port]</c> (IPv6 in brackets; <see cref="Port"/> where a
+    /// node gives none). When set it replaces <see cref="Host"/>: the bus connects to the first node that answers and,
+    /// when that node goes away, to the next (MassTransit's <c>UseCluster</c>).
+    /// </summary>
+    public string? Hosts { get; set; }
+
     public string VirtualHost { get; set; } = "/";
 
     /// <summary>
     /// <c>guest</c> only works on a broker on this machine (RabbitMQ refuses it from elsewhere, and its password is
-    /// public), so Wirewatch refuses it for any other <see cref="Host"/>.
+    /// public), so Wirewatch refuses it for any other <see cref="Host"/> (or node of <see cref="Hosts"/>).
     /// </summary>
     public string Username { get; set; } = "guest";
     public string Password { get; set; } = "guest";

@@ -177,9 +177,9 @@ public sealed class WirewatchOptionsValidator : IValidateOptions<WirewatchOption
 
         if (options.Transport == Transports.RabbitMq)
         {
-            if (string.IsNullOrWhiteSpace(options.RabbitMq.Host))
+            if (string.IsNullOrWhiteSpace(options.RabbitMq.Host) && string.IsNullOrWhiteSpace(options.RabbitMq.Hosts))
             {
-                failures.Add("Wirewatch:RabbitMq:Host is required when Wirewatch:Transport is RabbitMq.");
+                failures.Add("Wirewatch:RabbitMq:Host (or Hosts, for a cluster) is required when Wirewatch:Transport is RabbitMq.");
             }
 
             if (options.RabbitMq.Port is < 1 or > 65535)
@@ -222,11 +222,12 @@ public sealed class WirewatchOptionsValidator : IValidateOptions<WirewatchOption
     /// </summary>
     private static void ValidateSecurity(RabbitMqOptions rabbit, List<string> failures)
     {
-        if (rabbit.Username == "guest" && !IsLoopback(rabbit.Host))
+        var nodes = BrokerNodes.Parse(rabbit, failures);
+        if (rabbit.Username == "guest" && nodes.FirstOrDefault(n => !IsLoopback(n.Host)) is { } remote)
         {
             failures.Add(
                 $"Wirewatch:RabbitMq:Username is 'guest', which RabbitMQ accepts only from the broker's own machine, but " +
-                $"Wirewatch:RabbitMq:Host is '{rabbit.Host}'. Give Wirewatch a user of its own (docs/operations.md#security) and set " +
+                (string.IsNullOrWhiteSpace(rabbit.Hosts) ? $"Wirewatch:RabbitMq:Host is '{remote.Host}'. " : $"Wirewatch:RabbitMq:Hosts names '{remote.Host}'. ") + "Give Wirewatch a user of its own (docs/operations.md#security) and set " +
                 "Wirewatch:RabbitMq:Username and Password, or UsernameFile and PasswordFile.");
         }
 

@@ -40,6 +40,9 @@ public sealed class StateLocation
 
     public bool IsPostgres => Provider == StateProviders.Postgres;
 
+    /// <summary>The connection string on PostgreSQL (for the fetcher's clustered Quartz schedule, which shares the database); null on SQLite.</summary>
+    public string? PostgresConnectionString => IsPostgres ? Target : null;
+
     public static StateLocation Sqlite(string databasePath) => new(StateProviders.Sqlite, Path.GetFullPath(databasePath));
 
     public static StateLocation Postgres(string connectionString) => new(StateProviders.Postgres, connectionString);

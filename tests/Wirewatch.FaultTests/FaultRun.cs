@@ -21,7 +21,9 @@ internal sealed class FaultRun : IAsyncDisposable
     private static readonly TimeSpan ReadyDeadline = TimeSpan.FromSeconds(120);
     private static readonly string[] ConsumerRoles = ["cleaner", "classifier", "alerter"];
 
-    private readonly RabbitMqNode _node;
+    private readonly Func<RabbitMqNode> _control;
+    private readonly IReadOnlyList<int> _amqpPorts;
+    private readonly bool _cluster;
     private readonly FaultRunOptions _options;
     private readonly string _folder;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
@@ -32,9 +34,11 @@ internal sealed class FaultRun : IAsyncDisposable
     private AmqpRecorder? _rejected;
     private AmqpRecorder? _fetched;
 
-    private FaultRun(RabbitMqNode node, string name, string vhost, int articles, FaultRunOptions options)
+    private FaultRun(Func<RabbitMqNode> control, IReadOnlyList<int> amqpPorts, bool cluster, string name, string vhost, int articles, FaultRunOptions options)
     {
-        _node = node;
+        _control = control;
+        _amqpPorts = amqpPorts;
+        _cluster = cluster;
         _options = options;
         Name = name;
         VirtualHost = vhost;
@@ -61,10 +65,19 @@ internal sealed class FaultRun : IAsyncDisposable
     /// <summary>The alert ids the ledger saw, with how many distinct messages carried each.</summary>
     public IReadOnlyDictionary<string, int> AlertCopies => _ledger!.Copies;
 
-    public static async Task<FaultRun> StartAsync(RabbitMqNode node, string name, int articles, FaultRunOptions? options = null)
+    public static async Task<FaultRun> StartAsync(RabbitMqNode node, string name, int articles, FaultRunOptions? options = null) =>
+        await StartAsync(new FaultRun(() => node, [node.AmqpPort], cluster: false, name, await node.CreateVirtualHostAsync(name), articles, options ?? new FaultRunOptions()));
+
+    /// <summary>
+    /// A run on a cluster: every process is given every node (<c>Wirewatch:RabbitMq:Hosts</c>), the ledger's queues are
+    /// quorum queues and its connection moves to another node when its own goes.
+    /// </summary>
+    public static async Task<FaultRun> StartAsync(RabbitMqCluster cluster, string name, int articles, FaultRunOptions? options = null) =>
+        await StartAsync(new FaultRun(() => cluster.RunningNode(), [.. cluster.Nodes.Select(n => n.AmqpPort)], cluster: true, name,
+            await cluster.CreateVirtualHostAsync(name), articles, options ?? new FaultRunOptions()));
+
+    private static async Task<FaultRun> StartAsync(FaultRun run)
     {
-        var vhost = await node.CreateVirtualHostAsync(name);
-        var run = new FaultRun(node, name, vhost, articles, options ?? new FaultRunOptions());
         try
         {
             await run.StartProcessesAsync();
@@ -81,16 +94,16 @@ internal sealed class FaultRun : IAsyncDisposable
     {
         var factory = new ConnectionFactory
         {
-            HostName = "127.0.0.1", Port = _node.AmqpPort, VirtualHost = VirtualHost, UserName = "guest", Password = "guest",
+            VirtualHost = VirtualHost, UserName = "guest", Password = "guest",
             AutomaticRecoveryEnabled = true, TopologyRecoveryEnabled = true, NetworkRecoveryInterval = TimeSpan.FromSeconds(1),
         };
-        _connection = await factory.CreateConnectionAsync("wirewatch-fault-ledger");
+        _connection = await factory.CreateConnectionAsync(_amqpPorts.Select(port => new AmqpTcpEndpoint("127.0.0.1", port)).ToList(), "wirewatch-fault-ledger");
         _ledger = _options.LedgerOnUnroutedAlerts
-            ? await AmqpRecorder.StartAsync(_connection, WireNames.AlertsUnroutedExchange, ExchangeType.Fanout, keepBodies: false, durableQueue: "fault-ledger", copyKey: "alertId")
-            : await AmqpRecorder.StartAsync(_connection, WireNames.AlertsExchange, ExchangeType.Topic, keepBodies: false, durableQueue: "fault-ledger", copyKey: "alertId");
-        _fetched = await AmqpRecorder.StartAsync(_connection, WireNames.ArticlesFetchedExchange, ExchangeType.Fanout, keepBodies: false, durableQueue: "fault-fetched");
-        _classified = await AmqpRecorder.StartAsync(_connection, WireNames.ArticlesClassifiedExchange, ExchangeType.Fanout, keepBodies: false, durableQueue: "fault-classified");
-        _rejected = await AmqpRecorder.StartAsync(_connection, WireNames.ArticlesRejectedExchange, ExchangeType.Fanout, keepBodies: false, durableQueue: "fault-rejected");
+            ? await AmqpRecorder.StartAsync(_connection, WireNames.AlertsUnroutedExchange, ExchangeType.Fanout, keepBodies: false, durableQueue: "fault-ledger", copyKey: "alertId", quorum: _cluster)
+            : await AmqpRecorder.StartAsync(_connection, WireNames.AlertsExchange, ExchangeType.Topic, keepBodies: false, durableQueue: "fault-ledger", copyKey: "alertId", quorum: _cluster);
+        _fetched = await AmqpRecorder.StartAsync(_connection, WireNames.ArticlesFetchedExchange, ExchangeType.Fanout, keepBodies: _options.KeepFetchedBodies, durableQueue: "fault-fetched", quorum: _cluster);
+        _classified = await AmqpRecorder.StartAsync(_connection, WireNames.ArticlesClassifiedExchange, ExchangeType.Fanout, keepBodies: false, durableQueue: "fault-classified", quorum: _cluster);
+        _rejected = await AmqpRecorder.StartAsync(_connection, WireNames.ArticlesRejectedExchange, ExchangeType.Fanout, keepBodies: false, durableQueue: "fault-rejected", quorum: _cluster);
 
         if (_options.Webhook is { } webhook)
         {
@@ -131,7 +144,8 @@ internal sealed class FaultRun : IAsyncDisposable
         }
 
         var inbox = Directory.CreateDirectory(Path.Combine(_folder, "inbox")).FullName;
-        foreach (var article in Articles)
+        _inbox = inbox;
+        foreach (var article in Articles.Take(Articles.Count - _options.WithheldArticles))
         {
             await File.WriteAllTextAsync(Path.Combine(inbox, article.FileName), article.Text);
         }
@@ -140,7 +154,7 @@ internal sealed class FaultRun : IAsyncDisposable
         var sources = Path.Combine(_folder, "sources.json");
         await File.WriteAllTextAsync(sources, JsonSerializer.Serialize(new
         {
-            sources = new[] { new { id = "fault-inbox", kind = "directory", path = inbox, interval = "00:00:02", enabled = true } },
+            sources = new[] { new { id = "fault-inbox", kind = "directory", path = inbox, interval = _options.SourceInterval.ToString("c", CultureInfo.InvariantCulture), enabled = true } },
         }));
         _sourcesFile = sources;
         for (var i = 1; i <= _options.Fetchers; i++)
@@ -153,9 +167,41 @@ internal sealed class FaultRun : IAsyncDisposable
     private readonly Dictionary<string, string> _alerterSettings = new(StringComparer.Ordinal);
     private string? _sourcesFile;
 
-    private WorkerProcess StartRole(string role, string dataFolder) =>
-        WorkerProcess.Start(WorkerProcess.LocateWorker(), role, _node.AmqpPort, VirtualHost, Path.Combine(_folder, dataFolder),
-            role == "fetcher" ? _sourcesFile : null, 8, role == "alerter" ? _alerterSettings : null);
+    private WorkerProcess StartRole(string role, string dataFolder)
+    {
+        var settings = new Dictionary<string, string>(role == "alerter" ? _alerterSettings : role == "fetcher" ? _options.FetcherSettings : [], StringComparer.Ordinal);
+        if (_cluster)
+        {
+            settings["Wirewatch__RabbitMq__Hosts"] = string.Join(',', _amqpPorts.Select(port => "127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        return WorkerProcess.Start(WorkerProcess.LocateWorker(), role, _amqpPorts[0], VirtualHost, Path.Combine(_folder, dataFolder),
+            role == "fetcher" ? _sourcesFile : null, 8, settings);
+    }
+
+    private string? _inbox;
+    private int _released;
+
+    /// <summary>Writes the next of the <see cref="FaultRunOptions.WithheldArticles"/> into the inbox; its file name, or null when none is left.</summary>
+    public async Task<string?> ReleaseNextAsync()
+    {
+        var index = Articles.Count - _options.WithheldArticles + _released;
+        if (index >= Articles.Count)
+        {
+            return null;
+        }
+
+        _released++;
+        var article = Articles[index];
+        await File.WriteAllTextAsync(Path.Combine(_inbox!, article.FileName), article.Text);
+        return article.FileName;
+    }
+
+    /// <summary>The ArticleFetched bodies so far (with <see cref="FaultRunOptions.KeepFetchedBodies"/>).</summary>
+    public IReadOnlyList<byte[]> FetchedBodies => _fetched?.Bodies ?? [];
+
+    /// <summary>When each article id was first published (<see cref="System.Diagnostics.Stopwatch"/> timestamps).</summary>
+    public IReadOnlyDictionary<string, long> FetchedFirstSeen => _fetched?.FirstSeen ?? new Dictionary<string, long>();
 
     public WorkerProcess Role(string role) => _processes.First(p => p.Role == role && !p.HasExited);
 
@@ -248,7 +294,7 @@ internal sealed class FaultRun : IAsyncDisposable
 
     private async Task<bool> QueuesDrainedAsync()
     {
-        var messages = await _node.QueueColumnAsync(VirtualHost, "messages");
+        var messages = await _control().QueueColumnAsync(VirtualHost, "messages");
         string[] watched = [WireNames.CleanerQueue, WireNames.ClassifierQueue, WireNames.AlerterQueue, "fault-ledger", "fault-classified", "fault-rejected", "fault-fetched"];
         return watched.All(queue => messages.GetValueOrDefault(queue) == 0);
     }
@@ -258,7 +304,7 @@ internal sealed class FaultRun : IAsyncDisposable
         var clock = Stopwatch.StartNew();
         while (true)
         {
-            if ((await _node.QueueColumnAsync(VirtualHost, "consumers")).GetValueOrDefault(queue) > 0)
+            if ((await _control().QueueColumnAsync(VirtualHost, "consumers")).GetValueOrDefault(queue) > 0)
             {
                 return;
             }
@@ -330,6 +376,18 @@ internal sealed record FaultRunOptions
     /// that must be in place before the flow, or a look at the broker's state before it.
     /// </summary>
     public Func<FaultRun, Task>? BeforeFlow { get; init; }
+
+    /// <summary>Settings (environment variables) of every fetcher process, e.g. the state store.</summary>
+    public IReadOnlyDictionary<string, string> FetcherSettings { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The inbox source's interval.</summary>
+    public TimeSpan SourceInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Articles of the corpus kept out of the inbox at the start, written one by one with <see cref="FaultRun.ReleaseNextAsync"/>.</summary>
+    public int WithheldArticles { get; init; }
+
+    /// <summary>The fetched recorder keeps every ArticleFetched body (for checks on what was published).</summary>
+    public bool KeepFetchedBodies { get; init; }
 }
 
 internal sealed record Ledger(string Fault, int Sent, int Processed, int Alerted, int Lost, int Duplicated, int Redelivered, double Seconds)

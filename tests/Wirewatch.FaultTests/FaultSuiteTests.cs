@@ -543,33 +543,9 @@ public sealed class FaultSuiteTests(RabbitMqNode node, ITestOutputHelper output)
         }
     }
 
-    private async Task<Ledger> AssertCleanAsync(FaultRun run, Func<string>? note = null)
-    {
-        var ledger = await run.FinishAsync(FlowDeadline);
-        if (note is not null)
-        {
-            ledger = ledger with { Note = note() };
-        }
+    private Task<Ledger> AssertCleanAsync(FaultRun run, Func<string>? note = null) => FaultLedgers.AssertCleanAsync(run, output, FlowDeadline, note);
 
-        await ReportAsync(ledger.ToString());
-
-        ledger.Lost.ShouldBe(0, $"{ledger}{Environment.NewLine}{run.Diagnostics()}");
-        // Most synthetic articles alert; how many the story detector folds into an earlier story (no second alert)
-        // depends on each case's seeded corpus: 89.9 to 97% at 1000 articles. A floor, not a count: losses are `lost`.
-        ledger.Alerted.ShouldBeGreaterThan(ledger.Sent * 85 / 100, $"nearly every synthetic article is about one topic and alerts: {ledger}");
-        ledger.Duplicated.ShouldBe(0, $"{ledger}{Environment.NewLine}{run.Diagnostics()}");
-        return ledger;
-    }
-
-    /// <summary>A line for the test output and, with <c>WIREWATCH_FAULT_REPORT</c>, for the report file.</summary>
-    private async Task ReportAsync(string line)
-    {
-        output.WriteLine(line);
-        if (Environment.GetEnvironmentVariable("WIREWATCH_FAULT_REPORT") is { Length: > 0 } report)
-        {
-            await File.AppendAllTextAsync(report, line + Environment.NewLine, Encoding.UTF8);
-        }
-    }
+    private Task ReportAsync(string line) => FaultLedgers.ReportAsync(output, line);
 
     private async Task<long> ErrorMessagesAsync(FaultRun run, string queue) =>
         (await node.QueueColumnAsync(run.VirtualHost, "messages")).GetValueOrDefault(queue + "_error");

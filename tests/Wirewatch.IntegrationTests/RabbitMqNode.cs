@@ -20,11 +20,12 @@ public class RabbitMqNode : IAsyncLifetime
     private const string EpmdPath = "epmd";
 
     private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(90);
-    private static readonly TimeSpan CtlTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan CtlTimeout = TimeSpan.FromSeconds(90); // list_queues asks every node of a cluster; slow on a loaded machine
     private const int StartAttempts = 3;
 
     private readonly ConcurrentQueue<string> _serverOutput = new();
     private readonly string _root = Directory.CreateTempSubdirectory("wirewatch-rabbitmq-").FullName;
+    private readonly ClusterMembership? _cluster;
     private Process? _server;
     private Dictionary<string, string> _environment = [];
     private int _epmdPort;
@@ -34,6 +35,12 @@ public class RabbitMqNode : IAsyncLifetime
     {
     }
 
+    /// <summary>A node that can join others: the cluster's Erlang cookie and epmd port (nodes find each other there).</summary>
+    internal RabbitMqNode(ClusterMembership cluster)
+    {
+        _cluster = cluster;
+    }
+
     /// <param name="createTlsFiles">Writes the listener's PEM files into the node's own folder (deleted with it).</param>
     protected RabbitMqNode(Func<string, TlsListenerFiles> createTlsFiles)
     {
@@ -41,6 +48,9 @@ public class RabbitMqNode : IAsyncLifetime
     }
 
     public string NodeName { get; private set; } = "";
+
+    /// <summary>False after <see cref="StopNodeAsync"/>, until <see cref="StartNodeAsync"/>.</summary>
+    public bool IsRunning => _server is { HasExited: false };
     public int AmqpPort { get; private set; }
 
     /// <summary>The AMQPS port when the node was made with TLS; 0 otherwise.</summary>
@@ -111,6 +121,55 @@ public class RabbitMqNode : IAsyncLifetime
         await CtlAsync("await_startup");
     }
 
+    /// <summary>
+    /// Stops the whole node (the Erlang VM exits: its connections drop, its quorum queue members go away and the others
+    /// elect a leader) and keeps its name, ports and data for <see cref="StartNodeAsync"/>: a node lost and brought back.
+    /// </summary>
+    public async Task StopNodeAsync()
+    {
+        var server = _server ?? throw new InvalidOperationException($"{NodeName} is not running.");
+        await RunToolAsync(CtlPath, ["-n", NodeName, "stop"], CtlTimeout);
+        using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await server.WaitForExitAsync(grace.Token);
+        server.Dispose();
+        _server = null;
+    }
+
+    /// <summary>
+    /// Kills the node's VM outright (SIGKILL, as a crashed machine or the OOM killer would), at once rather than after
+    /// <c>rabbitmqctl stop</c>'s seconds of start-up; keeps its name, ports and data for <see cref="StartNodeAsync"/>.
+    /// </summary>
+    public async Task KillNodeAsync()
+    {
+        var server = _server ?? throw new InvalidOperationException($"{NodeName} is not running.");
+        server.Kill(entireProcessTree: true);
+        // Not WaitForExitAsync: it also waits for the end of the redirected output, which a daemon the node started
+        // (the cluster's epmd) may hold open long after the VM is gone.
+        var deadline = Stopwatch.StartNew();
+        while (!server.HasExited && deadline.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(20);
+        }
+
+        server.Dispose();
+        _server = null;
+    }
+
+    /// <summary>Starts the node stopped by <see cref="StopNodeAsync"/> (or <see cref="KillNodeAsync"/>) again, under the same name and ports, with its data; waits until it runs.</summary>
+    public async Task StartNodeAsync()
+    {
+        if (_server is not null)
+        {
+            throw new InvalidOperationException($"{NodeName} is running.");
+        }
+
+        var failure = await LaunchAsync(StartDeadline);
+        if (failure is not null)
+        {
+            throw new InvalidOperationException($"{NodeName} did not start again ({failure}). Last server output:{Environment.NewLine}{ServerOutputTail()}");
+        }
+    }
+
     /// <summary>One numeric column of <c>rabbitmqctl list_queues</c> (<c>messages</c>, <c>consumers</c>, ...) per queue of the virtual host.</summary>
     public async Task<IReadOnlyDictionary<string, long>> QueueColumnAsync(string virtualHost, string column)
     {
@@ -164,7 +223,7 @@ public class RabbitMqNode : IAsyncLifetime
     {
         var ports = FreePorts(4);
         AmqpPort = ports[0];
-        _epmdPort = ports[2];
+        _epmdPort = _cluster?.EpmdPort ?? ports[2];
         NodeName = $"wwtest-{Guid.NewGuid():N}"[..15] + "@localhost";
 
         var attemptFolder = Path.Combine(_root, NodeName.Split('@')[0]);
@@ -172,6 +231,17 @@ public class RabbitMqNode : IAsyncLifetime
         var pidFile = Path.Combine(attemptFolder, "pid");
         Directory.CreateDirectory(mnesia);
         await File.WriteAllTextAsync(Path.Combine(attemptFolder, "enabled_plugins"), "[].");
+        if (_cluster is not null)
+        {
+            // Nodes of one cluster share one cookie; Erlang refuses a cookie file others may read.
+            var cookie = Path.Combine(attemptFolder, ".erlang.cookie");
+            await File.WriteAllTextAsync(cookie, _cluster.Cookie);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(cookie, UnixFileMode.UserRead);
+            }
+        }
+
         if (TlsFiles is { } tls)
         {
             TlsPort = ports[3];
@@ -200,6 +270,13 @@ public class RabbitMqNode : IAsyncLifetime
             ["RABBITMQ_PID_FILE"] = pidFile,
         };
 
+        return await LaunchAsync(remaining);
+    }
+
+    /// <summary>Starts rabbitmq-server with the node's environment; null when it runs, otherwise why not.</summary>
+    private async Task<string?> LaunchAsync(TimeSpan remaining)
+    {
+        var pidFile = _environment["RABBITMQ_PID_FILE"];
         var start = CreateStartInfo(ServerPath, []);
         var server = new Process { StartInfo = start, EnableRaisingEvents = true };
         server.OutputDataReceived += (_, e) => Remember(e.Data);
@@ -283,10 +360,27 @@ public class RabbitMqNode : IAsyncLifetime
             server.Dispose();
         }
 
-        // rabbitmq-server started a private epmd (its own port) as a daemon, outside the server's process tree.
+        // rabbitmq-server started a private epmd (its own port) as a daemon, outside the server's process tree. A
+        // cluster's epmd serves every node: the cluster stops it last.
+        if (_cluster is not null)
+        {
+            return;
+        }
+
+        await KillEpmdAsync(_epmdPort);
+    }
+
+    internal static async Task KillEpmdAsync(int epmdPort)
+    {
         try
         {
-            await RunToolAsync(EpmdPath, ["-port", _epmdPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "-kill"], TimeSpan.FromSeconds(10));
+            using var epmd = new Process { StartInfo = new ProcessStartInfo(EpmdPath) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true } };
+            epmd.StartInfo.ArgumentList.Add("-port");
+            epmd.StartInfo.ArgumentList.Add(epmdPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            epmd.StartInfo.ArgumentList.Add("-kill");
+            epmd.Start();
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await epmd.WaitForExitAsync(deadline.Token);
         }
         catch (Exception e) when (e is OperationCanceledException or System.ComponentModel.Win32Exception)
         {
@@ -405,7 +499,7 @@ public class RabbitMqNode : IAsyncLifetime
     /// Distinct ports that are free now, below the kernel's ephemeral range (32768+) so that no outgoing connection
     /// takes one before the node binds it.
     /// </summary>
-    private static int[] FreePorts(int count)
+    internal static int[] FreePorts(int count)
     {
         var ports = new List<int>();
         while (ports.Count < count)
@@ -443,3 +537,6 @@ public sealed class RabbitMqCollection : ICollectionFixture<RabbitMqNode>;
 
 /// <summary>The PEM files of a TLS listener: the CA that client certificates must chain to, the server's certificate and key.</summary>
 public sealed record TlsListenerFiles(string CaFile, string CertificateFile, string KeyFile);
+
+/// <summary>What the nodes of one private cluster share: the Erlang cookie and the epmd port where they find each other.</summary>
+internal sealed record ClusterMembership(string Cookie, int EpmdPort);

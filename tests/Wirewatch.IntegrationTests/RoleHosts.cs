@@ -37,15 +37,31 @@ public sealed class RoleHosts : IAsyncDisposable
         StartAsync(node, virtualHost, workFolder, sources, new Dictionary<string, string?>(), roles);
 
     /// <param name="settings">Configuration layered over the deployment's (e.g. <c>Wirewatch:Fetcher:PublishTimeout</c>).</param>
-    public static async Task<RoleHosts> StartAsync(
-        RabbitMqNode node, string virtualHost, string workFolder, SourceCatalog? sources, IReadOnlyDictionary<string, string?> settings, params string[] roles)
+    public static Task<RoleHosts> StartAsync(
+        RabbitMqNode node, string virtualHost, string workFolder, SourceCatalog? sources, IReadOnlyDictionary<string, string?> settings, params string[] roles) =>
+        StartAsync(Broker("127.0.0.1", node.AmqpPort, hosts: null), virtualHost, workFolder, sources, settings, roles);
+
+    /// <summary>Role hosts on a cluster: each is given every node (<c>Wirewatch:RabbitMq:Hosts</c>), as a deployment on one is.</summary>
+    public static Task<RoleHosts> StartAsync(
+        RabbitMqCluster cluster, string virtualHost, string workFolder, SourceCatalog? sources, IReadOnlyDictionary<string, string?> settings, params string[] roles) =>
+        StartAsync(Broker("127.0.0.1", 5672, cluster.Hosts), virtualHost, workFolder, sources, settings, roles);
+
+    private static Dictionary<string, string?> Broker(string host, int port, string? hosts) => new()
+    {
+        ["Wirewatch:RabbitMq:Host"] = host,
+        ["Wirewatch:RabbitMq:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Wirewatch:RabbitMq:Hosts"] = hosts,
+    };
+
+    private static async Task<RoleHosts> StartAsync(
+        Dictionary<string, string?> broker, string virtualHost, string workFolder, SourceCatalog? sources, IReadOnlyDictionary<string, string?> settings, string[] roles)
     {
         var hosts = new Dictionary<string, IHost>(StringComparer.Ordinal);
         try
         {
             foreach (var role in roles)
             {
-                hosts[role] = Build(node, virtualHost, Path.Combine(workFolder, "data-" + role), role, sources, settings);
+                hosts[role] = Build(broker, virtualHost, Path.Combine(workFolder, "data-" + role), role, sources, settings);
             }
 
             using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -59,7 +75,7 @@ public sealed class RoleHosts : IAsyncDisposable
         }
     }
 
-    private static IHost Build(RabbitMqNode node, string virtualHost, string dataDir, string role, SourceCatalog? sources, IReadOnlyDictionary<string, string?> settings)
+    private static IHost Build(Dictionary<string, string?> broker, string virtualHost, string dataDir, string role, SourceCatalog? sources, IReadOnlyDictionary<string, string?> settings)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -70,13 +86,12 @@ public sealed class RoleHosts : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Wirewatch:Transport"] = Transports.RabbitMq,
-            ["Wirewatch:RabbitMq:Host"] = "127.0.0.1",
-            ["Wirewatch:RabbitMq:Port"] = node.AmqpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Wirewatch:RabbitMq:VirtualHost"] = virtualHost,
             ["Wirewatch:Roles"] = role,
             ["Wirewatch:DataDir"] = dataDir,
             ["Logging:LogLevel:Default"] = "Warning",
         });
+        builder.Configuration.AddInMemoryCollection(broker);
         builder.Configuration.AddInMemoryCollection(settings);
         builder.AddWirewatch(scheduleFetches: false, role == Fetcher ? sources : null);
         return builder.Build();

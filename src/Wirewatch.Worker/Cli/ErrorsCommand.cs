@@ -42,7 +42,7 @@ internal static class ErrorsCommand
         return WirewatchCli.Success;
     }
 
-    private static RabbitMQ.Client.ConnectionFactory Factory(string? configFile)
+    private static BrokerConnection Factory(string? configFile)
     {
         var settings = WirewatchSettings.Read(WorkerConfiguration.Build(configFile));
         if (settings.Options.Transport != Transports.RabbitMq)

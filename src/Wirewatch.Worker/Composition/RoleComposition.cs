@@ -1,9 +1,11 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Wirewatch.Alerting;
 using Wirewatch.Classification;
 using Wirewatch.Cleaning;
 using Wirewatch.Fetching;
+using Wirewatch.Fetching.Scheduling;
 using Wirewatch.Hosting;
 using Wirewatch.State;
 
@@ -27,15 +29,18 @@ public static class RoleComposition
         var services = builder.Services;
         // The state seam first: its migration runs at start before the bus and the schedules take work.
         var needsState = settings.Has(WirewatchRoles.Fetcher) || settings.Has(WirewatchRoles.Cleaner) || settings.Has(WirewatchRoles.Alerter);
-        if (needsState)
+        var state = needsState ? StateLocation.Read(builder.Configuration, settings.Options.DataDir) : null;
+        if (state is not null)
         {
-            services.AddWirewatchState(StateLocation.Read(builder.Configuration, settings.Options.DataDir));
+            services.AddWirewatchState(state);
         }
 
         if (settings.Has(WirewatchRoles.Fetcher))
         {
             // Sources from the file follow its changes; sources given by the caller (--source) are fixed.
-            services.AddFetcher(sources ?? SourceCatalog.Load(settings.SourcesPath), scheduleFetches, sources is null ? settings.SourcesPath : null);
+            // On PostgreSQL the fetch schedule lives in the state database too, clustered across fetcher replicas.
+            var clustered = scheduleFetches && state is { IsPostgres: true } ? new ClusteredSchedule(state.PostgresConnectionString!) : null;
+            services.AddFetcher(sources ?? SourceCatalog.Load(settings.SourcesPath), scheduleFetches, sources is null ? settings.SourcesPath : null, clustered);
             services.PostConfigure<FetcherOptions>(o => o.DataDir = Path.GetFullPath(settings.Options.DataDir));
         }
 

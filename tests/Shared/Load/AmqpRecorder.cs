@@ -53,7 +53,8 @@ internal sealed class AmqpRecorder : IAsyncDisposable
     /// restarts and dropped connections (the client recovers the connection and the consumer), so nothing published
     /// while the recorder was cut off is missed.
     /// </summary>
-    public static async Task<AmqpRecorder> StartAsync(IConnection connection, string exchange, string exchangeType, bool keepBodies, string? durableQueue = null, string? copyKey = null)
+    /// <param name="quorum">The durable queue is a quorum queue: on a cluster it outlives the loss of any one node.</param>
+    public static async Task<AmqpRecorder> StartAsync(IConnection connection, string exchange, string exchangeType, bool keepBodies, string? durableQueue = null, string? copyKey = null, bool quorum = false)
     {
         var channel = await connection.CreateChannelAsync();
         // wirewatch.alerts carries its alternate exchange: a declaration without it would be refused (PRECONDITION_FAILED).
@@ -63,7 +64,8 @@ internal sealed class AmqpRecorder : IAsyncDisposable
         await channel.ExchangeDeclareAsync(exchange, exchangeType, durable: true, autoDelete: false, arguments);
         var queue = durableQueue is null
             ? await channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true)
-            : await channel.QueueDeclareAsync(durableQueue, durable: true, exclusive: false, autoDelete: false);
+            : await channel.QueueDeclareAsync(durableQueue, durable: true, exclusive: false, autoDelete: false,
+                quorum ? new Dictionary<string, object?> { ["x-queue-type"] = "quorum" } : null);
         await channel.QueueBindAsync(queue.QueueName, exchange, exchangeType == ExchangeType.Topic ? "#" : "");
         await channel.BasicQosAsync(0, 500, false);
         var recorder = new AmqpRecorder(channel, keepBodies) { _copyKey = copyKey };
