@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Wirewatch.Classification;
 using Wirewatch.Classification.Evaluation;
 using Wirewatch.Cleaning;
+using Wirewatch.Cleaning.Evaluation;
 using Wirewatch.Cleaning.Stories;
 using Wirewatch.Contracts;
 using Wirewatch.Fetching;
@@ -102,6 +103,37 @@ internal static class StageCommands
 
         EvaluationOutput.Write(stdout, report, split, json);
         return WirewatchCli.Success;
+    }
+
+    /// <summary><c>wirewatch eval extraction</c>: the Article Extraction Benchmark's metric on a folder in its layout.</summary>
+    public static Task<int> EvalExtractionAsync(string corpusFolder, string? outputFolder, bool json, string? configFile, TextWriter stdout)
+    {
+        var cleaner = CreateCleaner(WorkerConfiguration.Build(configFile));
+        ExtractionReport report;
+        try
+        {
+            report = new ExtractionEvaluation(cleaner, DecodePage, TimeProvider.System).Evaluate(corpusFolder, outputFolder);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
+        {
+            throw new CliInputException($"--corpus: {e.Message}");
+        }
+
+        ExtractionOutput.Write(stdout, report, json);
+        return Task.FromResult(WirewatchCli.Success);
+    }
+
+    /// <summary>A saved page's bytes as the fetcher decodes them (BOM, declared charset, sniffing); undecodable bytes are read as UTF-8 with replacements.</summary>
+    internal static string DecodePage(byte[] bytes)
+    {
+        try
+        {
+            return TextDecoding.Decode(bytes, declaredCharset: null).Text;
+        }
+        catch (FetchFailedException)
+        {
+            return System.Text.Encoding.UTF8.GetString(bytes);
+        }
     }
 
     private static WireArticleCleaner CreateCleaner(IConfiguration configuration)

@@ -51,6 +51,14 @@ public static class WirewatchCli
             corpus, split, json,
         };
         eval.SetAction((parse, ct) => Guard(stderr, () => StageCommands.EvalAsync(parse.GetValue(corpus)!, parse.GetValue(split)!, parse.GetValue(json), parse.GetValue(config), stdout, ct)));
+        var extractionCorpus = new Option<string>("--corpus") { Description = "A folder in the Article Extraction Benchmark's layout: ground-truth.json and html/<key>.html.gz.", Required = true };
+        var extractionOut = new Option<string?>("--out") { Description = "A folder to write each page's extracted body to (<key>.txt), to compare by eye." };
+        var extraction = new Command("extraction", "Measures the cleaner's body extraction by the Article Extraction Benchmark's metric: precision, recall, F1, the worst pages.")
+        {
+            extractionCorpus, extractionOut, json,
+        };
+        extraction.SetAction((parse, ct) => Guard(stderr, () => StageCommands.EvalExtractionAsync(parse.GetValue(extractionCorpus)!, parse.GetValue(extractionOut), parse.GetValue(json), parse.GetValue(config), stdout)));
+        eval.Subcommands.Add(extraction);
 
         var sourcesFile = new Option<string?>("--sources") { Description = "A sources.json to check instead of the configured one." };
         var check = new Command("check", "Lists every enabled source once and prints a table: reachable, status, items, parse errors, time taken. Exit 0 when all are reachable, 1 otherwise.")
