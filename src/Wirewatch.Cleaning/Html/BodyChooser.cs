@@ -2,102 +2,169 @@ using AngleSharp.Dom;
 
 namespace Wirewatch.Cleaning.Html;
 
-/// <summary>The generic reading's choice of the article body: the element whose paragraphs make it the article.</summary>
-internal static class BodyChooser
+/// <summary>
+/// The generic reading's choice of the article body. Every block's own text (its text nodes and inline elements, not
+/// its nested blocks) is classed: <em>prose</em> (25+ characters, mostly unlinked, outside furniture) counts for the
+/// blocks around it, <em>boilerplate</em> (link lists, menus, comments, cookie banners, sidebars, footers) counts
+/// against them, short lines count neither way. The body is the element with the most prose less boilerplate: a body
+/// split into sibling blocks by ad slots, "continue reading" links or section headings is one element with all of its
+/// parts, and a comment thread or cookie banner, however wordy, scores against itself.
+/// </summary>
+internal sealed class BodyChooser
 {
-    /// <summary>
-    /// Scores every element by the paragraphs directly inside it (longer and comma-richer paragraphs count more, half to
-    /// the grandparent), discounts by link density, and takes the best; when its siblings score too, their parent.
-    /// </summary>
+    /// <summary>Own text under this many non-blank characters is neither prose nor boilerplate (labels, headings, bylines).</summary>
+    private const int ProseChars = 25;
+
+    /// <summary>Class or id words that mark a region as never the article, whatever its size (unlike <c>share</c> or <c>print</c>, which article wrappers carry).</summary>
+    private static readonly HashSet<string> NeverArticleWords = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "comment", "comments", "cookie", "cookies", "consent", "gdpr", "disqus", "respond", "reply", "replies",
+    };
+
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> NeverArticleSpans = NeverArticleWords.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary>Regions that are never article text and are counted against the blocks that hold them.</summary>
+    private static readonly HashSet<string> BoilerplateTags = new(StringComparer.OrdinalIgnoreCase) { "nav", "aside", "footer", "dialog" };
+
+    /// <summary>Never text at all: skipped, counted neither way.</summary>
+    private static readonly HashSet<string> SilentTags = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "script", "style", "noscript", "template", "svg", "button", "select", "input", "label", "iframe", "textarea", "option",
+        "figure", "figcaption", "head", "title",
+    };
+
+    private readonly TextSizes _sizes;
+    private readonly int _pageText;
+    private IElement? _best;
+    private double _bestScore;
+
+    private BodyChooser(TextSizes sizes, int pageText) => (_sizes, _pageText) = (sizes, pageText);
+
     public static IElement? Choose(IDocument document, PageInventory inventory, TextSizes sizes)
     {
-        if (inventory.ArticleBodies is [var marked] && marked.ParentElement is not null)
+        // itemprop="articleBody" (also in a list: itemprop="description articleBody") is the site saying where the body is.
+        if (inventory.ArticleBodies is [var marked] && marked.ParentElement is not null && sizes.Text(marked) >= ProseChars)
         {
             return marked;
         }
 
-        var scores = new Dictionary<IElement, double>();
-        foreach (var paragraph in inventory.Paragraphs)
+        if (document.Body is not { } body)
         {
-            if (paragraph.LocalName is "div" or "td" && !HoldsTextDirectly(paragraph))
-            {
-                continue; // a wrapper; its paragraphs count on their own
-            }
-
-            if (ElementKinds.IsNoise(paragraph))
-            {
-                continue;
-            }
-
-            var length = sizes.Text(paragraph);
-            if (length < 25)
-            {
-                continue;
-            }
-
-            var score = 1 + Commas(paragraph) + Math.Min(length / 100.0, 3);
-            if (paragraph.ParentElement is { } parent)
-            {
-                scores[parent] = scores.GetValueOrDefault(parent) + score;
-                if (parent.ParentElement is { } grandparent)
-                {
-                    scores[grandparent] = scores.GetValueOrDefault(grandparent) + score / 2;
-                }
-            }
+            return null;
         }
 
-        if (scores.Count == 0)
-        {
-            return document.Body;
-        }
-
-        var ranked = scores.Select(s => (Element: s.Key, Score: s.Value * (1 - sizes.LinkDensity(s.Key))))
-            .OrderByDescending(s => s.Score).ToList();
-        var best = ranked[0];
-        if (best.Element.ParentElement is { } container && container != document.Body)
-        {
-            var siblings = ranked.Count(r => r.Element != best.Element && r.Element.ParentElement == container && r.Score >= best.Score * 0.25);
-            if (siblings > 0)
-            {
-                return container;
-            }
-        }
-
-        return best.Element;
+        var chooser = new BodyChooser(sizes, Math.Max(1, sizes.Text(body)));
+        chooser.Visit(body, boilerplate: false, linked: false, owner: null);
+        return chooser._best ?? body;
     }
 
-    /// <summary>The commas of the node's <c>TextContent</c>, counted in its text nodes without building the string.</summary>
-    private static int Commas(INode node)
+    /// <summary>Prose and boilerplate under <paramref name="element"/>; a block's own text is added to <paramref name="owner"/> when it is inline.</summary>
+    private (double Prose, double Boilerplate) Visit(IElement element, bool boilerplate, bool linked, OwnText? owner)
     {
-        if (node is IText text)
+        var tag = element.LocalName;
+        if (SilentTags.Contains(tag) || element.GetAttribute("aria-hidden") == "true" || element.HasAttribute("hidden"))
         {
-            return text.Data.AsSpan().Count(',');
+            return (0, 0);
         }
 
-        var count = 0;
-        var children = node.ChildNodes;
+        boilerplate = boilerplate || BoilerplateTags.Contains(tag) || IsNeverArticle(element)
+                      || ((ElementKinds.IsFurniture(element) || IsRail(element)) && _sizes.Text(element) < _pageText * 0.4);
+        linked = linked || tag == "a";
+        var isBlock = owner is null || ElementKinds.BlockTags.Contains(tag);
+        var own = isBlock ? new OwnText() : owner!;
+        double prose = 0, against = 0;
+        var children = element.ChildNodes;
         for (var i = 0; i < children.Length; i++)
         {
-            count += Commas(children[i]);
+            switch (children[i])
+            {
+                case IText text:
+                    var length = NonWhitespace(text.Data);
+                    own.Length += length;
+                    if (linked)
+                    {
+                        own.Linked += length;
+                    }
+
+                    break;
+                case IElement child:
+                    var (p, b) = Visit(child, boilerplate, linked, own);
+                    prose += p;
+                    against += b;
+                    break;
+            }
+        }
+
+        if (isBlock && own.Length > 0)
+        {
+            if (boilerplate || own.Linked * 2 > own.Length)
+            {
+                against += own.Length;
+            }
+            else if (own.Length >= ProseChars)
+            {
+                prose += own.Length - own.Linked;
+            }
+        }
+
+        var score = prose - against;
+        if (isBlock && prose > 0 && score > _bestScore)
+        {
+            // Children are visited first, so an outer element replaces an inner one only when it adds prose: the
+            // body is the innermost element with the best score.
+            _best = element;
+            _bestScore = score;
+        }
+
+        return (prose, against);
+    }
+
+    private static bool IsRail(IElement element) =>
+        element.ClassName is { } c && (c.Contains("rail", StringComparison.OrdinalIgnoreCase) || c.Contains("widget", StringComparison.OrdinalIgnoreCase));
+
+    private static bool IsNeverArticle(IElement element) =>
+        HasWord(element.ClassName) || HasWord(element.Id);
+
+    private static bool HasWord(string? attribute)
+    {
+        if (string.IsNullOrEmpty(attribute))
+        {
+            return false;
+        }
+
+        var rest = attribute.AsSpan();
+        while (rest.Length > 0)
+        {
+            var end = rest.IndexOfAny(' ', '-', '_');
+            var word = end < 0 ? rest : rest[..end];
+            rest = end < 0 ? [] : rest[(end + 1)..];
+            if (word.Length > 0 && NeverArticleSpans.Contains(word.TrimEnd("0123456789")))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static int NonWhitespace(string data)
+    {
+        var count = 0;
+        foreach (var c in data)
+        {
+            if (!char.IsWhiteSpace(c))
+            {
+                count++;
+            }
         }
 
         return count;
     }
 
-    /// <summary>A div used as a paragraph: it has a text node of its own and no block children.</summary>
-    private static bool HoldsTextDirectly(IElement element)
+    /// <summary>A block's own text: its text nodes and those of its inline descendants.</summary>
+    private sealed class OwnText
     {
-        var hasText = false;
-        foreach (var child in element.ChildNodes)
-        {
-            if (child is IElement e && ElementKinds.BlockTags.Contains(e.LocalName))
-            {
-                return false;
-            }
-
-            hasText |= child is IText t && t.Data.AsSpan().Trim().Length >= 25;
-        }
-
-        return hasText;
+        public int Length;
+        public int Linked;
     }
 }

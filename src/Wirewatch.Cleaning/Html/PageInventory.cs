@@ -53,11 +53,11 @@ internal sealed class PageInventory
 
         if (element.GetAttribute("itemprop") is { } itemprop)
         {
-            if (itemprop == "articleBody")
+            if (HasToken(itemprop, "articleBody"))
             {
                 ArticleBodies.Add(element);
             }
-            else if (itemprop == "datePublished" && element.GetAttribute("datetime") is { } datetime)
+            else if (HasToken(itemprop, "datePublished") && element.GetAttribute("datetime") is { } datetime)
             {
                 ItemPropTime ??= datetime;
             }
@@ -131,5 +131,19 @@ internal sealed class PageInventory
                     return null;
             }
         }
+    }
+
+    /// <summary>itemprop is a list of tokens: <c>itemprop="description articleBody"</c> holds <c>articleBody</c>.</summary>
+    private static bool HasToken(string list, string token)
+    {
+        foreach (var range in list.AsSpan().Split(' '))
+        {
+            if (list.AsSpan()[range].Trim().Equals(token, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }
