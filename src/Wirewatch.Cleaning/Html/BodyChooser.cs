@@ -15,13 +15,26 @@ internal sealed class BodyChooser
     /// <summary>Own text under this many non-blank characters is neither prose nor boilerplate (labels, headings, bylines).</summary>
     private const int ProseChars = 25;
 
+    /// <summary>What a character of boilerplate costs against one of prose: under 1, so that an ad slot or a link box inside the body does not split it.</summary>
+    private const double Alpha = 0.7;
+
     /// <summary>Class or id words that mark a region as never the article, whatever its size (unlike <c>share</c> or <c>print</c>, which article wrappers carry).</summary>
     private static readonly HashSet<string> NeverArticleWords = new(StringComparer.OrdinalIgnoreCase)
     {
         "comment", "comments", "cookie", "cookies", "consent", "gdpr", "disqus", "respond", "reply", "replies",
     };
 
+    /// <summary>Class or id words of regions that hold no article unless they hold most of the page's unlinked text (a wrapper such as <c>class="story share-on"</c>).</summary>
+    private static readonly HashSet<string> RegionWords = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "share", "sharing", "social", "sns", "related", "relate", "recommend", "recommended", "promo", "advert", "advertisement",
+        "ad", "ads", "adslot", "adunit", "banner", "newsletter", "subscribe", "subscription", "signup", "login", "breadcrumb",
+        "breadcrumbs", "menu", "nav", "navbar", "sidebar", "rail", "widget", "widgets", "popular", "trending", "mostread",
+        "outbrain", "taboola", "footer", "masthead", "modal", "popup", "overlay", "sponsored",
+    };
+
     private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> NeverArticleSpans = NeverArticleWords.GetAlternateLookup<ReadOnlySpan<char>>();
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> RegionSpans = RegionWords.GetAlternateLookup<ReadOnlySpan<char>>();
 
     /// <summary>Regions that are never article text and are counted against the blocks that hold them.</summary>
     private static readonly HashSet<string> BoilerplateTags = new(StringComparer.OrdinalIgnoreCase) { "nav", "aside", "footer", "dialog" };
@@ -42,20 +55,22 @@ internal sealed class BodyChooser
 
     public static IElement? Choose(IDocument document, PageInventory inventory, TextSizes sizes)
     {
+        if (document.Body is not { } body)
+        {
+            return null;
+        }
+
+        var chooser = new BodyChooser(sizes, Math.Max(1, sizes.Unlinked(body)));
+        chooser.Visit(body, boilerplate: false, linked: false, owner: null);
+        var best = chooser._best ?? body;
+
         // itemprop="articleBody" (also in a list: itemprop="description articleBody") is the site saying where the body is.
         if (inventory.ArticleBodies is [var marked] && marked.ParentElement is not null && sizes.Text(marked) >= ProseChars)
         {
             return marked;
         }
 
-        if (document.Body is not { } body)
-        {
-            return null;
-        }
-
-        var chooser = new BodyChooser(sizes, Math.Max(1, sizes.Text(body)));
-        chooser.Visit(body, boilerplate: false, linked: false, owner: null);
-        return chooser._best ?? body;
+        return best;
     }
 
     /// <summary>Prose and boilerplate under <paramref name="element"/>; a block's own text is added to <paramref name="owner"/> when it is inline.</summary>
@@ -68,7 +83,7 @@ internal sealed class BodyChooser
         }
 
         boilerplate = boilerplate || BoilerplateTags.Contains(tag) || IsNeverArticle(element)
-                      || ((ElementKinds.IsFurniture(element) || IsRail(element)) && _sizes.Text(element) < _pageText * 0.4);
+                      || (IsRegion(element) && _sizes.Unlinked(element) < _pageText * 0.4);
         linked = linked || tag == "a";
         var isBlock = owner is null || ElementKinds.BlockTags.Contains(tag);
         var own = isBlock ? new OwnText() : owner!;
@@ -107,7 +122,7 @@ internal sealed class BodyChooser
             }
         }
 
-        var score = prose - against;
+        var score = prose - Alpha * against;
         if (isBlock && prose > 0 && score > _bestScore)
         {
             // Children are visited first, so an outer element replaces an inner one only when it adds prose: the
@@ -119,13 +134,14 @@ internal sealed class BodyChooser
         return (prose, against);
     }
 
-    private static bool IsRail(IElement element) =>
-        element.ClassName is { } c && (c.Contains("rail", StringComparison.OrdinalIgnoreCase) || c.Contains("widget", StringComparison.OrdinalIgnoreCase));
 
     private static bool IsNeverArticle(IElement element) =>
-        HasWord(element.ClassName) || HasWord(element.Id);
+        HasWord(element.ClassName, NeverArticleSpans) || HasWord(element.Id, NeverArticleSpans);
 
-    private static bool HasWord(string? attribute)
+    private static bool IsRegion(IElement element) =>
+        HasWord(element.ClassName, RegionSpans) || HasWord(element.Id, RegionSpans) || element.GetAttribute("role") is "navigation" or "complementary" or "banner" or "contentinfo";
+
+    private static bool HasWord(string? attribute, HashSet<string>.AlternateLookup<ReadOnlySpan<char>> words)
     {
         if (string.IsNullOrEmpty(attribute))
         {
@@ -138,7 +154,7 @@ internal sealed class BodyChooser
             var end = rest.IndexOfAny(' ', '-', '_');
             var word = end < 0 ? rest : rest[..end];
             rest = end < 0 ? [] : rest[(end + 1)..];
-            if (word.Length > 0 && NeverArticleSpans.Contains(word.TrimEnd("0123456789")))
+            if (word.Length > 0 && words.Contains(word.TrimEnd("0123456789")))
             {
                 return true;
             }

@@ -27,6 +27,9 @@ internal sealed class TextSizes
 
     public int Text(IElement element) => _sizes.TryGetValue(element, out var s) ? s.Text : 0;
 
+    /// <summary>Text outside links: what a reader reads rather than clicks.</summary>
+    public int Unlinked(IElement element) => _sizes.TryGetValue(element, out var s) ? s.Text - s.Linked : 0;
+
     public int Links(IElement element) => _sizes.TryGetValue(element, out var s) ? s.Links : 0;
 
     public double LinkDensity(IElement element) =>
