@@ -247,7 +247,7 @@ internal sealed partial class LayoutReader(SourceClock clock, IReadOnlyList<Rege
     private static bool HasHangul(string line) => line.AsSpan().IndexOfAnyInRange('\uAC00', '\uD7A3') >= 0;
 
     private static bool IsSentence(string line) =>
-        line.Length > 0 && line[^1] is '.' or '!' or '?' or '"' or '\u201D' or '\u2019' or '\u3002';
+        line.Length > 0 && line[^1] is '.' or '!' or '?' or '"' or '\u201D' or '\u2019' or '\u3002' or '\uFF01' or '\uFF1F' or '\u300D' or '\u0964';
 
     /// <summary>Lines of one block become one paragraph unless a line ends a sentence (then each is a paragraph).</summary>
     private static void FlushBlock(List<string> block, List<string> paragraphs)

@@ -208,17 +208,23 @@ public sealed partial class WireArticleCleaner(CleanerOptions options, CleaningR
             return false;
         }
 
-        return text.Length > 0 && text[^1] is '.' or '!' or '?' or '"' or '\u201D' or '\'' or '\u2019' or ')' or ']' or '\u3002';
+        return text.Length > 0 && text[^1] is '.' or '!' or '?' or '"' or '\u201D' or '\'' or '\u2019' or ')' or ']' or '\u3002'
+            or '\uFF01' or '\uFF1F' or '\u300D' or '\u300F' or '\uFF09' or '\u0964'; // 。！？」』） and the Devanagari danda
     }
 
     /// <summary>A sentence of some length: what an article has and an index page of headlines does not.</summary>
     private static bool IsProse(string paragraph) => CountWords(paragraph) >= 8 && EndsLikeAnArticle(paragraph);
 
-    /// <summary>Whitespace-separated words (what <c>Split(null, RemoveEmptyEntries).Length</c> counts), without allocating.</summary>
+    /// <summary>
+    /// Whitespace-separated words, without allocating. Scripts written without spaces (Chinese, Japanese kana, Thai, Lao,
+    /// Khmer, Myanmar) count one word per two characters, so that a Japanese paragraph is as long as its English
+    /// translation instead of one "word".
+    /// </summary>
     internal static int CountWords(ReadOnlySpan<char> paragraph)
     {
         var words = 0;
         var inWord = false;
+        var spaceless = 0;
         foreach (var c in paragraph)
         {
             if (char.IsWhiteSpace(c))
@@ -230,10 +236,22 @@ public sealed partial class WireArticleCleaner(CleanerOptions options, CleaningR
                 inWord = true;
                 words++;
             }
+
+            if (c >= '฀' && IsSpaceless(c))
+            {
+                spaceless++;
+            }
         }
 
-        return words;
+        return words + spaceless / 2;
     }
+
+    private static bool IsSpaceless(char c) =>
+        c is (>= '฀' and <= '໿') // Thai, Lao
+            or (>= 'က' and <= '႟') // Myanmar
+            or (>= 'ក' and <= '៿') // Khmer
+            or (>= '぀' and <= 'ヿ') // Hiragana, Katakana
+            or (>= '㐀' and <= '䶿') or (>= '一' and <= '鿿') or (>= '豈' and <= '﫿'); // Han
 
     private static string DetectLanguage(IEnumerable<string> paragraphs)
     {

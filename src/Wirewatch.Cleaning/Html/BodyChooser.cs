@@ -96,6 +96,11 @@ internal sealed class BodyChooser
                 case IText text:
                     var length = NonWhitespace(text.Data);
                     own.Length += length;
+                    if (length > 0)
+                    {
+                        own.Ellipsis = text.Data.AsSpan().TrimEnd() is var trimmed && (trimmed.EndsWith("...") || trimmed.EndsWith("\u2026"));
+                    }
+
                     if (linked)
                     {
                         own.Linked += length;
@@ -112,7 +117,8 @@ internal sealed class BodyChooser
 
         if (isBlock && own.Length > 0)
         {
-            if (boilerplate || own.Linked * 2 > own.Length)
+            // A teaser (a related story's linked headline and first lines cut with "...") is not the article's prose.
+            if (boilerplate || own.Linked * 2 > own.Length || (own.Ellipsis && own.Linked > 0 && own.Length < 400))
             {
                 against += own.Length;
             }
@@ -182,5 +188,6 @@ internal sealed class BodyChooser
     {
         public int Length;
         public int Linked;
+        public bool Ellipsis;
     }
 }
