@@ -285,7 +285,7 @@ internal sealed partial class LayoutReader(SourceClock clock, IReadOnlyList<Rege
     [GeneratedRegex("""^(?:[^|\u00B7\u2022\u00BB\u203A>]{1,30}\s*[|\u00B7\u2022\u00BB\u203A>]\s*){2,}[^|\u00B7\u2022\u00BB\u203A>]{0,30}$""")]
     private static partial Regex SeparatedMenu();
 
-    [GeneratedRegex("""^(?:related(?: articles| news| stories| coverage| content| links)?|more (?:stories|news|from [^.]{1,30})|most (?:viewed|read|popular)(?: stories| articles)?|latest(?: news| stories| headlines)?|top stories|you (?:may|might) also like|recommended(?: stories| for you| articles)?|trending(?: now)?|editor'?s picks|read (?:more|next|also)|see also|also read|keywords?|tags?|topics|관련 ?기사|많이 본 기사|인기 ?기사|최신 ?기사)\s*:?$""", RegexOptions.IgnoreCase)]
+    [GeneratedRegex("""^(?:related(?: articles| news| stories| coverage| content| links)?|more (?:stories|news|(?:from|in|on|about) [^.]{1,40})|(?:you may|you might|we think you.ll) like|você (?:pode|também pode) gostar|leia também|veja também|lee también|à lire aussi|lire aussi|lesen sie auch|mehr zum thema|leggi anche|читайте также|関連記事|相关阅读|相關新聞|most (?:viewed|read|popular)(?: stories| articles)?|latest(?: news| stories| headlines)?|top stories|you (?:may|might) also like|recommended(?: stories| for you| articles)?|trending(?: now)?|editor'?s picks|read (?:more|next|also)|see also|also read|keywords?|tags?|topics|관련 ?기사|많이 본 기사|인기 ?기사|최신 ?기사)\s*:?$""", RegexOptions.IgnoreCase)]
     private static partial Regex RelatedHeading();
 
     [GeneratedRegex("""^(?:To continue reading|Subscribe to (?:continue|read)|This (?:article|story|content) is (?:for|available to) (?:subscribers|members)|Become a member to (?:read|continue)|Log in to (?:read|continue))""", RegexOptions.IgnoreCase)]

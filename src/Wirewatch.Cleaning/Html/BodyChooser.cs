@@ -77,7 +77,7 @@ internal sealed class BodyChooser
     private (double Prose, double Boilerplate) Visit(IElement element, bool boilerplate, bool linked, OwnText? owner)
     {
         var tag = element.LocalName;
-        if (SilentTags.Contains(tag) || element.GetAttribute("aria-hidden") == "true" || element.HasAttribute("hidden"))
+        if (SilentTags.Contains(tag) || ElementKinds.IsHidden(element))
         {
             return (0, 0);
         }

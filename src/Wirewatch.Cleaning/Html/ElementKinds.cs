@@ -35,7 +35,7 @@ internal static class ElementKinds
     /// <summary>Asked of every element the line writer visits: the words of class, id and role, looked up as spans.</summary>
     public static bool IsFurniture(IElement element) =>
         HasFurnitureWord(element.ClassName) || HasFurnitureWord(element.Id) || HasFurnitureWord(element.GetAttribute("role"))
-        || element.GetAttribute("aria-hidden") == "true" || element.HasAttribute("hidden");
+        || IsHidden(element);
 
     private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> FurnitureWordSpans =
         FurnitureWords.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -60,6 +60,24 @@ internal static class ElementKinds
         }
 
         return false;
+    }
+
+    /// <summary>Not shown to a reader: <c>hidden</c>, <c>aria-hidden</c>, or an inline <c>display:none</c> (schema.org copies of the headline, dates, image sizes).</summary>
+    public static bool IsHidden(IElement element)
+    {
+        if (element.GetAttribute("aria-hidden") == "true" || element.HasAttribute("hidden"))
+        {
+            return true;
+        }
+
+        var style = element.GetAttribute("style");
+        if (string.IsNullOrEmpty(style))
+        {
+            return false;
+        }
+
+        var compact = style.Replace(" ", "", StringComparison.Ordinal);
+        return compact.Contains("display:none", StringComparison.OrdinalIgnoreCase) || compact.Contains("visibility:hidden", StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>True when the element or one of its ancestors is never article text.</summary>
