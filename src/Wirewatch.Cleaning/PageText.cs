@@ -53,8 +53,8 @@ internal sealed record PageText(
 
         var headlineElement = ruleHeadline ?? HeadlineChooser.Choose(inventory.Headings);
         var headline = Whitespace.Normalize(headlineElement?.TextContent)
-                       ?? Whitespace.Normalize(inventory.Meta("og:title"))
-                       ?? HeadlineChooser.TitleWithoutSite(document.Title);
+                       ?? HeadlineChooser.TitleWithoutSite(inventory.Meta("og:title"), inventory.Meta("og:site_name"), HostOf(inventory.Canonical))
+                       ?? HeadlineChooser.TitleWithoutSite(document.Title, inventory.Meta("og:site_name"), HostOf(inventory.Canonical));
         var stampText = Whitespace.Normalize(timeElement?.GetAttribute("datetime")) ?? Whitespace.Normalize(timeElement?.TextContent);
         headlineElement?.Remove();
         timeElement?.Remove();
@@ -82,6 +82,9 @@ internal sealed record PageText(
 
         return new PageText(lines, headline, stampText, inventory.MachineTime(), rule);
     }
+
+    private static string? HostOf(string? url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Host.Length > 0 ? uri.Host.Replace("www.", "", StringComparison.OrdinalIgnoreCase) : null;
 
     /// <summary>Elements in document order (what <c>document.All</c> yields), each given to the rule's selectors and, unless dropped, to the inventory.</summary>
     private static void Walk(IElement element, RuleMatches matched, PageInventory inventory, bool dropped)

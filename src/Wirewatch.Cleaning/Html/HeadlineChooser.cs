@@ -16,7 +16,14 @@ internal static class HeadlineChooser
         return candidates.Count == 0 ? null : candidates.MaxBy(c => c.Words).Element;
     }
 
-    public static string? TitleWithoutSite(string? title)
+    private static readonly string[] Separators = [" | ", " - ", " \u2013 ", " \u2014 ", " : ", " :: ", " \u00BB ", " \u00B7 "];
+
+    /// <summary>
+    /// <c>&lt;title&gt;</c> without the site's name: "Headline - Breitbart", "Headline | CNN", "CNN : Headline",
+    /// "Headline - Politics - Site". A part is the site's when it equals <paramref name="siteName"/> (<c>og:site_name</c>)
+    /// or names the host, or when it is a short last part (four words at most); a dash inside the headline stays.
+    /// </summary>
+    public static string? TitleWithoutSite(string? title, string? siteName = null, string? host = null)
     {
         var text = Whitespace.Normalize(title);
         if (text is null)
@@ -24,8 +31,52 @@ internal static class HeadlineChooser
             return null;
         }
 
-        // "Headline | Site", "Headline - Site", "Site : Headline": the longest part is the headline.
-        var parts = text.Split([" | ", " - ", " \u2013 ", " \u2014 ", " : "], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        return parts.Length == 0 ? null : parts.MaxBy(p => p.Length);
+        var changed = true;
+        while (changed)
+        {
+            changed = false;
+            foreach (var separator in Separators)
+            {
+                var last = text.LastIndexOf(separator, StringComparison.Ordinal);
+                if (last > 0 && IsSiteName(text[(last + separator.Length)..], siteName, host, trailing: true) && last >= 10)
+                {
+                    text = text[..last].TrimEnd();
+                    changed = true;
+                    break;
+                }
+
+                var first = text.IndexOf(separator, StringComparison.Ordinal);
+                if (first > 0 && IsSiteName(text[..first], siteName, host, trailing: false) && text.Length - first > 10)
+                {
+                    text = text[(first + separator.Length)..].TrimStart();
+                    changed = true;
+                    break;
+                }
+            }
+        }
+
+        return text;
+    }
+
+    private static bool IsSiteName(string part, string? siteName, string? host, bool trailing)
+    {
+        part = part.Trim();
+        if (part.Length == 0)
+        {
+            return false;
+        }
+
+        if (siteName is not null && string.Equals(part, siteName.Trim(), StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        var squeezed = new string(part.Where(char.IsLetterOrDigit).ToArray()).ToLowerInvariant();
+        if (host is not null && squeezed.Length >= 3 && host.Replace(".", "", StringComparison.Ordinal).Contains(squeezed, StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        return trailing && WireArticleCleaner.CountWords(part) <= 4 && part.Length <= 30;
     }
 }

@@ -78,15 +78,18 @@ internal sealed class LineWriter(List<string> lines, TextSizes sizes, int rootLe
             return sizes.Text(element) < rootLength * 0.4;
         }
 
-        if (element.LocalName is "ul" or "ol" or "div" or "section" or "table" or "p" or "dl")
+        var tag = element.LocalName;
+        if (tag is "ul" or "ol" or "div" or "section" or "table" or "p" or "dl")
         {
             var links = sizes.Links(element);
             var length = sizes.Text(element);
-            // Link lists (menus, related headlines) and one-link "Read more" teasers.
-            return (links >= 2 && sizes.LinkDensity(element) > 0.5 && length < rootLength * 0.4)
+            // Link lists (menus, related headlines) and one-link "Read more" teasers; a paragraph with a sentence's
+            // worth of unlinked text is prose that carries a pop-up of links (a lead naming a politician), not a list.
+            return (links >= 2 && sizes.LinkDensity(element) > 0.5 && length < rootLength * 0.4 && (tag != "p" || sizes.Unlinked(element) < 80))
                    || (links == 1 && length < 100 && sizes.LinkDensity(element) > 0.6);
         }
 
-        return false;
+        // A cluster of links inside a paragraph (a name's pop-up card with its latest headlines).
+        return tag == "span" && sizes.Links(element) >= 3 && sizes.LinkDensity(element) > 0.8;
     }
 }
