@@ -7,7 +7,7 @@ namespace Wirewatch.Cleaning;
 /// line and an editor's note may follow, and the body runs until an end marker such as <c>(END)</c>. Works the same on
 /// text renderings and on the lines <see cref="PageText"/> writes from HTML.
 /// </summary>
-internal sealed partial class LayoutReader(SourceClock clock, IReadOnlyList<Regex> dropLines, string? knownHeadline)
+internal sealed partial class LayoutReader(SourceClock clock, IReadOnlyList<Regex> dropLines, string? knownHeadline, DateTimeOffset? reference = null)
 {
     public sealed record Result(string? Headline, string? EditorNote, DateTimeOffset? Stamp, List<string> Paragraphs, bool Paywalled);
 
@@ -22,6 +22,7 @@ internal sealed partial class LayoutReader(SourceClock clock, IReadOnlyList<Rege
         var inRelatedList = false;
         var headlineSettled = false; // a stamp, byline or note followed the headline: later menus are share bars, not chrome
         var paywalled = false;
+        var headlineMissing = false; // the first content line was a paragraph: no line is the headline
 
         for (var i = 0; i < lines.Count; i++)
         {
@@ -52,7 +53,7 @@ internal sealed partial class LayoutReader(SourceClock clock, IReadOnlyList<Rege
                 continue;
             }
 
-            if (headline is not null && RelatedHeading().IsMatch(line))
+            if ((headline is not null || headlineMissing) && RelatedHeading().IsMatch(line))
             {
                 FlushBlock(block, paragraphs);
                 inRelatedList = true;
@@ -72,7 +73,7 @@ internal sealed partial class LayoutReader(SourceClock clock, IReadOnlyList<Rege
 
             if (!bodyStarted)
             {
-                if (MayBeStamp(line) && StampParser.ParseLine(line, clock) is { } parsed)
+                if (MayBeStamp(line) && StampParser.ParseLine(line, clock, reference) is { } parsed)
                 {
                     stamp ??= parsed; // The first stamp is the publication; "Updated ..." after it is dropped.
                     headlineSettled = headline is not null;
@@ -86,26 +87,38 @@ internal sealed partial class LayoutReader(SourceClock clock, IReadOnlyList<Rege
                     continue;
                 }
 
-                if (headline is null)
+                if (headline is null && !headlineMissing)
                 {
-                    if (IsHeadline(line))
+                    if (IsSentence(line) && WireArticleCleaner.CountWords(line) >= 12 && line != knownHeadline)
                     {
-                        headline = WithoutSiteName(line);
+                        // A paragraph before any headline: the page has none. Every paragraph from here is the body,
+                        // rather than a later short paragraph being taken for the headline and this one dropped.
+                        headlineMissing = true;
+                    }
+                    else
+                    {
+                        if (IsHeadline(line))
+                        {
+                            headline = WithoutSiteName(line);
+                        }
+
+                        continue;
+                    }
+                }
+
+                if (!headlineMissing)
+                {
+                    if (MayBeByline(line) && Byline().IsMatch(line))
+                    {
+                        headlineSettled = true;
+                        continue;
                     }
 
-                    continue;
-                }
-
-                if (MayBeByline(line) && Byline().IsMatch(line))
-                {
-                    headlineSettled = true;
-                    continue;
-                }
-
-                if (line == headline || LoneDate().IsMatch(line) || (WireArticleCleaner.CountWords(line) < 4 && !IsSentence(line))
-                    || (!IsSentence(line) && (i + 1 == lines.Count || lines[i + 1].Length == 0)))
-                {
-                    continue; // Furniture between the headline and the story: decks, section labels, dates.
+                    if (line == headline || LoneDate().IsMatch(line) || (WireArticleCleaner.CountWords(line) < 4 && !IsSentence(line))
+                        || (!IsSentence(line) && (i + 1 == lines.Count || lines[i + 1].Length == 0)))
+                    {
+                        continue; // Furniture between the headline and the story: decks, section labels, dates.
+                    }
                 }
             }
 

@@ -33,19 +33,31 @@ public sealed partial class WireArticleCleaner(CleanerOptions options, CleaningR
         rule = page.Rule ?? rule;
         var clock = rule?.Clock ?? SourceClock.Fixed(options.StampOffset);
 
-        var layout = new LayoutReader(clock, DropLinesOf(rule), page.Headline ?? raw.Feed?.Title)
+        var machineTime = (page.StampText is { } stampText ? StampParser.ParseMachine(stampText, clock) : null)
+                          ?? StampParser.ParseMachine(page.MachineTime, clock);
+        // What a date without a year is read against: the page's other dates, the feed's or the HTTP date, the fetch.
+        var reference = machineTime ?? raw.Feed?.PublishedAt ?? raw.Http?.LastModified ?? raw.FetchedAt;
+        var layout = new LayoutReader(clock, DropLinesOf(rule), page.Headline ?? raw.Feed?.Title, reference)
             .Read(page.Lines);
-        if (layout.Headline is null)
+        // Without a headline on the page: the feed item's title, else the first sentence stands in (flagged no-headline).
+        var pageHeadline = layout.Headline ?? Whitespace.Normalize(raw.Feed?.Title);
+        var headlineMissing = pageHeadline is null;
+        if (pageHeadline is null && layout.Paragraphs.Count > 0)
+        {
+            pageHeadline = FirstSentence(layout.Paragraphs[0]);
+        }
+
+        if (pageHeadline is null)
         {
             return CleaningResult.Rejected(CleaningCodes.NoHeadline, "No headline was found.");
         }
 
-        if (NotFoundHeadline().IsMatch(layout.Headline))
+        if (NotFoundHeadline().IsMatch(pageHeadline))
         {
-            return CleaningResult.Rejected(CleaningCodes.NotFoundPage, $"The page says '{layout.Headline}'.");
+            return CleaningResult.Rejected(CleaningCodes.NotFoundPage, $"The page says '{pageHeadline}'.");
         }
 
-        var (flags, headline) = SplitFlags(layout.Headline);
+        var (flags, headline) = SplitFlags(pageHeadline);
         var paragraphs = layout.Paragraphs;
         var dateline = ExtractDateline(paragraphs);
         if (paragraphs.Count == 0 || !paragraphs.Any(IsProse))
@@ -55,12 +67,16 @@ public sealed partial class WireArticleCleaner(CleanerOptions options, CleaningR
                 : "No paragraph reads as prose (an index or list page?).");
         }
 
-        var published = (page.StampText is { } stampText ? StampParser.ParseMachine(stampText, clock) : null)
-                        ?? StampParser.ParseMachine(page.MachineTime, clock)
+        var published = machineTime
                         ?? layout.Stamp
                         ?? (raw.Feed?.PublishedAt is { } feedTime ? clock.Convert(feedTime) : null);
         var words = paragraphs.Sum(p => CountWords(p));
         var warnings = new List<string>();
+        if (headlineMissing)
+        {
+            warnings.Add(CleaningCodes.NoHeadline);
+        }
+
         if (published is null)
         {
             warnings.Add(CleaningCodes.NoTimestamp);
@@ -146,6 +162,11 @@ public sealed partial class WireArticleCleaner(CleanerOptions options, CleaningR
             var match = DatelinePattern().Match(paragraphs[i]);
             if (!match.Success)
             {
+                match = WireDateline().Match(paragraphs[i]);
+            }
+
+            if (!match.Success)
+            {
                 match = KoreanDateline().Match(paragraphs[i]);
             }
 
@@ -179,6 +200,15 @@ public sealed partial class WireArticleCleaner(CleanerOptions options, CleaningR
         }
 
         return null;
+    }
+
+    /// <summary>The paragraph's first sentence, at most 20 words: a stand-in headline for a page that has none.</summary>
+    private static string FirstSentence(string paragraph)
+    {
+        var end = paragraph.IndexOfAny(['.', '!', '?', '\u3002']);
+        var sentence = end > 0 ? paragraph[..(end + 1)] : paragraph;
+        var words = sentence.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return words.Length <= 20 ? sentence : string.Join(' ', words.Take(20)) + " \u2026";
     }
 
     /// <summary>True when the dateline's date is more than a day away from the stamp (in the stamp's year or either neighbour).</summary>
@@ -290,6 +320,11 @@ public sealed partial class WireArticleCleaner(CleanerOptions options, CleaningR
     // "ARLINGTON, Va. (AP) —", "WASHINGTON —" (VOA: no agency, then a long dash is required).
     [GeneratedRegex("""^(?<city>[A-Z][A-Z.'/\-]*(?: [A-Z][A-Z.'/\-]*){0,3}(?:, [A-Z][a-zA-Z]{0,5}\.(?:[A-Z]\.)?)?)(?:, (?<region>[A-Z][a-z]+(?: [A-Z][a-z]+){0,2})(?! ?\d))?(?:,\s*(?<date>[A-Z][a-z]{2,8}\.? \d{1,2}))?\s*(?:\((?<agency>[^)]{2,40})\)\s*(?:--|\u2014|\u2013|-)|(?:--|\u2014|\u2013))\s*""")]
     private static partial Regex DatelinePattern();
+
+    // A named wire in parentheses makes the dateline whatever the city's case and even without a dash:
+    // "Pyongyang, Dec 22 (IANS)", "Seoul, South Korea (AFP) -", "Pyongyang, November 1 (KCNA) --", "TOKYO, Nov. 1 (Kyodo) --".
+    [GeneratedRegex("""^(?<city>[A-Z][A-Za-z.'/\-]*(?: [A-Z][A-Za-z.'/\-]*){0,3})(?:, (?<region>[A-Z][A-Za-z]+(?: [A-Z][a-z]+){0,2})(?! ?\d))?(?:,\s*(?<date>[A-Z][a-z]{2,8}\.? \d{1,2}))?\s*\((?<agency>Yonhap|AP|AFP|AFP-JIJI|Reuters|UPI|IANS|KCNA|Kyodo|Xinhua|dpa|ANI|PTI|EFE|ANSA|TASS|Tass|Bloomberg|Anadolu|VOA|NK News)\)\s*(?:--|\u2014|\u2013|-|:)?\s*""")]
+    private static partial Regex WireDateline();
 
     // "(서울=연합뉴스) 김수연 기자 =": city and agency in the parentheses, then the reporter.
     [GeneratedRegex("""^\((?<city>[^=()]{1,20})=(?<agency>[^)]{1,20})\)\s*(?:[^=]{1,30}=\s*)?""")]

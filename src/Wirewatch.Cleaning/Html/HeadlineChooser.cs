@@ -21,7 +21,8 @@ internal static class HeadlineChooser
     /// <summary>
     /// <c>&lt;title&gt;</c> without the site's name: "Headline - Breitbart", "Headline | CNN", "CNN : Headline",
     /// "Headline - Politics - Site". A part is the site's when it equals <paramref name="siteName"/> (<c>og:site_name</c>)
-    /// or names the host, or when it is a short last part (four words at most); a dash inside the headline stays.
+    /// or names the host; with no such part, a short last part (four words at most) after the only separator. A dash
+    /// inside the headline stays.
     /// </summary>
     public static string? TitleWithoutSite(string? title, string? siteName = null, string? host = null)
     {
@@ -31,6 +32,7 @@ internal static class HeadlineChooser
             return null;
         }
 
+        var original = text;
         var changed = true;
         while (changed)
         {
@@ -38,7 +40,7 @@ internal static class HeadlineChooser
             foreach (var separator in Separators)
             {
                 var last = text.LastIndexOf(separator, StringComparison.Ordinal);
-                if (last > 0 && IsSiteName(text[(last + separator.Length)..], siteName, host, trailing: true) && last >= 10)
+                if (last > 0 && IsSiteName(text[(last + separator.Length)..], siteName, host) && last >= 10)
                 {
                     text = text[..last].TrimEnd();
                     changed = true;
@@ -46,7 +48,7 @@ internal static class HeadlineChooser
                 }
 
                 var first = text.IndexOf(separator, StringComparison.Ordinal);
-                if (first > 0 && IsSiteName(text[..first], siteName, host, trailing: false) && text.Length - first > 10)
+                if (first > 0 && IsSiteName(text[..first], siteName, host) && text.Length - first > 10)
                 {
                     text = text[(first + separator.Length)..].TrimStart();
                     changed = true;
@@ -55,10 +57,26 @@ internal static class HeadlineChooser
             }
         }
 
+        if (ReferenceEquals(text, original))
+        {
+            // No part names the site: a short last part after the only separator is its name ("Headline - Breitbart").
+            foreach (var separator in Separators)
+            {
+                var at = text.IndexOf(separator, StringComparison.Ordinal);
+                if (at >= 10 && at == text.LastIndexOf(separator, StringComparison.Ordinal)
+                    && IsShortName(text[(at + separator.Length)..]))
+                {
+                    return text[..at].TrimEnd();
+                }
+            }
+        }
+
         return text;
     }
 
-    private static bool IsSiteName(string part, string? siteName, string? host, bool trailing)
+    private static bool IsShortName(string part) => WireArticleCleaner.CountWords(part) <= 4 && part.Trim().Length <= 30;
+
+    private static bool IsSiteName(string part, string? siteName, string? host)
     {
         part = part.Trim();
         if (part.Length == 0)
@@ -77,6 +95,6 @@ internal static class HeadlineChooser
             return true;
         }
 
-        return trailing && WireArticleCleaner.CountWords(part) <= 4 && part.Length <= 30;
+        return false;
     }
 }

@@ -64,26 +64,47 @@ internal sealed class PageInventory
         }
     }
 
-    /// <summary><c>article:published_time</c> and kin, JSON-LD <c>datePublished</c>, <c>itemprop=datePublished</c>, the first <c>time[datetime]</c>.</summary>
+    /// <summary>
+    /// The publication time the markup states, in order of trust: <c>article:published_time</c>, JSON-LD
+    /// <c>datePublished</c> (nested <c>@graph</c>s too), <c>itemprop=datePublished</c>, the generic <c>pubdate</c>,
+    /// <c>publishdate</c> and <c>date</c> metas, the first <c>time[datetime]</c>. The first that carries a zone wins over
+    /// a more trusted one without (a meta without a zone beside JSON-LD in UTC): a zone is never guessed when the page states one.
+    /// </summary>
     public string? MachineTime()
     {
-        foreach (var key in (ReadOnlySpan<string>)["article:published_time", "datePublished", "pubdate", "publishdate", "date"])
+        string? zoneless = null;
+        foreach (var candidate in MachineTimeCandidates())
         {
-            if (Whitespace.Normalize(Meta(key)) is { } value)
+            if (Whitespace.Normalize(candidate) is not { } value)
+            {
+                continue;
+            }
+
+            if (StampParser.HasExplicitZone(value))
             {
                 return value;
             }
+
+            zoneless ??= value;
         }
 
+        return zoneless;
+    }
+
+    private IEnumerable<string?> MachineTimeCandidates()
+    {
+        yield return Meta("article:published_time");
         foreach (var json in JsonLd)
         {
-            if (JsonLdDatePublished(json) is { } value)
-            {
-                return value;
-            }
+            yield return JsonLdDatePublished(json);
         }
 
-        return Whitespace.Normalize(ItemPropTime) ?? Whitespace.Normalize(TimeDatetime);
+        yield return Meta("datePublished");
+        yield return ItemPropTime;
+        yield return Meta("pubdate");
+        yield return Meta("publishdate");
+        yield return Meta("date");
+        yield return TimeDatetime;
     }
 
     private static string? JsonLdDatePublished(string json)

@@ -13,14 +13,14 @@ namespace Wirewatch.Worker.Cli;
 /// <summary><c>wirewatch clean</c> and <c>wirewatch classify</c>: the same stage classes the consumers use, without a bus.</summary>
 internal static class StageCommands
 {
-    public static async Task<int> CleanAsync(string[] inputs, bool json, string? configFile, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    public static async Task<int> CleanAsync(string[] inputs, string? url, bool json, string? configFile, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         var configuration = WorkerConfiguration.Build(configFile);
         var cleaner = CreateCleaner(configuration);
         // Stories of this run only: pages given together that are versions of one story share a storyId.
         var stories = new StoryTracker(new InMemoryStoryStore(), TimeProvider.System, new CleanerOptions());
         var output = new CliOutput(stdout, json);
-        return await ForEachInputAsync(inputs, stderr, cancellationToken, (path, raw) =>
+        return await ForEachInputAsync(inputs, url, output, stderr, cancellationToken, (path, raw) =>
         {
             var result = cleaner.Clean(raw);
             if (result.Article is { } article)
@@ -34,14 +34,14 @@ internal static class StageCommands
         });
     }
 
-    public static async Task<int> ClassifyAsync(string[] inputs, bool json, string? configFile, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    public static async Task<int> ClassifyAsync(string[] inputs, string? url, bool json, string? configFile, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         var configuration = WorkerConfiguration.Build(configFile);
         var settings = WirewatchSettings.Read(configuration);
         var cleaner = CreateCleaner(configuration);
         var classifier = TopicClassifier.Load(settings.TopicsPath, settings.EntitiesPath);
         var output = new CliOutput(stdout, json);
-        return await ForEachInputAsync(inputs, stderr, cancellationToken, (path, raw) =>
+        return await ForEachInputAsync(inputs, url, output, stderr, cancellationToken, (path, raw) =>
         {
             var result = cleaner.Clean(raw);
             if (result.Article is { } article)
@@ -143,8 +143,12 @@ internal static class StageCommands
         return new WireArticleCleaner(options, CleaningRules.Load(WirewatchSettings.Read(configuration).CleaningRulesPath));
     }
 
-    /// <summary>Reads every input first, so a missing file is exit code 2 before anything is printed.</summary>
-    private static async Task<int> ForEachInputAsync(string[] inputs, TextWriter stderr, CancellationToken cancellationToken, Action<string, ArticleFetched> handle)
+    /// <summary>
+    /// Checks every input first, so a missing file is exit code 2 before anything is printed; then each input in turn.
+    /// An input that cannot be read (over the size cap, undecodable, an HTTP error) is printed as rejected with its
+    /// reason and the batch goes on; the exit code is then 1.
+    /// </summary>
+    private static async Task<int> ForEachInputAsync(string[] inputs, string? url, CliOutput output, TextWriter stderr, CancellationToken cancellationToken, Action<string, ArticleFetched> handle)
     {
         var missing = inputs.Where(i => !IsUrl(i) && !File.Exists(i)).ToList();
         if (missing.Count > 0)
@@ -152,20 +156,38 @@ internal static class StageCommands
             throw new CliInputException($"no such file: {string.Join(", ", missing)} (give files or http(s) URLs).");
         }
 
+        if (url is not null && (inputs.Length != 1 || !IsUrl(url)))
+        {
+            throw new CliInputException(inputs.Length != 1
+                ? "--url names the original address of one saved page: give exactly one input with it."
+                : $"--url must be an http(s) URL (was '{url}').");
+        }
+
         var status = WirewatchCli.Success;
         using var http = new HttpClient();
         http.DefaultRequestHeaders.UserAgent.ParseAdd(new FetcherOptions().UserAgentHeader);
         foreach (var input in inputs)
         {
+            ArticleFetched raw;
             try
             {
-                handle(input, await ReadAsync(input, http, cancellationToken));
+                raw = await ReadAsync(input, http, cancellationToken);
+            }
+            catch (FetchFailedException e)
+            {
+                output.Rejected("path", input, e.Reason, e.Message);
+                status = WirewatchCli.Failure;
+                continue;
             }
             catch (HttpRequestException e)
             {
+                output.Rejected("path", input, "http-error", e.Message);
                 await stderr.WriteLineAsync($"wirewatch: {input}: {e.Message}");
                 status = WirewatchCli.Failure;
+                continue;
             }
+
+            handle(input, url is null ? raw : raw with { Url = CanonicalUrl.Normalize(url), ArticleId = CanonicalUrl.ArticleIdFor(CanonicalUrl.Normalize(url)) });
         }
 
         return status;

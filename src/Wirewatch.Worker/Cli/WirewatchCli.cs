@@ -36,12 +36,13 @@ public static class WirewatchCli
             stdout, stderr, ct)));
 
         var cleanInputs = new Argument<string[]>("inputs") { Description = "Files or http(s) URLs of article pages.", Arity = ArgumentArity.OneOrMore };
-        var clean = new Command("clean", "The cleaner alone: headline, flags, time, dateline and body of each page.") { cleanInputs, json };
-        clean.SetAction((parse, ct) => Guard(stderr, () => StageCommands.CleanAsync(parse.GetValue(cleanInputs)!, parse.GetValue(json), parse.GetValue(config), stdout, stderr, ct)));
+        var pageUrl = new Option<string?>("--url") { Description = "The original http(s) URL of the one saved page given, so that its site's cleaning rule applies." };
+        var clean = new Command("clean", "The cleaner alone: headline, flags, time, dateline and body of each page.") { cleanInputs, pageUrl, json };
+        clean.SetAction((parse, ct) => Guard(stderr, () => StageCommands.CleanAsync(parse.GetValue(cleanInputs)!, parse.GetValue(pageUrl), parse.GetValue(json), parse.GetValue(config), stdout, stderr, ct)));
 
         var classifyInputs = new Argument<string[]>("inputs") { Description = "Files or http(s) URLs of article pages.", Arity = ArgumentArity.OneOrMore };
-        var classify = new Command("classify", "The cleaner and the classifier: topics with their evidence, and entities.") { classifyInputs, json };
-        classify.SetAction((parse, ct) => Guard(stderr, () => StageCommands.ClassifyAsync(parse.GetValue(classifyInputs)!, parse.GetValue(json), parse.GetValue(config), stdout, stderr, ct)));
+        var classify = new Command("classify", "The cleaner and the classifier: topics with their evidence, and entities.") { classifyInputs, pageUrl, json };
+        classify.SetAction((parse, ct) => Guard(stderr, () => StageCommands.ClassifyAsync(parse.GetValue(classifyInputs)!, parse.GetValue(pageUrl), parse.GetValue(json), parse.GetValue(config), stdout, stderr, ct)));
 
         var corpus = new Option<string>("--corpus") { Description = "A folder of labelled articles with its labels.json.", Required = true };
         var split = new Option<string>("--split") { Description = "Which articles to measure: dev, test or all.", DefaultValueFactory = _ => "dev" };
