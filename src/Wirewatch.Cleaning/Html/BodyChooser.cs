@@ -129,6 +129,7 @@ internal sealed class BodyChooser
         }
 
         var score = prose - Alpha * against;
+        if (Dbg && isBlock && prose > 100) Console.Error.WriteLine($"DEBUG  {score:0} p={prose:0} b={against:0} {DPath(element)}"); // TEMP
         if (isBlock && prose > 0 && score > _bestScore)
         {
             // Children are visited first, so an outer element replaces an inner one only when it adds prose: the
@@ -140,6 +141,8 @@ internal sealed class BodyChooser
         return (prose, against);
     }
 
+    private static readonly bool Dbg = Environment.GetEnvironmentVariable("WW_DEBUG") is not null; // TEMP
+    private static string DPath(IElement e) { var parts = new List<string>(); for (var x = e; x is not null; x = x.ParentElement) parts.Add(x.LocalName + (string.IsNullOrEmpty(x.ClassName) ? "" : "." + x.ClassName.Split(' ')[0]) + (string.IsNullOrEmpty(x.Id) ? "" : "#" + x.Id)); parts.Reverse(); return string.Join(">", parts.Skip(Math.Max(0, parts.Count - 5))); } // TEMP
 
     private static bool IsNeverArticle(IElement element) =>
         HasWord(element.ClassName, NeverArticleSpans) || HasWord(element.Id, NeverArticleSpans);
