@@ -65,7 +65,6 @@ internal sealed record PageText(
             ? TextSizes.Measure(document.DocumentElement, inventory.Elements)
             : TextSizes.Measure(ruleBody, inventory.Elements, insideLink: ElementKinds.HasAncestor(ruleBody, "a"));
         var root = ruleBody ?? BodyChooser.Choose(document, inventory, sizes);
-        if (Environment.GetEnvironmentVariable("WW_DEBUG") is not null) Console.Error.WriteLine($"DEBUG body={root?.LocalName}.{root?.ClassName}#{root?.Id} text={(root is null ? 0 : sizes.Text(root))} rule={rule?.Id}"); // TEMP
         var lines = new List<string>();
         if (headline is not null)
         {
@@ -81,7 +80,6 @@ internal sealed record PageText(
             walker.Flush();
         }
 
-        if (Environment.GetEnvironmentVariable("WW_LINES") is not null) foreach (var l in lines) Console.Error.WriteLine("LINE| " + l); // TEMP
         return new PageText(lines, headline, stampText, inventory.MachineTime(), rule);
     }
 

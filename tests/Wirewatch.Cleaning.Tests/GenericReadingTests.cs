@@ -84,6 +84,30 @@ public sealed class GenericReadingTests
     }
 
     [Fact]
+    public void An_embedded_post_the_article_quotes_is_kept_though_its_wrapper_says_social()
+    {
+        var article = Clean(Html($"""
+            <html><body><h1>Old pier to close for repairs</h1>
+            <div class="entry-content"><p>{Lead}</p>
+            <div class="social-media-embed"><blockquote class="twitter-tweet"><p>The pier has been falling apart for years and nobody listened to the fishermen until now.</p></blockquote></div>
+            <p>{Second}</p></div>
+            <div class="share-bar"><a href="/s1">Share on one site</a> <a href="/s2">Share on another</a></div>
+            </body></html>
+            """));
+
+        article.Text.ShouldContain("The pier has been falling apart for years");
+        article.Text.ShouldNotContain("Share on");
+    }
+
+    [Fact]
+    public void A_related_list_under_a_heading_with_an_ellipsis_is_not_body()
+    {
+        var result = _cleaner.Clean(Articles.FromText($"Old pier to close for repairs\n\n{Lead}\n\n{Second}\n\nVocê pode gostar...\n\nUm texto sobre outra coisa\n\nOutro texto sobre o tempo\n"));
+
+        result.Article!.Paragraphs.ShouldBe([Lead, Second]);
+    }
+
+    [Fact]
     public void Itemprop_articleBody_in_a_token_list_marks_the_body()
     {
         var article = Clean(Html($"""

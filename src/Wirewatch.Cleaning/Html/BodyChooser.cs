@@ -30,7 +30,7 @@ internal sealed class BodyChooser
         "share", "sharing", "social", "sns", "related", "relate", "recommend", "recommended", "promo", "advert", "advertisement",
         "ad", "ads", "adslot", "adunit", "banner", "newsletter", "subscribe", "subscription", "signup", "login", "breadcrumb",
         "breadcrumbs", "menu", "nav", "navbar", "sidebar", "rail", "widget", "widgets", "popular", "trending", "mostread",
-        "outbrain", "taboola", "footer", "masthead", "modal", "popup", "overlay", "sponsored",
+        "outbrain", "taboola", "footer", "masthead", "modal", "popup", "overlay", "sponsored", "more", "excerpt",
     };
 
     private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> NeverArticleSpans = NeverArticleWords.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -83,7 +83,7 @@ internal sealed class BodyChooser
         }
 
         boilerplate = boilerplate || BoilerplateTags.Contains(tag) || IsNeverArticle(element)
-                      || (IsRegion(element) && _sizes.Unlinked(element) < _pageText * 0.4);
+                      || (IsRegion(element) && !ElementKinds.IsEmbed(element) && _sizes.Unlinked(element) < _pageText * 0.4);
         linked = linked || tag == "a";
         var isBlock = owner is null || ElementKinds.BlockTags.Contains(tag);
         var own = isBlock ? new OwnText() : owner!;
@@ -129,7 +129,6 @@ internal sealed class BodyChooser
         }
 
         var score = prose - Alpha * against;
-        if (Dbg && isBlock && prose > 100) Console.Error.WriteLine($"DEBUG  {score:0} p={prose:0} b={against:0} {DPath(element)}"); // TEMP
         if (isBlock && prose > 0 && score > _bestScore)
         {
             // Children are visited first, so an outer element replaces an inner one only when it adds prose: the
@@ -141,8 +140,6 @@ internal sealed class BodyChooser
         return (prose, against);
     }
 
-    private static readonly bool Dbg = Environment.GetEnvironmentVariable("WW_DEBUG") is not null; // TEMP
-    private static string DPath(IElement e) { var parts = new List<string>(); for (var x = e; x is not null; x = x.ParentElement) parts.Add(x.LocalName + (string.IsNullOrEmpty(x.ClassName) ? "" : "." + x.ClassName.Split(' ')[0]) + (string.IsNullOrEmpty(x.Id) ? "" : "#" + x.Id)); parts.Reverse(); return string.Join(">", parts.Skip(Math.Max(0, parts.Count - 5))); } // TEMP
 
     private static bool IsNeverArticle(IElement element) =>
         HasWord(element.ClassName, NeverArticleSpans) || HasWord(element.Id, NeverArticleSpans);

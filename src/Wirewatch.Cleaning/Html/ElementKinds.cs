@@ -34,8 +34,12 @@ internal static class ElementKinds
 
     /// <summary>Asked of every element the line writer visits: the words of class, id and role, looked up as spans.</summary>
     public static bool IsFurniture(IElement element) =>
-        HasFurnitureWord(element.ClassName) || HasFurnitureWord(element.Id) || HasFurnitureWord(element.GetAttribute("role"))
+        ((HasFurnitureWord(element.ClassName) || HasFurnitureWord(element.Id) || HasFurnitureWord(element.GetAttribute("role"))) && !IsEmbed(element))
         || IsHidden(element);
+
+    /// <summary>An embedded post the article quotes (<c>class="social-media-embed"</c> around a tweet): content, though its class says "social".</summary>
+    public static bool IsEmbed(IElement element) =>
+        element.ClassName is { } c && c.Contains("embed", StringComparison.OrdinalIgnoreCase);
 
     private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> FurnitureWordSpans =
         FurnitureWords.GetAlternateLookup<ReadOnlySpan<char>>();
