@@ -69,6 +69,11 @@ internal static class ElementKinds
     /// <summary>Not shown to a reader: <c>hidden</c>, <c>aria-hidden</c>, or an inline <c>display:none</c> (schema.org copies of the headline, dates, image sizes).</summary>
     public static bool IsHidden(IElement element)
     {
+        if (element.Attributes.Length == 0)
+        {
+            return false; // most elements: no attribute lookups at all
+        }
+
         if (element.GetAttribute("aria-hidden") == "true" || element.HasAttribute("hidden"))
         {
             return true;
