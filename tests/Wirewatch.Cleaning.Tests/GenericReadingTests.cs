@@ -108,6 +108,24 @@ public sealed class GenericReadingTests
     }
 
     [Fact]
+    public void A_results_table_in_the_body_reads_a_row_a_line()
+    {
+        var article = Clean(Html($"""
+            <html><body><h1>Portvale regatta results</h1>
+            <div class="entry"><p>{Lead}</p>
+            <table><tr><th>Pos.</th><th>Crew</th><th>Time</th><th>Points</th></tr>
+            <tr><td>1</td><td>Northern Berth</td><td>41:05</td><td>25</td></tr>
+            <tr><td>2</td><td>Old Pier Rowers</td><td>41:37</td><td>18</td></tr>
+            <tr><td>3</td><td>Harbour Lights</td><td>42:10</td><td>15</td></tr></table>
+            <p>{Second}</p></div>
+            </body></html>
+            """));
+
+        article.Text.ShouldContain("1 Northern Berth 41:05 25");
+        article.Text.ShouldContain("3 Harbour Lights 42:10 15");
+    }
+
+    [Fact]
     public void Itemprop_articleBody_in_a_token_list_marks_the_body()
     {
         var article = Clean(Html($"""

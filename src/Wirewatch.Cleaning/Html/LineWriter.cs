@@ -33,7 +33,15 @@ internal sealed class LineWriter(List<string> lines, TextSizes sizes, int rootLe
             return;
         }
 
-        var block = ElementKinds.BlockTags.Contains(tag);
+        // A table row is one line, its cells separated by spaces: a results table reads "1 Kyle Busch 5040", not seven
+        // one-word lines that look like a menu.
+        var cell = tag is "td" or "th";
+        var block = !cell && ElementKinds.BlockTags.Contains(tag);
+        if (cell)
+        {
+            _line.Append(' ');
+        }
+
         if (block)
         {
             Flush(blank: true);
