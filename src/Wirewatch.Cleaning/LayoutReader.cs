@@ -7,7 +7,7 @@ namespace Wirewatch.Cleaning;
 /// line and an editor's note may follow, and the body runs until an end marker such as <c>(END)</c>. Works the same on
 /// text renderings and on the lines <see cref="PageText"/> writes from HTML.
 /// </summary>
-internal sealed partial class LayoutReader(SourceClock clock, IReadOnlyList<Regex> dropLines, string? knownHeadline)
+internal sealed partial class LayoutReader(SourceClock clock, IReadOnlyList<Regex> dropLines, string? knownHeadline, DateTimeOffset? reference = null)
 {
     public sealed record Result(string? Headline, string? EditorNote, DateTimeOffset? Stamp, List<string> Paragraphs, bool Paywalled);
 
@@ -22,6 +22,7 @@ internal sealed partial class LayoutReader(SourceClock clock, IReadOnlyList<Rege
         var inRelatedList = false;
         var headlineSettled = false; // a stamp, byline or note followed the headline: later menus are share bars, not chrome
         var paywalled = false;
+        var headlineMissing = false; // the first content line was a paragraph: no line is the headline
 
         for (var i = 0; i < lines.Count; i++)
         {
@@ -52,7 +53,7 @@ internal sealed partial class LayoutReader(SourceClock clock, IReadOnlyList<Rege
                 continue;
             }
 
-            if (headline is not null && RelatedHeading().IsMatch(line))
+            if ((headline is not null || headlineMissing) && RelatedHeading().IsMatch(line))
             {
                 FlushBlock(block, paragraphs);
                 inRelatedList = true;
@@ -72,7 +73,7 @@ internal sealed partial class LayoutReader(SourceClock clock, IReadOnlyList<Rege
 
             if (!bodyStarted)
             {
-                if (MayBeStamp(line) && StampParser.ParseLine(line, clock) is { } parsed)
+                if (MayBeStamp(line) && StampParser.ParseLine(line, clock, reference) is { } parsed)
                 {
                     stamp ??= parsed; // The first stamp is the publication; "Updated ..." after it is dropped.
                     headlineSettled = headline is not null;
@@ -86,26 +87,38 @@ internal sealed partial class LayoutReader(SourceClock clock, IReadOnlyList<Rege
                     continue;
                 }
 
-                if (headline is null)
+                if (headline is null && !headlineMissing)
                 {
-                    if (IsHeadline(line))
+                    if (IsSentence(line) && WireArticleCleaner.CountWords(line) >= 12 && line != knownHeadline)
                     {
-                        headline = WithoutSiteName(line);
+                        // A paragraph before any headline: the page has none. Every paragraph from here is the body,
+                        // rather than a later short paragraph being taken for the headline and this one dropped.
+                        headlineMissing = true;
+                    }
+                    else
+                    {
+                        if (IsHeadline(line))
+                        {
+                            headline = WithoutSiteName(line);
+                        }
+
+                        continue;
+                    }
+                }
+
+                if (!headlineMissing)
+                {
+                    if (MayBeByline(line) && Byline().IsMatch(line))
+                    {
+                        headlineSettled = true;
+                        continue;
                     }
 
-                    continue;
-                }
-
-                if (MayBeByline(line) && Byline().IsMatch(line))
-                {
-                    headlineSettled = true;
-                    continue;
-                }
-
-                if (line == headline || LoneDate().IsMatch(line) || (WireArticleCleaner.CountWords(line) < 4 && !IsSentence(line))
-                    || (!IsSentence(line) && (i + 1 == lines.Count || lines[i + 1].Length == 0)))
-                {
-                    continue; // Furniture between the headline and the story: decks, section labels, dates.
+                    if (line == headline || LoneDate().IsMatch(line) || (WireArticleCleaner.CountWords(line) < 4 && !IsSentence(line))
+                        || (!IsSentence(line) && (i + 1 == lines.Count || lines[i + 1].Length == 0)))
+                    {
+                        continue; // Furniture between the headline and the story: decks, section labels, dates.
+                    }
                 }
             }
 
@@ -247,7 +260,7 @@ internal sealed partial class LayoutReader(SourceClock clock, IReadOnlyList<Rege
     private static bool HasHangul(string line) => line.AsSpan().IndexOfAnyInRange('\uAC00', '\uD7A3') >= 0;
 
     private static bool IsSentence(string line) =>
-        line.Length > 0 && line[^1] is '.' or '!' or '?' or '"' or '\u201D' or '\u2019' or '\u3002';
+        line.Length > 0 && line[^1] is '.' or '!' or '?' or '"' or '\u201D' or '\u2019' or '\u3002' or '\uFF01' or '\uFF1F' or '\u300D' or '\u0964';
 
     /// <summary>Lines of one block become one paragraph unless a line ends a sentence (then each is a paragraph).</summary>
     private static void FlushBlock(List<string> block, List<string> paragraphs)
@@ -285,7 +298,7 @@ internal sealed partial class LayoutReader(SourceClock clock, IReadOnlyList<Rege
     [GeneratedRegex("""^(?:[^|\u00B7\u2022\u00BB\u203A>]{1,30}\s*[|\u00B7\u2022\u00BB\u203A>]\s*){2,}[^|\u00B7\u2022\u00BB\u203A>]{0,30}$""")]
     private static partial Regex SeparatedMenu();
 
-    [GeneratedRegex("""^(?:related(?: articles| news| stories| coverage| content| links)?|more (?:stories|news|from [^.]{1,30})|most (?:viewed|read|popular)(?: stories| articles)?|latest(?: news| stories| headlines)?|top stories|you (?:may|might) also like|recommended(?: stories| for you| articles)?|trending(?: now)?|editor'?s picks|read (?:more|next|also)|see also|also read|keywords?|tags?|topics|관련 ?기사|많이 본 기사|인기 ?기사|최신 ?기사)\s*:?$""", RegexOptions.IgnoreCase)]
+    [GeneratedRegex("""^(?:related(?: articles| news| stories| coverage| content| links)?|more (?:stories|news|(?:from|in|on|about) [^.]{1,40})|(?:you may|you might|we think you.ll) like|você (?:pode|também pode) gostar|leia também|veja também|lee también|à lire aussi|lire aussi|lesen sie auch|mehr zum thema|leggi anche|читайте также|関連記事|相关阅读|相關新聞|most (?:viewed|read|popular)(?: stories| articles)?|latest(?: news| stories| headlines)?|top stories|you (?:may|might) also like|recommended(?: stories| for you| articles)?|trending(?: now)?|editor'?s picks|read (?:more|next|also)|see also|also read|keywords?|tags?|topics|관련 ?기사|많이 본 기사|인기 ?기사|최신 ?기사)\s*(?::|\.\.\.|\u2026)?$""", RegexOptions.IgnoreCase)]
     private static partial Regex RelatedHeading();
 
     [GeneratedRegex("""^(?:To continue reading|Subscribe to (?:continue|read)|This (?:article|story|content) is (?:for|available to) (?:subscribers|members)|Become a member to (?:read|continue)|Log in to (?:read|continue))""", RegexOptions.IgnoreCase)]

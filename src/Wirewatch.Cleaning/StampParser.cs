@@ -16,10 +16,21 @@ internal static partial class StampParser
         ["EST"] = TimeSpan.FromHours(-5), ["EDT"] = TimeSpan.FromHours(-4), ["CST"] = TimeSpan.FromHours(-6),
         ["CDT"] = TimeSpan.FromHours(-5), ["PST"] = TimeSpan.FromHours(-8), ["PDT"] = TimeSpan.FromHours(-7),
         ["BST"] = TimeSpan.FromHours(1), ["CET"] = TimeSpan.FromHours(1), ["CEST"] = TimeSpan.FromHours(2),
+        ["MST"] = TimeSpan.FromHours(-7), ["MDT"] = TimeSpan.FromHours(-6), ["HKT"] = TimeSpan.FromHours(8), ["SGT"] = TimeSpan.FromHours(8),
     };
 
-    /// <summary>The stamp of a line that is nothing but a stamp, in the source's clock; null otherwise.</summary>
-    public static DateTimeOffset? ParseLine(string line, SourceClock clock)
+    /// <summary>US zone names whose offset depends on daylight saving: "11/01/22 11:29 AM ET".</summary>
+    private static readonly Dictionary<string, string> UsZones = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["ET"] = "America/New_York", ["CT"] = "America/Chicago", ["MT"] = "America/Denver", ["PT"] = "America/Los_Angeles",
+    };
+
+    /// <summary>
+    /// The stamp of a line that is nothing but a stamp, in the source's clock; null otherwise. A date without a year
+    /// ("Nov. 1 11:29") takes the year that makes it the latest date not after <paramref name="reference"/> (the page's
+    /// other dates, the feed's or the HTTP date, else the fetch time); without a reference it is not read.
+    /// </summary>
+    public static DateTimeOffset? ParseLine(string line, SourceClock clock, DateTimeOffset? reference = null)
     {
         if (line.Length > 110)
         {
@@ -39,6 +50,12 @@ internal static partial class StampParser
         {
             (year, month, day) = (Int(date, "y"), Int(date, "mo"), Int(date, "d"));
         }
+        else if ((date = UsDate().Match(line)).Success)
+        {
+            // "11/01/22": month first, two-digit years in this century.
+            year = Int(date, "y");
+            (year, month, day) = (year < 100 ? 2000 + year : year, Int(date, "mo"), Int(date, "d"));
+        }
         else if ((date = MonthFirstDate().Match(line)).Success || (date = DayFirstDate().Match(line)).Success)
         {
             if (MonthNumber(date.Groups["month"].Value) is not { } m)
@@ -47,6 +64,11 @@ internal static partial class StampParser
             }
 
             (year, month, day) = (Int(date, "y"), m, Int(date, "d"));
+        }
+        else if (reference is { } r && (date = MonthDayWithoutYear().Match(line)).Success && MonthNumber(date.Groups["month"].Value) is { } m)
+        {
+            (month, day) = (m, Int(date, "d"));
+            year = YearBefore(month, day, r);
         }
         else
         {
@@ -72,7 +94,9 @@ internal static partial class StampParser
         TimeSpan? offset = null;
         if (zone.Success)
         {
-            offset = zone.Groups["abbr"].Success ? Zones[zone.Groups["abbr"].Value] : TimeSpan.Zero;
+            offset = !zone.Groups["abbr"].Success ? TimeSpan.Zero
+                : UsZones.TryGetValue(zone.Groups["abbr"].Value, out var zoneId) ? UsOffset(zoneId, year, month, day, hour)
+                : Zones[zone.Groups["abbr"].Value];
             if (zone.Groups["off"].Success)
             {
                 offset = offset.Value + ParseOffset(zone.Groups["off"].Value);
@@ -98,6 +122,9 @@ internal static partial class StampParser
             return null;
         }
     }
+
+    /// <summary>True when a machine time states its zone (<c>Z</c>, <c>+09:00</c>, <c>GMT</c>).</summary>
+    public static bool HasExplicitZone(string value) => HasZone().IsMatch(value.Trim());
 
     /// <summary>An ISO 8601 or RFC 1123 time from markup; without a zone it is read in the source's clock.</summary>
     public static DateTimeOffset? ParseMachine(string? value, SourceClock clock)
@@ -136,6 +163,28 @@ internal static partial class StampParser
         return index >= 0 ? index + 1 : null;
     }
 
+    /// <summary>The latest year in which month/day is not after the reference (a day's grace for zones).</summary>
+    private static int YearBefore(int month, int day, DateTimeOffset reference)
+    {
+        for (var year = reference.Year + 1; year > reference.Year - 8; year--)
+        {
+            if (day <= DateTime.DaysInMonth(year, month) && new DateTime(year, month, day) <= reference.Date.AddDays(1))
+            {
+                return year;
+            }
+        }
+
+        return reference.Year;
+    }
+
+    private static TimeSpan UsOffset(string zoneId, int year, int month, int day, int hour)
+    {
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(zoneId);
+        return day <= DateTime.DaysInMonth(year, month) && month is >= 1 and <= 12
+            ? zone.GetUtcOffset(new DateTime(year, month, day, Math.Min(hour, 23), 0, 0, DateTimeKind.Unspecified))
+            : zone.BaseUtcOffset;
+    }
+
     private static int Int(Match match, string group) => int.Parse(match.Groups[group].Value, CultureInfo.InvariantCulture);
 
     private static TimeSpan ParseOffset(string text)
@@ -152,6 +201,12 @@ internal static partial class StampParser
     [GeneratedRegex("""(?<!\d)(?<y>\d{4})[-./](?<mo>\d{1,2})[-./](?<d>\d{1,2})\.?(?!\d)""")]
     private static partial Regex NumericDate();
 
+    [GeneratedRegex("""(?<![\d/])(?<mo>\d{1,2})/(?<d>\d{1,2})/(?<y>\d{4}|\d{2})(?![\d/])""")]
+    private static partial Regex UsDate();
+
+    [GeneratedRegex("""\b""" + MonthName + """\s+(?<d>\d{1,2})(?:st|nd|rd|th)?\b(?!,?\s*\d{4})""", RegexOptions.IgnoreCase)]
+    private static partial Regex MonthDayWithoutYear();
+
     [GeneratedRegex(MonthName + """\s+(?<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?<y>\d{4})""", RegexOptions.IgnoreCase)]
     private static partial Regex MonthFirstDate();
 
@@ -161,7 +216,7 @@ internal static partial class StampParser
     [GeneratedRegex("""(?<!\d)(?<h>\d{1,2}):(?<m>\d{2})(?::\d{2})?(?:\s*(?<ampm>[ap])\.?\s?m\.?(?![a-z]))?""", RegexOptions.IgnoreCase)]
     private static partial Regex Time();
 
-    [GeneratedRegex("""(?:\b(?<abbr>KST|JST|UTC|GMT|EST|EDT|CST|CDT|PST|PDT|BST|CEST|CET)\b\s*(?<off>[+-]\d{1,2}(?::?\d{2})?)?|(?<off>[+-]\d{2}:?\d{2})\b)""")]
+    [GeneratedRegex("""(?:\b(?<abbr>KST|JST|UTC|GMT|EST|EDT|CST|CDT|PST|PDT|MST|MDT|BST|CEST|CET|HKT|SGT|ET|CT|MT|PT)\b\s*(?<off>[+-]\d{1,2}(?::?\d{2})?)?|(?<off>[+-]\d{2}:?\d{2})\b)""")]
     private static partial Regex Zone();
 
     [GeneratedRegex("""(?:Z|[+-]\d{2}:?\d{2}|GMT|UTC)$""")]

@@ -33,19 +33,31 @@ public sealed partial class WireArticleCleaner(CleanerOptions options, CleaningR
         rule = page.Rule ?? rule;
         var clock = rule?.Clock ?? SourceClock.Fixed(options.StampOffset);
 
-        var layout = new LayoutReader(clock, DropLinesOf(rule), page.Headline ?? raw.Feed?.Title)
+        var machineTime = (page.StampText is { } stampText ? StampParser.ParseMachine(stampText, clock) : null)
+                          ?? StampParser.ParseMachine(page.MachineTime, clock);
+        // What a date without a year is read against: the page's other dates, the feed's or the HTTP date, the fetch.
+        var reference = machineTime ?? raw.Feed?.PublishedAt ?? raw.Http?.LastModified ?? raw.FetchedAt;
+        var layout = new LayoutReader(clock, DropLinesOf(rule), page.Headline ?? raw.Feed?.Title, reference)
             .Read(page.Lines);
-        if (layout.Headline is null)
+        // Without a headline on the page: the feed item's title, else the first sentence stands in (flagged no-headline).
+        var pageHeadline = layout.Headline ?? Whitespace.Normalize(raw.Feed?.Title);
+        var headlineMissing = pageHeadline is null;
+        if (pageHeadline is null && layout.Paragraphs.Count > 0)
+        {
+            pageHeadline = FirstSentence(layout.Paragraphs[0]);
+        }
+
+        if (pageHeadline is null)
         {
             return CleaningResult.Rejected(CleaningCodes.NoHeadline, "No headline was found.");
         }
 
-        if (NotFoundHeadline().IsMatch(layout.Headline))
+        if (NotFoundHeadline().IsMatch(pageHeadline))
         {
-            return CleaningResult.Rejected(CleaningCodes.NotFoundPage, $"The page says '{layout.Headline}'.");
+            return CleaningResult.Rejected(CleaningCodes.NotFoundPage, $"The page says '{pageHeadline}'.");
         }
 
-        var (flags, headline) = SplitFlags(layout.Headline);
+        var (flags, headline) = SplitFlags(pageHeadline);
         var paragraphs = layout.Paragraphs;
         var dateline = ExtractDateline(paragraphs);
         if (paragraphs.Count == 0 || !paragraphs.Any(IsProse))
@@ -55,12 +67,16 @@ public sealed partial class WireArticleCleaner(CleanerOptions options, CleaningR
                 : "No paragraph reads as prose (an index or list page?).");
         }
 
-        var published = (page.StampText is { } stampText ? StampParser.ParseMachine(stampText, clock) : null)
-                        ?? StampParser.ParseMachine(page.MachineTime, clock)
+        var published = machineTime
                         ?? layout.Stamp
                         ?? (raw.Feed?.PublishedAt is { } feedTime ? clock.Convert(feedTime) : null);
         var words = paragraphs.Sum(p => CountWords(p));
         var warnings = new List<string>();
+        if (headlineMissing)
+        {
+            warnings.Add(CleaningCodes.NoHeadline);
+        }
+
         if (published is null)
         {
             warnings.Add(CleaningCodes.NoTimestamp);
@@ -146,6 +162,11 @@ public sealed partial class WireArticleCleaner(CleanerOptions options, CleaningR
             var match = DatelinePattern().Match(paragraphs[i]);
             if (!match.Success)
             {
+                match = WireDateline().Match(paragraphs[i]);
+            }
+
+            if (!match.Success)
+            {
                 match = KoreanDateline().Match(paragraphs[i]);
             }
 
@@ -181,6 +202,15 @@ public sealed partial class WireArticleCleaner(CleanerOptions options, CleaningR
         return null;
     }
 
+    /// <summary>The paragraph's first sentence, at most 20 words: a stand-in headline for a page that has none.</summary>
+    private static string FirstSentence(string paragraph)
+    {
+        var end = paragraph.IndexOfAny(['.', '!', '?', '\u3002']);
+        var sentence = end > 0 ? paragraph[..(end + 1)] : paragraph;
+        var words = sentence.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return words.Length <= 20 ? sentence : string.Join(' ', words.Take(20)) + " \u2026";
+    }
+
     /// <summary>True when the dateline's date is more than a day away from the stamp (in the stamp's year or either neighbour).</summary>
     private static bool DatelineDisagrees(string? datelineDate, DateTimeOffset stamp)
     {
@@ -208,17 +238,23 @@ public sealed partial class WireArticleCleaner(CleanerOptions options, CleaningR
             return false;
         }
 
-        return text.Length > 0 && text[^1] is '.' or '!' or '?' or '"' or '\u201D' or '\'' or '\u2019' or ')' or ']' or '\u3002';
+        return text.Length > 0 && text[^1] is '.' or '!' or '?' or '"' or '\u201D' or '\'' or '\u2019' or ')' or ']' or '\u3002'
+            or '\uFF01' or '\uFF1F' or '\u300D' or '\u300F' or '\uFF09' or '\u0964'; // 。！？」』） and the Devanagari danda
     }
 
     /// <summary>A sentence of some length: what an article has and an index page of headlines does not.</summary>
     private static bool IsProse(string paragraph) => CountWords(paragraph) >= 8 && EndsLikeAnArticle(paragraph);
 
-    /// <summary>Whitespace-separated words (what <c>Split(null, RemoveEmptyEntries).Length</c> counts), without allocating.</summary>
+    /// <summary>
+    /// Whitespace-separated words, without allocating. Scripts written without spaces (Chinese, Japanese kana, Thai, Lao,
+    /// Khmer, Myanmar) count one word per two characters, so that a Japanese paragraph is as long as its English
+    /// translation instead of one "word".
+    /// </summary>
     internal static int CountWords(ReadOnlySpan<char> paragraph)
     {
         var words = 0;
         var inWord = false;
+        var spaceless = 0;
         foreach (var c in paragraph)
         {
             if (char.IsWhiteSpace(c))
@@ -230,10 +266,22 @@ public sealed partial class WireArticleCleaner(CleanerOptions options, CleaningR
                 inWord = true;
                 words++;
             }
+
+            if (c >= '฀' && IsSpaceless(c))
+            {
+                spaceless++;
+            }
         }
 
-        return words;
+        return words + spaceless / 2;
     }
+
+    private static bool IsSpaceless(char c) =>
+        c is (>= '฀' and <= '໿') // Thai, Lao
+            or (>= 'က' and <= '႟') // Myanmar
+            or (>= 'ក' and <= '៿') // Khmer
+            or (>= '぀' and <= 'ヿ') // Hiragana, Katakana
+            or (>= '㐀' and <= '䶿') or (>= '一' and <= '鿿') or (>= '豈' and <= '﫿'); // Han
 
     private static string DetectLanguage(IEnumerable<string> paragraphs)
     {
@@ -272,6 +320,11 @@ public sealed partial class WireArticleCleaner(CleanerOptions options, CleaningR
     // "ARLINGTON, Va. (AP) —", "WASHINGTON —" (VOA: no agency, then a long dash is required).
     [GeneratedRegex("""^(?<city>[A-Z][A-Z.'/\-]*(?: [A-Z][A-Z.'/\-]*){0,3}(?:, [A-Z][a-zA-Z]{0,5}\.(?:[A-Z]\.)?)?)(?:, (?<region>[A-Z][a-z]+(?: [A-Z][a-z]+){0,2})(?! ?\d))?(?:,\s*(?<date>[A-Z][a-z]{2,8}\.? \d{1,2}))?\s*(?:\((?<agency>[^)]{2,40})\)\s*(?:--|\u2014|\u2013|-)|(?:--|\u2014|\u2013))\s*""")]
     private static partial Regex DatelinePattern();
+
+    // A named wire in parentheses makes the dateline whatever the city's case and even without a dash:
+    // "Pyongyang, Dec 22 (IANS)", "Seoul, South Korea (AFP) -", "Pyongyang, November 1 (KCNA) --", "TOKYO, Nov. 1 (Kyodo) --".
+    [GeneratedRegex("""^(?<city>[A-Z][A-Za-z.'/\-]*(?: [A-Z][A-Za-z.'/\-]*){0,3})(?:, (?<region>[A-Z][A-Za-z]+(?: [A-Z][a-z]+){0,2})(?! ?\d))?(?:,\s*(?<date>[A-Z][a-z]{2,8}\.? \d{1,2}))?\s*\((?<agency>Yonhap|AP|AFP|AFP-JIJI|Reuters|UPI|IANS|KCNA|Kyodo|Xinhua|dpa|ANI|PTI|EFE|ANSA|TASS|Tass|Bloomberg|Anadolu|VOA|NK News)\)\s*(?:--|\u2014|\u2013|-|:)?\s*""")]
+    private static partial Regex WireDateline();
 
     // "(서울=연합뉴스) 김수연 기자 =": city and agency in the parentheses, then the reporter.
     [GeneratedRegex("""^\((?<city>[^=()]{1,20})=(?<agency>[^)]{1,20})\)\s*(?:[^=]{1,30}=\s*)?""")]

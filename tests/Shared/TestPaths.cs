@@ -12,6 +12,11 @@ internal static class TestPaths
 
     public static bool HasSeeds => File.Exists(Path.Combine(SeedsFolder, "expected.json"));
 
+    /// <summary>../shared/corpus/article-extraction-benchmark: real pages, never copied into the repository.</summary>
+    public static string ExtractionBenchmarkFolder => Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "corpus", "article-extraction-benchmark"));
+
+    public static bool HasExtractionBenchmark => File.Exists(Path.Combine(ExtractionBenchmarkFolder, "ground-truth.json"));
+
     public static string WorkerFolder => Path.Combine(RepositoryRoot, "src", "Wirewatch.Worker");
 
     public static string Defaults(string file) => Path.Combine(WorkerFolder, "defaults", file);
@@ -63,6 +68,18 @@ internal sealed class SeedTheoryAttribute : TheoryAttribute
         if (!TestPaths.HasSeeds)
         {
             Skip = $"The seed pages are not at {TestPaths.SeedsFolder}: clone the repository beside shared/ to run this test.";
+        }
+    }
+}
+
+/// <summary>A fact that needs ../shared/corpus/article-extraction-benchmark; skipped, with the reason, where it is absent.</summary>
+internal sealed class ExtractionBenchmarkFactAttribute : FactAttribute
+{
+    public ExtractionBenchmarkFactAttribute()
+    {
+        if (!TestPaths.HasExtractionBenchmark)
+        {
+            Skip = $"The Article Extraction Benchmark is not at {TestPaths.ExtractionBenchmarkFolder}: clone the repository beside shared/ to run this test.";
         }
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Wirewatch.Classification;
 using Wirewatch.Classification.Evaluation;
 using Wirewatch.Cleaning;
+using Wirewatch.Cleaning.Evaluation;
 using Wirewatch.Cleaning.Stories;
 using Wirewatch.Contracts;
 using Wirewatch.Fetching;
@@ -12,14 +13,14 @@ namespace Wirewatch.Worker.Cli;
 /// <summary><c>wirewatch clean</c> and <c>wirewatch classify</c>: the same stage classes the consumers use, without a bus.</summary>
 internal static class StageCommands
 {
-    public static async Task<int> CleanAsync(string[] inputs, bool json, string? configFile, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    public static async Task<int> CleanAsync(string[] inputs, string? url, bool json, string? configFile, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         var configuration = WorkerConfiguration.Build(configFile);
         var cleaner = CreateCleaner(configuration);
         // Stories of this run only: pages given together that are versions of one story share a storyId.
         var stories = new StoryTracker(new InMemoryStoryStore(), TimeProvider.System, new CleanerOptions());
         var output = new CliOutput(stdout, json);
-        return await ForEachInputAsync(inputs, configuration, stderr, cancellationToken, (path, raw) =>
+        return await ForEachInputAsync(inputs, url, configuration, output, stderr, cancellationToken, (path, raw) =>
         {
             var result = cleaner.Clean(raw);
             if (result.Article is { } article)
@@ -33,7 +34,7 @@ internal static class StageCommands
         });
     }
 
-    public static async Task<int> ClassifyAsync(string[] inputs, bool json, string? configFile, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    public static async Task<int> ClassifyAsync(string[] inputs, string? url, bool json, string? configFile, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         var configuration = WorkerConfiguration.Build(configFile);
         var settings = WirewatchSettings.Read(configuration);
@@ -42,7 +43,7 @@ internal static class StageCommands
         // As the cleaner consumer does before the classifier sees an article: versions and reprints given together share a storyId.
         var stories = new StoryTracker(new InMemoryStoryStore(), TimeProvider.System, new CleanerOptions());
         var output = new CliOutput(stdout, json);
-        return await ForEachInputAsync(inputs, configuration, stderr, cancellationToken, (path, raw) =>
+        return await ForEachInputAsync(inputs, url, configuration, output, stderr, cancellationToken, (path, raw) =>
         {
             var result = cleaner.Clean(raw);
             if (result.Article is { } article)
@@ -106,6 +107,37 @@ internal static class StageCommands
         return WirewatchCli.Success;
     }
 
+    /// <summary><c>wirewatch eval extraction</c>: the Article Extraction Benchmark's metric on a folder in its layout.</summary>
+    public static Task<int> EvalExtractionAsync(string corpusFolder, string? outputFolder, bool json, string? configFile, TextWriter stdout)
+    {
+        var cleaner = CreateCleaner(WorkerConfiguration.Build(configFile));
+        ExtractionReport report;
+        try
+        {
+            report = new ExtractionEvaluation(cleaner, DecodePage, TimeProvider.System).Evaluate(corpusFolder, outputFolder);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
+        {
+            throw new CliInputException($"--corpus: {e.Message}");
+        }
+
+        ExtractionOutput.Write(stdout, report, json);
+        return Task.FromResult(WirewatchCli.Success);
+    }
+
+    /// <summary>A saved page's bytes as the fetcher decodes them (BOM, declared charset, sniffing); undecodable bytes are read as UTF-8 with replacements.</summary>
+    internal static string DecodePage(byte[] bytes)
+    {
+        try
+        {
+            return TextDecoding.Decode(bytes, declaredCharset: null).Text;
+        }
+        catch (FetchFailedException)
+        {
+            return System.Text.Encoding.UTF8.GetString(bytes);
+        }
+    }
+
     private static WireArticleCleaner CreateCleaner(IConfiguration configuration)
     {
         var options = new CleanerOptions();
@@ -113,8 +145,12 @@ internal static class StageCommands
         return new WireArticleCleaner(options, CleaningRules.Load(WirewatchSettings.Read(configuration).CleaningRulesPath));
     }
 
-    /// <summary>Reads every input first, so a missing file is exit code 2 before anything is printed.</summary>
-    private static async Task<int> ForEachInputAsync(string[] inputs, IConfiguration configuration, TextWriter stderr, CancellationToken cancellationToken, Action<string, ArticleFetched> handle)
+    /// <summary>
+    /// Checks every input first, so a missing file is exit code 2 before anything is printed; then each input in turn.
+    /// An input that cannot be read (over the size cap, undecodable, an HTTP error) is printed as rejected with its
+    /// reason and the batch goes on; the exit code is then 1.
+    /// </summary>
+    private static async Task<int> ForEachInputAsync(string[] inputs, string? url, IConfiguration configuration, CliOutput output, TextWriter stderr, CancellationToken cancellationToken, Action<string, ArticleFetched> handle)
     {
         var missing = inputs.Where(i => !IsUrl(i) && !File.Exists(i)).ToList();
         if (missing.Count > 0)
@@ -122,19 +158,30 @@ internal static class StageCommands
             throw new CliInputException($"no such file: {string.Join(", ", missing)} (give files or http(s) URLs).");
         }
 
+        if (url is not null && (inputs.Length != 1 || !IsUrl(url)))
+        {
+            throw new CliInputException(inputs.Length != 1
+                ? "--url names the original address of one saved page: give exactly one input with it."
+                : $"--url must be an http(s) URL (was '{url}').");
+        }
+
         var status = WirewatchCli.Success;
         await using var web = inputs.Any(IsUrl) ? CliFetcher.Create(configuration) : null;
         foreach (var input in inputs)
         {
+            ArticleFetched raw;
             try
             {
-                handle(input, await ReadAsync(input, web, cancellationToken));
+                raw = await ReadAsync(input, web, cancellationToken);
             }
             catch (FetchFailedException e)
             {
-                await stderr.WriteLineAsync($"wirewatch: {input}: {e.Message}");
+                output.Rejected("path", input, e.Reason, e.Message);
                 status = WirewatchCli.Failure;
+                continue;
             }
+
+            handle(input, url is null ? raw : raw with { Url = CanonicalUrl.Normalize(url), ArticleId = CanonicalUrl.ArticleIdFor(CanonicalUrl.Normalize(url)) });
         }
 
         return status;

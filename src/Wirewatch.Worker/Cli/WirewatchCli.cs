@@ -41,12 +41,13 @@ public static class WirewatchCli
             stdout, stderr, ct)));
 
         var cleanInputs = new Argument<string[]>("inputs") { Description = "Files or http(s) URLs of article pages.", Arity = ArgumentArity.OneOrMore };
-        var clean = new Command("clean", "The cleaner alone: headline, flags, time, dateline and body of each page.") { cleanInputs, json };
-        clean.SetAction((parse, ct) => Guard(stderr, () => StageCommands.CleanAsync(parse.GetValue(cleanInputs)!, parse.GetValue(json), parse.GetValue(config), stdout, stderr, ct)));
+        var pageUrl = new Option<string?>("--url") { Description = "The original http(s) URL of the one saved page given, so that its site's cleaning rule applies." };
+        var clean = new Command("clean", "The cleaner alone: headline, flags, time, dateline and body of each page.") { cleanInputs, pageUrl, json };
+        clean.SetAction((parse, ct) => Guard(stderr, () => StageCommands.CleanAsync(parse.GetValue(cleanInputs)!, parse.GetValue(pageUrl), parse.GetValue(json), parse.GetValue(config), stdout, stderr, ct)));
 
         var classifyInputs = new Argument<string[]>("inputs") { Description = "Files or http(s) URLs of article pages.", Arity = ArgumentArity.OneOrMore };
-        var classify = new Command("classify", "The cleaner and the classifier: topics with their evidence, and entities.") { classifyInputs, json };
-        classify.SetAction((parse, ct) => Guard(stderr, () => StageCommands.ClassifyAsync(parse.GetValue(classifyInputs)!, parse.GetValue(json), parse.GetValue(config), stdout, stderr, ct)));
+        var classify = new Command("classify", "The cleaner and the classifier: topics with their evidence, and entities.") { classifyInputs, pageUrl, json };
+        classify.SetAction((parse, ct) => Guard(stderr, () => StageCommands.ClassifyAsync(parse.GetValue(classifyInputs)!, parse.GetValue(pageUrl), parse.GetValue(json), parse.GetValue(config), stdout, stderr, ct)));
 
         var corpus = new Option<string>("--corpus") { Description = "A folder of labelled articles with its labels.json.", Required = true };
         var split = new Option<string>("--split") { Description = "Which articles to measure: dev, test or all.", DefaultValueFactory = _ => "dev" };
@@ -56,6 +57,14 @@ public static class WirewatchCli
             corpus, split, json,
         };
         eval.SetAction((parse, ct) => Guard(stderr, () => StageCommands.EvalAsync(parse.GetValue(corpus)!, parse.GetValue(split)!, parse.GetValue(json), parse.GetValue(config), stdout, ct)));
+        var extractionCorpus = new Option<string>("--corpus") { Description = "A folder in the Article Extraction Benchmark's layout: ground-truth.json and html/<key>.html.gz.", Required = true };
+        var extractionOut = new Option<string?>("--out") { Description = "A folder to write each page's extracted body to (<key>.txt), to compare by eye." };
+        var extraction = new Command("extraction", "Measures the cleaner's body extraction by the Article Extraction Benchmark's metric: precision, recall, F1, the worst pages.")
+        {
+            extractionCorpus, extractionOut, json,
+        };
+        extraction.SetAction((parse, ct) => Guard(stderr, () => StageCommands.EvalExtractionAsync(parse.GetValue(extractionCorpus)!, parse.GetValue(extractionOut), parse.GetValue(json), parse.GetValue(config), stdout)));
+        eval.Subcommands.Add(extraction);
 
         var sourcesFile = new Option<string?>("--sources") { Description = "A sources.json to check instead of the configured one." };
         var check = new Command("check", "Lists every enabled source once and prints a table: reachable, status, items, parse errors, time taken. Exit 0 when all are reachable, 1 otherwise.")

@@ -1,0 +1,282 @@
+using Wirewatch.Contracts;
+using Wirewatch.Tests.Shared;
+
+namespace Wirewatch.Cleaning.Tests;
+
+/// <summary>
+/// The failure modes of issue 16, each on a page written for this test (invented outlets and stories, no rule of their
+/// own): what the generic reading must keep, drop and date.
+/// </summary>
+public sealed class GenericReadingTests
+{
+    private readonly WireArticleCleaner _cleaner = new(new CleanerOptions());
+
+    private const string Lead = "The harbour authority of Portvale said on Monday that the old pier would close for repairs, after divers found cracks in three of its pillars.";
+    private const string Second = "Engineers expect the work to take about four months, and ferries will use the northern berth in the meantime, a spokeswoman said.";
+    private const string Third = "Fishermen, who land most of the town's catch at the pier, asked the council for a temporary market near the northern berth.";
+    private const string Fourth = "The council said it would decide on the market at its next meeting, and that the repairs were paid for by last year's budget.";
+
+    private static ArticleFetched Html(string html, string url = "https://portvale-news.example/2025/pier") =>
+        Articles.FromText(html, url, "text/html");
+
+    private CleanedArticle Clean(ArticleFetched page)
+    {
+        var result = _cleaner.Clean(page);
+        result.RejectionReason.ShouldBeNull(result.RejectionDetail);
+        return new CleanedArticle(result.Article!);
+    }
+
+    [Fact]
+    public void A_body_split_by_an_ad_slot_a_continue_reading_link_and_headings_keeps_every_part_and_the_lead()
+    {
+        var article = Clean(Html($"""
+            <html><head><title>Old pier to close for repairs - Portvale News</title></head><body>
+            <nav><ul><li><a href="/">Home</a></li><li><a href="/local">Local</a></li><li><a href="/sport">Sport</a></li></ul></nav>
+            <h1>Old pier to close for repairs</h1>
+            <div class="story">
+              <div class="story-part"><p>{Lead}</p></div>
+              <div class="ad-slot"><a href="https://ads.example/x">Advertisement</a></div>
+              <div class="story-part"><p>{Second}</p></div>
+              <p class="continue"><a href="/2025/pier?page=2">Continue reading</a></p>
+              <h2>Fishermen worried</h2>
+              <div class="story-part"><p>{Third}</p><p>{Fourth}</p></div>
+            </div>
+            <aside><p>Most read: a story about something else entirely that many readers opened this week.</p></aside>
+            </body></html>
+            """));
+
+        article.Value.Headline.ShouldBe("Old pier to close for repairs");
+        article.Value.Paragraphs[0].ShouldBe(Lead);
+        article.Text.ShouldContain(Second);
+        article.Text.ShouldContain(Third);
+        article.Text.ShouldContain(Fourth);
+        article.Text.ShouldNotContain("Advertisement");
+        article.Text.ShouldNotContain("Most read");
+    }
+
+    [Fact]
+    public void A_comment_thread_longer_than_the_article_is_not_chosen_as_the_body()
+    {
+        var comment = "I have fished from that pier for thirty years, and I remember when the council promised, again and again, that it would be repaired before it was too late, and now look at it. ";
+        var comments = string.Concat(Enumerable.Range(1, 8).Select(i => $"<li class=\"comment\"><div class=\"comment-body\"><p>{comment}{i}.</p></div></li>"));
+        var article = Clean(Html($"""
+            <html><body><h1>Old pier to close for repairs</h1>
+            <article><p>{Lead}</p><p>{Second}</p></article>
+            <section id="comments"><h3>8 comments</h3><ol class="comment-list">{comments}</ol></section>
+            </body></html>
+            """));
+
+        article.Value.Paragraphs.ShouldBe([Lead, Second]);
+    }
+
+    [Fact]
+    public void A_photo_gallery_with_captions_is_not_chosen_as_the_body()
+    {
+        var slides = string.Concat(Enumerable.Range(1, 10).Select(i => $"<div class=\"gallery-slide\"><p>Photo {i}: divers inspect pillar {i} of the old pier, where cracks were found during the winter survey, with the ferry in the background.</p></div>"));
+        var article = Clean(Html($"""
+            <html><body><h1>Old pier to close for repairs</h1>
+            <div class="gallery">{slides}</div>
+            <div class="article-text"><p>{Lead}</p><p>{Second}</p><p>{Third}</p></div>
+            </body></html>
+            """));
+
+        article.Value.Paragraphs.ShouldBe([Lead, Second, Third]);
+    }
+
+    [Fact]
+    public void An_embedded_post_the_article_quotes_is_kept_though_its_wrapper_says_social()
+    {
+        var article = Clean(Html($"""
+            <html><body><h1>Old pier to close for repairs</h1>
+            <div class="entry-content"><p>{Lead}</p>
+            <div class="social-media-embed"><blockquote class="twitter-tweet"><p>The pier has been falling apart for years and nobody listened to the fishermen until now.</p></blockquote></div>
+            <p>{Second}</p></div>
+            <div class="share-bar"><a href="/s1">Share on one site</a> <a href="/s2">Share on another</a></div>
+            </body></html>
+            """));
+
+        article.Text.ShouldContain("The pier has been falling apart for years");
+        article.Text.ShouldNotContain("Share on");
+    }
+
+    [Fact]
+    public void A_related_list_under_a_heading_with_an_ellipsis_is_not_body()
+    {
+        var result = _cleaner.Clean(Articles.FromText($"Old pier to close for repairs\n\n{Lead}\n\n{Second}\n\nVocê pode gostar...\n\nUm texto sobre outra coisa\n\nOutro texto sobre o tempo\n"));
+
+        result.Article!.Paragraphs.ShouldBe([Lead, Second]);
+    }
+
+    [Fact]
+    public void A_results_table_in_the_body_reads_a_row_a_line()
+    {
+        var article = Clean(Html($"""
+            <html><body><h1>Portvale regatta results</h1>
+            <div class="entry"><p>{Lead}</p>
+            <table><tr><th>Pos.</th><th>Crew</th><th>Time</th><th>Points</th></tr>
+            <tr><td>1</td><td>Northern Berth</td><td>41:05</td><td>25</td></tr>
+            <tr><td>2</td><td>Old Pier Rowers</td><td>41:37</td><td>18</td></tr>
+            <tr><td>3</td><td>Harbour Lights</td><td>42:10</td><td>15</td></tr></table>
+            <p>{Second}</p></div>
+            </body></html>
+            """));
+
+        article.Text.ShouldContain("1 Northern Berth 41:05 25");
+        article.Text.ShouldContain("3 Harbour Lights 42:10 15");
+    }
+
+    [Fact]
+    public void Itemprop_articleBody_in_a_token_list_marks_the_body()
+    {
+        var article = Clean(Html($"""
+            <html><body><h1>Old pier to close for repairs</h1>
+            <div class="teasers"><p>Another story of the day, with a long summary so that it looks like prose to a scorer that counts only words.</p>
+            <p>A second teaser, also long enough to be read as a paragraph, about the weather at the weekend and the ferry timetable.</p></div>
+            <div itemprop="description articleBody"><p>{Lead}</p><p>{Second}</p></div>
+            </body></html>
+            """));
+
+        article.Value.Paragraphs.ShouldBe([Lead, Second]);
+    }
+
+    [Fact]
+    public void A_page_in_a_language_written_without_spaces_is_not_rejected()
+    {
+        var article = Clean(Html("""
+            <html lang="ja"><body><h1>旧桟橋、修理のため閉鎖へ</h1>
+            <div class="entry"><p>港湾局は月曜日、柱三本にひびが見つかったため、旧桟橋を修理のために閉鎖すると発表した。</p>
+            <p>工事には約四か月かかる見込みで、その間フェリーは北側の岸壁を使うという。</p></div>
+            </body></html>
+            """));
+
+        article.Value.Headline.ShouldBe("旧桟橋、修理のため閉鎖へ");
+        article.Value.Paragraphs.Count.ShouldBe(2);
+        article.Value.WordCount.ShouldBeGreaterThan(20);
+    }
+
+    [Theory]
+    [InlineData("Old pier to close for repairs - Breitbart")]
+    [InlineData("Old pier to close for repairs | CNN")]
+    [InlineData("Portvale News : Old pier to close for repairs")]
+    public void The_title_fallback_loses_the_site_name(string title)
+    {
+        var article = Clean(Html($"""
+            <html><head><title>{title}</title><meta property="og:site_name" content="Portvale News"></head>
+            <body><div><p>{Lead}</p><p>{Second}</p></div></body></html>
+            """));
+
+        article.Value.Headline.ShouldBe("Old pier to close for repairs");
+    }
+
+    [Fact]
+    public void A_title_with_a_dash_of_its_own_keeps_it()
+    {
+        var article = Clean(Html($"""
+            <html><head><title>Pier repairs - and a market - split the council | Portvale News</title></head>
+            <body><div><p>{Lead}</p><p>{Second}</p></div></body></html>
+            """));
+
+        article.Value.Headline.ShouldBe("Pier repairs - and a market - split the council");
+    }
+
+    [Fact]
+    public void A_text_rendering_without_a_headline_keeps_every_paragraph_and_warns()
+    {
+        var result = _cleaner.Clean(Articles.FromText($"{Lead}\n\nShort line here\n\n{Second}\n\n{Third}\n"));
+
+        var article = result.Article.ShouldNotBeNull(result.RejectionDetail);
+        article.Paragraphs[0].ShouldBe(Lead);
+        article.Paragraphs.ShouldContain(Second);
+        article.Paragraphs.ShouldContain(Third);
+        article.Warnings.ShouldContain(CleaningCodes.NoHeadline);
+        article.Headline.ShouldStartWith("The harbour authority of Portvale said");
+    }
+
+    [Fact]
+    public void The_feed_title_is_the_headline_when_the_page_has_none()
+    {
+        var fetched = Articles.FromText($"{Lead}\n\n{Second}\n") with { Feed = new FeedHints { Title = "Old pier to close for repairs" } };
+
+        var article = _cleaner.Clean(fetched).Article.ShouldNotBeNull();
+
+        article.Headline.ShouldBe("Old pier to close for repairs");
+        article.Paragraphs.ShouldBe([Lead, Second]);
+        article.Warnings.ShouldNotContain(CleaningCodes.NoHeadline);
+    }
+
+    [Theory]
+    [InlineData("SEOUL, Oct. 1 (Yonhap) -- ", "SEOUL", "Yonhap", "Oct. 1")]
+    [InlineData("SEOUL, Oct. 1 (Yonhap) \u2014 ", "SEOUL", "Yonhap", "Oct. 1")]
+    [InlineData("Pyongyang, Dec 22 (IANS) ", "Pyongyang", "IANS", "Dec 22")]
+    [InlineData("Pyongyang, November 1 (KCNA) -- ", "Pyongyang", "KCNA", "November 1")]
+    [InlineData("TOKYO, Nov. 1 (Kyodo) -- ", "TOKYO", "Kyodo", "Nov. 1")]
+    [InlineData("BEIJING, Nov. 1 (Xinhua) -- ", "BEIJING", "Xinhua", "Nov. 1")]
+    [InlineData("SEOUL, South Korea (AP) \u2014 ", "SEOUL", "AP", null)]
+    [InlineData("Seoul, South Korea (AFP) - ", "Seoul", "AFP", null)]
+    [InlineData("SEOUL, Nov 1 (Reuters) - ", "SEOUL", "Reuters", "Nov 1")]
+    [InlineData("UNITED NATIONS, Nov. 1 (UPI) -- ", "UNITED NATIONS", "UPI", "Nov. 1")]
+    public void Datelines_of_the_major_wires_are_recognised(string dateline, string city, string agency, string? date)
+    {
+        var result = _cleaner.Clean(Articles.FromText($"Old pier to close for repairs\n\n{dateline}{Lead}\n\n{Second}\n"));
+
+        var article = result.Article.ShouldNotBeNull();
+        article.Dateline.ShouldNotBeNull();
+        article.Dateline.City.ShouldBe(city);
+        article.Dateline.Agency.ShouldBe(agency);
+        article.Dateline.Date.ShouldBe(date);
+        article.Paragraphs[0].ShouldBe(Lead);
+    }
+
+    [Fact]
+    public void A_stamp_without_a_year_takes_the_year_of_the_feed_date()
+    {
+        var fetched = Articles.FromText($"Old pier to close for repairs\n\nDec. 30 14:05 KST\n\n{Lead}\n\n{Second}\n") with
+        {
+            Feed = new FeedHints { PublishedAt = new DateTimeOffset(2024, 12, 30, 5, 5, 0, TimeSpan.Zero) },
+            FetchedAt = new DateTimeOffset(2025, 1, 2, 0, 0, 0, TimeSpan.Zero),
+        };
+
+        var article = _cleaner.Clean(fetched).Article.ShouldNotBeNull();
+
+        article.PublishedAt.ShouldBe(new DateTimeOffset(2024, 12, 30, 14, 5, 0, TimeSpan.FromHours(9)));
+    }
+
+    [Fact]
+    public void A_stamp_without_a_year_and_no_other_date_is_the_latest_such_day_before_the_fetch()
+    {
+        var fetched = Articles.FromText($"Old pier to close for repairs\n\nDec. 30 14:05 KST\n\n{Lead}\n\n{Second}\n") with
+        {
+            FetchedAt = new DateTimeOffset(2025, 1, 2, 0, 0, 0, TimeSpan.Zero),
+        };
+
+        _cleaner.Clean(fetched).Article!.PublishedAt.ShouldBe(new DateTimeOffset(2024, 12, 30, 14, 5, 0, TimeSpan.FromHours(9)));
+    }
+
+    [Fact]
+    public void A_byline_date_with_a_US_zone_abbreviation_is_read()
+    {
+        var article = Clean(Articles.FromText($"Old pier to close for repairs\n\nBy Dana Whitfield | 11/01/22 11:29 AM ET\n\n{Lead}\n\n{Second}\n"));
+
+        // November 1, 2022 is still daylight saving time in New York: ET is -04:00; shown on the +09:00 clock.
+        article.Value.PublishedAt.ShouldBe(new DateTimeOffset(2022, 11, 1, 11, 29, 0, TimeSpan.FromHours(-4)));
+    }
+
+    [Fact]
+    public void A_meta_time_without_a_zone_gives_way_to_JSON_LD_in_UTC()
+    {
+        var article = Clean(Html($"""
+            <html><head>
+            <meta name="pubdate" content="2025-03-07 08:30">
+            <script type="application/ld+json">{"{"}"@type":"NewsArticle","datePublished":"2025-03-07T08:30:00Z"{"}"}</script>
+            </head><body><h1>Old pier to close for repairs</h1><div><p>{Lead}</p><p>{Second}</p></div></body></html>
+            """));
+
+        article.Value.PublishedAt.ShouldBe(new DateTimeOffset(2025, 3, 7, 8, 30, 0, TimeSpan.Zero));
+    }
+
+    /// <summary>The cleaned article and its paragraphs as one text, for "contains" checks.</summary>
+    private sealed record CleanedArticle(ArticleCleaned Value)
+    {
+        public string Text { get; } = string.Join("\n", Value.Paragraphs);
+    }
+}
