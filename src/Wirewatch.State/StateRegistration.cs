@@ -15,7 +15,8 @@ public static class StateRegistration
 {
     /// <summary>
     /// The state seam: the database at <paramref name="location"/> (<see cref="IStateDatabase"/>), every store on it
-    /// (<see cref="ISeenStore"/>, <see cref="IStoryStore"/>, <see cref="IAlertLedger"/>, <see cref="IThrottleStore"/>), and
+    /// (<see cref="ISeenStore"/>, <see cref="IStoryStore"/>, <see cref="IAlertLedger"/>, <see cref="IThrottleStore"/>,
+    /// <see cref="IDigestStore"/>), and
     /// the migration run at start.
     /// Call it before the bus and the schedules are added, so the schema is current before the first message.
     /// </summary>
@@ -31,6 +32,7 @@ public static class StateRegistration
                 sp.GetRequiredService<IOptions<AlertLedgerOptions>>().Value));
             services.AddHostedService(sp => (PostgresAlertLedger)sp.GetRequiredService<IAlertLedger>());
             services.AddSingleton<IThrottleStore>(sp => new PostgresThrottleStore(sp.GetRequiredService<PostgresDatabase>()));
+            services.AddSingleton<IDigestStore>(sp => new PostgresDigestStore(sp.GetRequiredService<PostgresDatabase>()));
         }
         else
         {
@@ -44,7 +46,7 @@ public static class StateRegistration
                 return new SqliteAlertLedger(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>(), options.ClaimLease, options.InProgressWait);
             });
             services.AddSingleton<IThrottleStore>(sp => new SqliteThrottleStore(sp.GetRequiredService<SqliteDatabase>()));
-            services.AddSingleton<IDigestStore>(sp => new SqliteDigestStore(sp.GetRequiredService<SqliteDatabase>().Path));
+            services.AddSingleton<IDigestStore>(sp => new SqliteDigestStore(sp.GetRequiredService<SqliteDatabase>()));
         }
 
         services.AddHostedService<StateMigrator>();

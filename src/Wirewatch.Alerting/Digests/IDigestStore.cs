@@ -17,7 +17,9 @@ public interface IDigestStore
 
     /// <summary>
     /// Closes the period ending at <paramref name="periodEnd"/>: every waiting alert recorded up to then goes into the
-    /// digest <paramref name="digestId"/>, and the period end is remembered. Null when no alert was waiting (nothing to send).
+    /// digest <paramref name="digestId"/>, and the period end is remembered. Null when no alert was waiting, or when a
+    /// period ending at or after <paramref name="periodEnd"/> was closed already (by another alerter): nothing to send.
+    /// Across alerters sharing the store, one caller closes a period.
     /// </summary>
     Task<ScheduledDigest?> CloseAsync(string subscriptionId, DateTimeOffset periodEnd, string digestId, CancellationToken cancellationToken);
 

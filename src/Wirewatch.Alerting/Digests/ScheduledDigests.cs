@@ -51,7 +51,7 @@ public sealed class ScheduledDigests(
             var digest = await store.CloseAsync(subscription.Id, due, digestId, cancellationToken);
             if (digest is null)
             {
-                log.LogInformation("Digest of {SubscriptionId} for the period ending {PeriodEnd}: no alerts, nothing sent", subscription.Id, due);
+                log.LogInformation("Digest of {SubscriptionId} for the period ending {PeriodEnd}: no alerts, or closed by another alerter; nothing sent", subscription.Id, due);
                 continue;
             }
 

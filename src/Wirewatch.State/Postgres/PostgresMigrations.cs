@@ -96,5 +96,29 @@ internal static class PostgresMigrations
                 UNIQUE (subscription_id, alert_id)
             );
             """),
+        // Scheduled digests: the alerts waiting for their subscription's next digest, each subscription's last closed
+        // period (its row is what a closing replica updates, so N replicas close a period once), the digests closed.
+        new(3, "digests", """
+            CREATE TABLE digest_alerts (
+                alert_id        text PRIMARY KEY,
+                subscription_id text NOT NULL,
+                recorded_at     timestamptz NOT NULL,
+                alert_json      text NOT NULL,
+                digest_id       text NULL
+            );
+            CREATE INDEX digest_alerts_waiting ON digest_alerts (subscription_id, recorded_at) WHERE digest_id IS NULL;
+            CREATE INDEX digest_alerts_digest ON digest_alerts (digest_id) WHERE digest_id IS NOT NULL;
+            CREATE TABLE digest_periods (
+                subscription_id text PRIMARY KEY,
+                last_period_end timestamptz NOT NULL
+            );
+            CREATE TABLE scheduled_digests (
+                digest_id       text PRIMARY KEY,
+                subscription_id text NOT NULL,
+                period_end      timestamptz NOT NULL,
+                sent_at         timestamptz NULL
+            );
+            CREATE INDEX scheduled_digests_unsent ON scheduled_digests (period_end) WHERE sent_at IS NULL;
+            """),
     ];
 }

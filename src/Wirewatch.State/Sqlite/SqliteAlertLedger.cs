@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Wirewatch.Alerting;
 using Wirewatch.Contracts;
+using static Wirewatch.State.Sqlite.SqliteDatabase;
 
 namespace Wirewatch.State.Sqlite;
 
@@ -223,19 +224,6 @@ public sealed class SqliteAlertLedger : IAlertLedger
         await using var connection = Open();
         await using var command = Command(connection, null, sql, parameters);
         return await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object Value)[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        return command;
     }
 
     private string Now() => Format(_time.GetUtcNow());

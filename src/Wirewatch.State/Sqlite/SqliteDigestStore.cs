@@ -3,107 +3,58 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Wirewatch.Alerting.Digests;
 using Wirewatch.Contracts;
+using static Wirewatch.State.Sqlite.SqliteDatabase;
 
 namespace Wirewatch.State.Sqlite;
 
 /// <summary>
-/// <see cref="IDigestStore"/> in the SQLite file under the data directory (the alert ledger's file). Each change runs in
-/// an immediate (write-locking) transaction, so two alerters on one file cannot close a period twice.
+/// <see cref="IDigestStore"/> in the SQLite file (tables of migration 3). A period is closed in an immediate
+/// (write-locking) transaction that moves its end forward only if it is still behind, so two alerters on one file
+/// cannot close a period twice: the second finds it closed and gets null.
 /// </summary>
-public sealed class SqliteDigestStore : IDigestStore
+public sealed class SqliteDigestStore(SqliteDatabase database) : IDigestStore
 {
-    private readonly string _connectionString;
-
-    public SqliteDigestStore(string databasePath)
-    {
-        var path = Path.GetFullPath(databasePath);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        _connectionString = new SqliteConnectionStringBuilder { DataSource = path, DefaultTimeout = 30 }.ToString();
-        using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = """
-            PRAGMA journal_mode = WAL;
-            CREATE TABLE IF NOT EXISTS digest_alerts (
-                alert_id        TEXT PRIMARY KEY,
-                subscription_id TEXT NOT NULL,
-                recorded_at     TEXT NOT NULL,
-                alert_json      TEXT NOT NULL,
-                digest_id       TEXT
-            );
-            CREATE INDEX IF NOT EXISTS digest_alerts_waiting ON digest_alerts (subscription_id, digest_id, recorded_at);
-            CREATE TABLE IF NOT EXISTS digest_periods (
-                subscription_id TEXT PRIMARY KEY,
-                last_period_end TEXT NOT NULL
-            );
-            CREATE TABLE IF NOT EXISTS scheduled_digests (
-                digest_id       TEXT PRIMARY KEY,
-                subscription_id TEXT NOT NULL,
-                period_end      TEXT NOT NULL,
-                sent_at         TEXT
-            );
-            """;
-        command.ExecuteNonQuery();
-    }
-
     public async Task RecordAsync(AlertRaised alert, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        await using var connection = Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            INSERT INTO digest_alerts (alert_id, subscription_id, recorded_at, alert_json) VALUES ($id, $subscription, $at, $json)
+        await using var connection = database.Open();
+        await ExecuteSqlAsync(connection, null, """
+            INSERT INTO digest_alerts (alert_id, subscription_id, recorded_at, alert_json) VALUES ($id, $sub, $at, $json)
             ON CONFLICT (alert_id) DO NOTHING
-            """;
-        command.Parameters.AddWithValue("$id", alert.AlertId);
-        command.Parameters.AddWithValue("$subscription", alert.SubscriptionId);
-        command.Parameters.AddWithValue("$at", Stamp(at));
-        command.Parameters.AddWithValue("$json", JsonSerializer.Serialize(alert, WireJson.Options));
-        await command.ExecuteNonQueryAsync(cancellationToken);
+            """, cancellationToken, ("$id", alert.AlertId), ("$sub", alert.SubscriptionId), ("$at", Stamp(at)), ("$json", JsonSerializer.Serialize(alert, WireJson.Options)));
     }
 
     public async Task<DateTimeOffset> LastPeriodEndAsync(string subscriptionId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var connection = Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            INSERT INTO digest_periods (subscription_id, last_period_end) VALUES ($subscription, $now) ON CONFLICT (subscription_id) DO NOTHING;
-            SELECT last_period_end FROM digest_periods WHERE subscription_id = $subscription;
-            """;
-        command.Parameters.AddWithValue("$subscription", subscriptionId);
-        command.Parameters.AddWithValue("$now", Stamp(now));
-        return Parse((string)(await command.ExecuteScalarAsync(cancellationToken))!);
+        await using var connection = database.Open();
+        await ExecuteSqlAsync(connection, null, "INSERT INTO digest_periods (subscription_id, last_period_end) VALUES ($sub, $now) ON CONFLICT (subscription_id) DO NOTHING",
+            cancellationToken, ("$sub", subscriptionId), ("$now", Stamp(now)));
+        await using var read = Command(connection, null, "SELECT last_period_end FROM digest_periods WHERE subscription_id = $sub", ("$sub", subscriptionId));
+        return Parse((string)(await read.ExecuteScalarAsync(cancellationToken))!);
     }
 
     public async Task<ScheduledDigest?> CloseAsync(string subscriptionId, DateTimeOffset periodEnd, string digestId, CancellationToken cancellationToken)
     {
-        await using var connection = Open();
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        await using (var command = connection.CreateCommand())
+        await using var connection = database.Open();
+        await using var transaction = connection.BeginTransaction(deferred: false); // BEGIN IMMEDIATE: one closer at a time
+        var moved = await ExecuteSqlAsync(connection, transaction, """
+            INSERT INTO digest_periods (subscription_id, last_period_end) VALUES ($sub, $end)
+            ON CONFLICT (subscription_id) DO UPDATE SET last_period_end = excluded.last_period_end
+                WHERE digest_periods.last_period_end < excluded.last_period_end
+            """, cancellationToken, ("$sub", subscriptionId), ("$end", Stamp(periodEnd)));
+        if (moved == 0)
         {
-            command.Transaction = transaction;
-            command.CommandText = """
-                UPDATE digest_periods SET last_period_end = $end WHERE subscription_id = $subscription AND last_period_end < $end;
-                UPDATE digest_alerts SET digest_id = $digest
-                    WHERE subscription_id = $subscription AND digest_id IS NULL AND recorded_at <= $end;
-                """;
-            command.Parameters.AddWithValue("$subscription", subscriptionId);
-            command.Parameters.AddWithValue("$end", Stamp(periodEnd));
-            command.Parameters.AddWithValue("$digest", digestId);
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            return null; // closed already (another alerter, or an earlier run); rolled back on dispose
         }
 
-        var alerts = await AlertsOfAsync(connection, transaction, digestId, cancellationToken);
+        await ExecuteSqlAsync(connection, transaction, """
+            UPDATE digest_alerts SET digest_id = $digest WHERE subscription_id = $sub AND digest_id IS NULL AND recorded_at <= $end
+            """, cancellationToken, ("$sub", subscriptionId), ("$end", Stamp(periodEnd)), ("$digest", digestId));
+        var alerts = await AlertsOfAsync(connection, transaction, subscriptionId, digestId, cancellationToken);
         if (alerts.Count > 0)
         {
-            await using var insert = connection.CreateCommand();
-            insert.Transaction = transaction;
-            insert.CommandText = """
-                INSERT INTO scheduled_digests (digest_id, subscription_id, period_end) VALUES ($digest, $subscription, $end)
-                ON CONFLICT (digest_id) DO NOTHING
-                """;
-            insert.Parameters.AddWithValue("$digest", digestId);
-            insert.Parameters.AddWithValue("$subscription", subscriptionId);
-            insert.Parameters.AddWithValue("$end", Stamp(periodEnd));
-            await insert.ExecuteNonQueryAsync(cancellationToken);
+            await ExecuteSqlAsync(connection, transaction, """
+                INSERT INTO scheduled_digests (digest_id, subscription_id, period_end) VALUES ($digest, $sub, $end) ON CONFLICT (digest_id) DO NOTHING
+                """, cancellationToken, ("$digest", digestId), ("$sub", subscriptionId), ("$end", Stamp(periodEnd)));
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -112,12 +63,11 @@ public sealed class SqliteDigestStore : IDigestStore
 
     public async Task<IReadOnlyList<ScheduledDigest>> UnsentAsync(CancellationToken cancellationToken)
     {
-        await using var connection = Open();
+        await using var connection = database.Open();
         var unsent = new List<(string Id, string Subscription, string End)>();
-        await using (var command = connection.CreateCommand())
+        await using (var command = Command(connection, null, "SELECT digest_id, subscription_id, period_end FROM scheduled_digests WHERE sent_at IS NULL ORDER BY period_end, digest_id"))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
-            command.CommandText = "SELECT digest_id, subscription_id, period_end FROM scheduled_digests WHERE sent_at IS NULL ORDER BY period_end";
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
                 unsent.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
@@ -127,7 +77,7 @@ public sealed class SqliteDigestStore : IDigestStore
         var digests = new List<ScheduledDigest>();
         foreach (var (id, subscription, end) in unsent)
         {
-            digests.Add(new ScheduledDigest(id, subscription, Parse(end), await AlertsOfAsync(connection, null, id, cancellationToken)));
+            digests.Add(new ScheduledDigest(id, subscription, Parse(end), await AlertsOfAsync(connection, null, subscription, id, cancellationToken)));
         }
 
         return digests;
@@ -135,20 +85,16 @@ public sealed class SqliteDigestStore : IDigestStore
 
     public async Task MarkSentAsync(string digestId, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        await using var connection = Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE scheduled_digests SET sent_at = $at WHERE digest_id = $digest";
-        command.Parameters.AddWithValue("$digest", digestId);
-        command.Parameters.AddWithValue("$at", Stamp(at));
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await using var connection = database.Open();
+        await ExecuteSqlAsync(connection, null, "UPDATE scheduled_digests SET sent_at = $at WHERE digest_id = $digest", cancellationToken,
+            ("$digest", digestId), ("$at", Stamp(at)));
     }
 
-    private static async Task<List<AlertRaised>> AlertsOfAsync(SqliteConnection connection, SqliteTransaction? transaction, string digestId, CancellationToken cancellationToken)
+    private static async Task<List<AlertRaised>> AlertsOfAsync(SqliteConnection connection, SqliteTransaction? transaction, string subscriptionId, string digestId, CancellationToken cancellationToken)
     {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "SELECT alert_json FROM digest_alerts WHERE digest_id = $digest ORDER BY recorded_at, alert_id";
-        command.Parameters.AddWithValue("$digest", digestId);
+        await using var command = Command(connection, transaction, """
+            SELECT alert_json FROM digest_alerts WHERE subscription_id = $sub AND digest_id = $digest ORDER BY recorded_at, alert_id
+            """, ("$sub", subscriptionId), ("$digest", digestId));
         var alerts = new List<AlertRaised>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -164,10 +110,4 @@ public sealed class SqliteDigestStore : IDigestStore
 
     private static DateTimeOffset Parse(string stamp) => DateTimeOffset.Parse(stamp, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
 
-    private SqliteConnection Open()
-    {
-        var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        return connection;
-    }
 }

@@ -86,5 +86,28 @@ internal static class SqliteMigrations
                 UNIQUE (subscription_id, alert_id)
             );
             """),
+        // Scheduled digests: the alerts waiting for their subscription's next digest, each subscription's last closed
+        // period, and the digests closed (and whether sent). IF NOT EXISTS: before this step the store created these
+        // tables itself, so a file from that version already has them, rows included.
+        new(3, "digests", """
+            CREATE TABLE IF NOT EXISTS digest_alerts (
+                alert_id        TEXT PRIMARY KEY,
+                subscription_id TEXT NOT NULL,
+                recorded_at     TEXT NOT NULL, -- sortable UTC text, yyyy-MM-ddTHH:mm:ss.fffffffZ
+                alert_json      TEXT NOT NULL,
+                digest_id       TEXT
+            );
+            CREATE INDEX IF NOT EXISTS digest_alerts_waiting ON digest_alerts (subscription_id, digest_id, recorded_at);
+            CREATE TABLE IF NOT EXISTS digest_periods (
+                subscription_id TEXT PRIMARY KEY,
+                last_period_end TEXT NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS scheduled_digests (
+                digest_id       TEXT PRIMARY KEY,
+                subscription_id TEXT NOT NULL,
+                period_end      TEXT NOT NULL,
+                sent_at         TEXT
+            );
+            """),
     ];
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Wirewatch.Alerting;
 using Wirewatch.Contracts;
+using static Wirewatch.State.Sqlite.SqliteDatabase;
 
 namespace Wirewatch.State.Sqlite;
 
@@ -13,7 +14,7 @@ public sealed class SqliteThrottleStore(SqliteDatabase database) : IThrottleStor
     {
         await using var connection = database.Open();
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        await ExecuteAsync(connection, transaction, "DELETE FROM throttle_sent WHERE subscription_id = $sub AND sent_at < $start", cancellationToken,
+        await ExecuteSqlAsync(connection, transaction, "DELETE FROM throttle_sent WHERE subscription_id = $sub AND sent_at < $start", cancellationToken,
             ("$sub", subscriptionId), ("$start", windowStart.ToUnixTimeMilliseconds()));
         var sent = new List<DateTimeOffset>();
         await using (var read = Command(connection, transaction, "SELECT sent_at FROM throttle_sent WHERE subscription_id = $sub ORDER BY sent_at", ("$sub", subscriptionId)))
@@ -38,7 +39,7 @@ public sealed class SqliteThrottleStore(SqliteDatabase database) : IThrottleStor
         var change = decide(new ThrottleWindow(sent, held));
         if (change.Hold is { } hold)
         {
-            await ExecuteAsync(connection, transaction, """
+            await ExecuteSqlAsync(connection, transaction, """
                 INSERT INTO throttle_held (subscription_id, alert_id, alert_json) VALUES ($sub, $id, $json) ON CONFLICT DO NOTHING
                 """, cancellationToken, ("$sub", subscriptionId), ("$id", hold.AlertId), ("$json", JsonSerializer.Serialize(hold, WireJson.Options)));
             held.Add(hold);
@@ -47,13 +48,13 @@ public sealed class SqliteThrottleStore(SqliteDatabase database) : IThrottleStor
         IReadOnlyList<AlertRaised> taken = [];
         if (change.TakeHeld)
         {
-            await ExecuteAsync(connection, transaction, "DELETE FROM throttle_held WHERE subscription_id = $sub", cancellationToken, ("$sub", subscriptionId));
+            await ExecuteSqlAsync(connection, transaction, "DELETE FROM throttle_held WHERE subscription_id = $sub", cancellationToken, ("$sub", subscriptionId));
             taken = held;
         }
 
         if (change.Send || change.TakeHeld)
         {
-            await ExecuteAsync(connection, transaction, "INSERT INTO throttle_sent (subscription_id, sent_at) VALUES ($sub, $at)", cancellationToken,
+            await ExecuteSqlAsync(connection, transaction, "INSERT INTO throttle_sent (subscription_id, sent_at) VALUES ($sub, $at)", cancellationToken,
                 ("$sub", subscriptionId), ("$at", change.SentAt.ToUnixTimeMilliseconds()));
         }
 
@@ -66,24 +67,5 @@ public sealed class SqliteThrottleStore(SqliteDatabase database) : IThrottleStor
         await using var connection = database.Open();
         await using var command = Command(connection, null, "SELECT COUNT(*) FROM throttle_held WHERE subscription_id = $sub", ("$sub", subscriptionId));
         return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    private static async Task ExecuteAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
-    {
-        await using var command = Command(connection, transaction, sql, parameters);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object Value)[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        return command;
     }
 }
