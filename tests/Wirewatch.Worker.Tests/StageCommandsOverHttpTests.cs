@@ -52,7 +52,10 @@ public sealed class StageCommandsOverHttpTests : IAsyncLifetime
         exit.ShouldBe(1);
         stderr.ShouldContain("disallowed by");
         _requests.Select(r => r.Path).ShouldNotContain("/private/oil");
-        Cli.JsonLines(stdout).ShouldHaveSingleItem().GetProperty("type").GetString().ShouldBe("classified");
+        var lines = Cli.JsonLines(stdout);
+        lines.Select(l => l.GetProperty("type").GetString()).ShouldBe(["rejected", "classified"], "one line per input, in order");
+        lines[0].GetProperty("reason").GetString().ShouldBe("robots-disallowed");
+        lines[0].GetProperty("url").GetString().ShouldBe(_site.Url("private/oil").AbsoluteUri);
     }
 
     [Fact]
@@ -62,7 +65,7 @@ public sealed class StageCommandsOverHttpTests : IAsyncLifetime
 
         exit.ShouldBe(1);
         stderr.ShouldContain("over the cap of 1024");
-        stdout.ShouldBeEmpty();
+        Cli.JsonLines(stdout).ShouldHaveSingleItem().GetProperty("reason").GetString().ShouldBe("too-large");
     }
 
     [Fact]

@@ -176,7 +176,8 @@ internal static class StageCommands
             }
             catch (FetchFailedException e)
             {
-                output.Rejected("path", input, e.Reason, e.Message);
+                output.Rejected(IsUrl(input) ? "url" : "path", input, e.Reason, e.Message);
+                await stderr.WriteLineAsync($"wirewatch: {input}: {e.Message}");
                 status = WirewatchCli.Failure;
                 continue;
             }
