@@ -22,6 +22,13 @@ public sealed class FetcherOptions
     /// <summary>Minimum time between two requests to one host. A source's <c>minInterval</c> and a robots.txt <c>Crawl-delay</c> can raise it.</summary>
     public TimeSpan MinHostInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Whether a host on this machine (<c>localhost</c>, 127.0.0.0/8, <c>::1</c>) is paced too. Pacing protects other
+    /// people's servers; <c>wirewatch sources check</c> turns it off for loopback, so checking many feeds served by one
+    /// local server (a feed bridge, a test corpus) takes seconds instead of one second per feed. The worker paces every host.
+    /// </summary>
+    public bool PaceLoopback { get; set; } = true;
+
     /// <summary>Retries for transient failures (network errors, timeouts, 408, 429, 5xx), exponential with jitter.</summary>
     public int Retries { get; set; } = 3;
 

@@ -124,7 +124,10 @@ public sealed class WebFetcher(
                 }
             }
 
-            await pacer.WaitTurnAsync(current.Authority, interval, cancellationToken);
+            if (options.Value.PaceLoopback || !current.IsLoopback)
+            {
+                await pacer.WaitTurnAsync(current.Authority, interval, cancellationToken);
+            }
             using var request = new HttpRequestMessage(HttpMethod.Get, current);
             if (validators?.ETag is { } etag && EntityTagHeaderValue.TryParse(etag, out var tag))
             {

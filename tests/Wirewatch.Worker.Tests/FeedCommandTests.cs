@@ -100,6 +100,20 @@ public sealed class FeedCommandTests : IAsyncLifetime
         row.ShouldContain(" rss-2.0 ");
         row.ShouldEndWith("garbage-date.xml (bad-date 1)");
     }
+
+    [Fact]
+    public async Task Sources_check_does_not_pace_feeds_served_from_this_machine()
+    {
+        // An hour between two requests to one host: paced, the second of 20 feeds would wait an hour and the check would
+        // miss its deadline. A one-off check of a local server (a feed bridge, a corpus) paces nothing; the worker does.
+        var config = TestPaths.TempFile("appsettings.json", """{ "Wirewatch": { "Fetcher": { "MinHostInterval": "01:00:00", "Retries": 0 } } }""");
+        var file = TestPaths.TempFile("sources.json", $$"""{ "sources": [ {{string.Join(",", Enumerable.Range(1, 20).Select(i => Source($"feed-{i}", "rss", "iso.xml")))}} ] }""");
+
+        var (exit, stdout, stderr) = await Cli.RunAsync("sources", "check", "--sources", file, "--json", "--config", config).WaitAsync(TimeSpan.FromMinutes(2));
+
+        exit.ShouldBe(0, stderr);
+        Cli.JsonLines(stdout).Count.ShouldBe(20);
+    }
 }
 
 /// <summary><c>wirewatch sources import/export</c>: OPML as Miniflux and FreshRSS write it, both ways.</summary>

@@ -41,7 +41,11 @@ internal static class SourcesCommand
             // A scratch store: a check marks nothing as seen in the real one.
             services.AddWirewatchState(StateLocation.Sqlite(Path.Combine(scratch, "check.db")));
             services.AddFetcher(catalog, schedule: false);
-            services.PostConfigure<FetcherOptions>(o => o.DataDir = Path.GetFullPath(settings.Options.DataDir));
+            services.PostConfigure<FetcherOptions>(o =>
+            {
+                o.DataDir = Path.GetFullPath(settings.Options.DataDir);
+                o.PaceLoopback = false; // A one-off check of feeds on this machine need not wait a second per feed.
+            });
             await using var provider = services.BuildServiceProvider(validateScopes: true);
             _ = provider.GetRequiredService<IOptions<FetcherOptions>>().Value; // Bad settings: exit 2 before any request.
 
