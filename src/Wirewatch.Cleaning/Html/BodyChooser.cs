@@ -94,7 +94,7 @@ internal sealed class BodyChooser
             switch (children[i])
             {
                 case IText text:
-                    var length = NonWhitespace(text.Data);
+                    var length = ElementKinds.NonWhitespace(text.Data);
                     own.Length += length;
                     if (length > 0)
                     {
@@ -142,46 +142,10 @@ internal sealed class BodyChooser
 
 
     private static bool IsNeverArticle(IElement element) =>
-        HasWord(element.ClassName, NeverArticleSpans) || HasWord(element.Id, NeverArticleSpans);
+        ElementKinds.HasWord(element.ClassName, NeverArticleSpans) || ElementKinds.HasWord(element.Id, NeverArticleSpans);
 
     private static bool IsRegion(IElement element) =>
-        HasWord(element.ClassName, RegionSpans) || HasWord(element.Id, RegionSpans) || element.GetAttribute("role") is "navigation" or "complementary" or "banner" or "contentinfo";
-
-    private static bool HasWord(string? attribute, HashSet<string>.AlternateLookup<ReadOnlySpan<char>> words)
-    {
-        if (string.IsNullOrEmpty(attribute))
-        {
-            return false;
-        }
-
-        var rest = attribute.AsSpan();
-        while (rest.Length > 0)
-        {
-            var end = rest.IndexOfAny(' ', '-', '_');
-            var word = end < 0 ? rest : rest[..end];
-            rest = end < 0 ? [] : rest[(end + 1)..];
-            if (word.Length > 0 && words.Contains(word.TrimEnd("0123456789")))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static int NonWhitespace(string data)
-    {
-        var count = 0;
-        foreach (var c in data)
-        {
-            if (!char.IsWhiteSpace(c))
-            {
-                count++;
-            }
-        }
-
-        return count;
-    }
+        ElementKinds.HasWord(element.ClassName, RegionSpans) || ElementKinds.HasWord(element.Id, RegionSpans) || element.GetAttribute("role") is "navigation" or "complementary" or "banner" or "contentinfo";
 
     /// <summary>A block's own text: its text nodes and those of its inline descendants.</summary>
     private sealed class OwnText

@@ -44,7 +44,10 @@ internal static class ElementKinds
     private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> FurnitureWordSpans =
         FurnitureWords.GetAlternateLookup<ReadOnlySpan<char>>();
 
-    private static bool HasFurnitureWord(string? attribute)
+    private static bool HasFurnitureWord(string? attribute) => HasWord(attribute, FurnitureWordSpans);
+
+    /// <summary>Whether a class or id holds one of <paramref name="words"/> as a word (split on space, dash, underscore; trailing digits ignored).</summary>
+    internal static bool HasWord(string? attribute, HashSet<string>.AlternateLookup<ReadOnlySpan<char>> words)
     {
         if (string.IsNullOrEmpty(attribute))
         {
@@ -57,13 +60,28 @@ internal static class ElementKinds
             var end = rest.IndexOfAny(' ', '-', '_');
             var word = end < 0 ? rest : rest[..end];
             rest = end < 0 ? [] : rest[(end + 1)..];
-            if (word.Length > 0 && FurnitureWordSpans.Contains(word.TrimEnd("0123456789")))
+            if (word.Length > 0 && words.Contains(word.TrimEnd("0123456789")))
             {
                 return true;
             }
         }
 
         return false;
+    }
+
+    /// <summary>Characters that are not white space.</summary>
+    internal static int NonWhitespace(string data)
+    {
+        var count = 0;
+        foreach (var c in data)
+        {
+            if (!char.IsWhiteSpace(c))
+            {
+                count++;
+            }
+        }
+
+        return count;
     }
 
     /// <summary>Not shown to a reader: <c>hidden</c>, <c>aria-hidden</c>, or an inline <c>display:none</c> (schema.org copies of the headline, dates, image sizes).</summary>

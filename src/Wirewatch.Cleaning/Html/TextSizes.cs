@@ -45,7 +45,7 @@ internal sealed class TextSizes
             var child = children[i];
             if (child is IText t)
             {
-                var length = NonWhitespace(t.Data);
+                var length = ElementKinds.NonWhitespace(t.Data);
                 text += length;
                 if (insideLink || isLink)
                 {
@@ -63,19 +63,5 @@ internal sealed class TextSizes
 
         _sizes[element] = (text, linked, links);
         return (text, linked, links);
-    }
-
-    private static int NonWhitespace(string data)
-    {
-        var count = 0;
-        foreach (var c in data)
-        {
-            if (!char.IsWhiteSpace(c))
-            {
-                count++;
-            }
-        }
-
-        return count;
     }
 }
