@@ -22,6 +22,9 @@ public static class AlertMetrics
     /// <summary>Digests sent for throttled subscriptions, tagged <c>channel</c>.</summary>
     public static readonly Counter<long> Digests = Meter.CreateCounter<long>("wirewatch.alerts.digests", "{digest}", "Digests of throttled alerts.");
 
+    /// <summary><c>outcome</c>: <c>ok</c> or <c>invalid</c> (the set in force stays).</summary>
+    public static readonly Counter<long> SubscriptionReloads = Meter.CreateCounter<long>("wirewatch.alerts.subscription_reloads", "{reload}", "Changes of subscriptions.json applied or refused.");
+
     public static void CountDelivery(string channel, string outcome) =>
         Delivered.Add(1, new KeyValuePair<string, object?>("channel", channel), new KeyValuePair<string, object?>("outcome", outcome));
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using MassTransit;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Wirewatch.Contracts;
@@ -14,6 +15,7 @@ public sealed class FetchCycle(
     SourceReader reader,
     ISeenStore seen,
     SourceHealth health,
+    ISourceStatusStore status,
     TimeProvider time,
     IOptions<FetcherOptions> options,
     ILogger<FetchCycle> log)
@@ -35,6 +37,7 @@ public sealed class FetchCycle(
             await RunItemsAsync(source, publisher, result, cancellationToken);
             FetchTelemetry.Cycles.Add(1, sourceTag, new("outcome", "ok"));
             health.Succeeded(source.Id);
+            await RecordStatusAsync(source.Id, "ok", result.Published.Count);
             return result;
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
@@ -44,11 +47,25 @@ public sealed class FetchCycle(
             (e is FetchFailedException { IsRejection: true } ? FetchTelemetry.Rejected : FetchTelemetry.Errors)
                 .Add(1, sourceTag, new(e is FetchFailedException { IsRejection: true } ? "reason" : "kind", reason));
             health.Failed(source.Id, source.Url ?? source.Path, reason);
+            await RecordStatusAsync(source.Id, reason, result.Published.Count);
             throw;
         }
         finally
         {
             FetchTelemetry.Duration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, sourceTag);
+        }
+    }
+
+    /// <summary>For the console's sources page; a failure to record is logged and never fails the cycle.</summary>
+    private async Task RecordStatusAsync(string sourceId, string outcome, int published)
+    {
+        try
+        {
+            await status.RecordAsync(new SourceStatus(sourceId, time.GetUtcNow(), outcome, published, health.FailuresInARow(sourceId), health.IsBroken(sourceId)), CancellationToken.None);
+        }
+        catch (SqliteException e)
+        {
+            log.LogWarning(e, "Could not record the status of source {SourceId}", sourceId);
         }
     }
 

@@ -31,6 +31,7 @@ public static class FetcherRegistration
         services.AddOptions<FetcherOptions>().ValidateOnStart();
         services.AddSingleton<HostPacer>();
         services.AddSingleton<SourceHealth>();
+        services.AddSingleton<ISourceStatusStore>(_ => new SqliteSourceStatusStore(databasePath));
         services.AddSingleton<WebFetcher>();
         services.AddSingleton<SourceReader>();
         services.AddSingleton<FetchCycle>();

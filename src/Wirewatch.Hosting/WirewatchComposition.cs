@@ -6,6 +6,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
@@ -16,6 +17,7 @@ using Wirewatch.Alerting;
 using Wirewatch.Classification;
 using Wirewatch.Cleaning;
 using Wirewatch.Fetching;
+using Wirewatch.WebConsole;
 
 namespace Wirewatch.Hosting;
 
@@ -68,6 +70,16 @@ public static class WirewatchComposition
             services.AddHostedService<AbandonedClaimSweeper>();
         }
 
+        if (settings.Has(WirewatchRoles.Console))
+        {
+            services.AddConsole(settings, configuration, web: scheduleFetches);
+        }
+
+        if (scheduleFetches && (settings.Has(WirewatchRoles.Alerter) || settings.Has(WirewatchRoles.Console)))
+        {
+            services.AddSubscriptionsReloader(settings, configuration);
+        }
+
         AddBus(services, settings);
         AddTelemetry(builder, settings);
 
@@ -92,7 +104,9 @@ public static class WirewatchComposition
     /// </summary>
     public static IServiceCollection AddAlerting(this IServiceCollection services, WirewatchSettings settings, IConfiguration configuration)
     {
-        services.AddAlerter(SubscriptionCatalog.Load(settings.SubscriptionsPath), settings.DatabasePath);
+        var vocabulary = ConsoleComposition.VocabularyFor(settings);
+        services.TryAddSingleton(vocabulary);
+        services.AddAlerter(SubscriptionCatalog.Load(settings.SubscriptionsPath, vocabulary), settings.DatabasePath);
         services.AddOptions<Alerting.Channels.WebhookOptions>().Bind(configuration.GetSection("Wirewatch:Alerts:Webhook"));
         services.AddOptions<Alerting.Channels.EmailOptions>().Bind(configuration.GetSection("Wirewatch:Alerts:Email"));
         services.AddOptions<AlertLedgerOptions>().Bind(configuration.GetSection("Wirewatch:Alerts"));
@@ -135,6 +149,11 @@ public static class WirewatchComposition
             if (settings.Has(WirewatchRoles.Alerter))
             {
                 bus.AddAlerterConsumer();
+            }
+
+            if (settings.Has(WirewatchRoles.Console))
+            {
+                bus.AddConsoleRecorderConsumer();
             }
 
             var concurrency = settings.Options.ConcurrentMessages;

@@ -51,11 +51,12 @@ internal static class OnceCommand
         }
 
         WorkerConfiguration.Layer(builder.Configuration, args.ConfigFile, overrides);
-        builder.AddWirewatch(scheduleFetches: false, sources);
+        var settings = builder.AddWirewatch(scheduleFetches: false, sources);
 
         using var host = builder.Build();
         var output = new CliOutput(stdout, args.Json);
-        var tracker = new PipelineTracker(output);
+        // With the console role (part of 'all'), the recorder stores each classification for 'subscriptions test'.
+        var tracker = new PipelineTracker(output, settings.Has(WirewatchRoles.Console) ? 2 : 1);
         await host.StartAsync(cancellationToken);
         var bus = host.Services.GetRequiredService<IBus>();
         using var publishes = bus.ConnectPublishObserver(tracker);

@@ -8,8 +8,10 @@ namespace Wirewatch.Worker.Cli;
 /// Watches the in-process bus for <c>wirewatch once</c>: prints what was classified, alerted and rejected, and knows
 /// when every published article is finished: its classification consumed by the alerter, or rejected, or faulted.
 /// </summary>
-internal sealed class PipelineTracker(CliOutput output) : IPublishObserver, IConsumeObserver
+/// <param name="classificationConsumers">Consumers of each classification that must finish: the alerter, and the console's recorder when it runs.</param>
+internal sealed class PipelineTracker(CliOutput output, int classificationConsumers = 1) : IPublishObserver, IConsumeObserver
 {
+    private readonly ConcurrentDictionary<string, int> _classificationsConsumed = new();
     private readonly ConcurrentDictionary<string, bool> _expected = new();
     private readonly ConcurrentDictionary<string, bool> _finished = new();
     private readonly SemaphoreSlim _changed = new(0);
@@ -82,10 +84,11 @@ internal sealed class PipelineTracker(CliOutput output) : IPublishObserver, ICon
         return Task.CompletedTask;
     }
 
-    /// <summary>The alerter finished with an article: every alert it raised has been published.</summary>
+    /// <summary>The alerter (and the recorder) finished with an article: every alert it raised has been published.</summary>
     public Task PostConsume<T>(ConsumeContext<T> context) where T : class
     {
-        if (context.Message is ArticleClassified classified)
+        if (context.Message is ArticleClassified classified
+            && _classificationsConsumed.AddOrUpdate(Key(classified.ArticleId, classified.Version), 1, (_, n) => n + 1) >= classificationConsumers)
         {
             Finish(classified.ArticleId, classified.Version);
         }
