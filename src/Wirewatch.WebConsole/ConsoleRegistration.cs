@@ -116,6 +116,8 @@ public static class ConsoleRegistration
     /// <summary>Security headers on every response, then pages, API (<c>/api/*</c>), OpenAPI (<c>/openapi/console.json</c>) and the stylesheet.</summary>
     public static WebApplication MapWirewatchConsole(this WebApplication app)
     {
+        // Read (or generate) the tokens now: a missing or short token file stops the start with a message naming the key.
+        app.Services.GetRequiredService<ConsoleTokens>();
         app.Use((context, next) =>
         {
             var headers = context.Response.Headers;

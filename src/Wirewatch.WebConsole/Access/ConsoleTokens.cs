@@ -59,7 +59,7 @@ public sealed class ConsoleTokens
                 options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
             }
 
-            using (var writer = new StreamWriter(generated, Encoding.UTF8, options))
+            using (var writer = new StreamWriter(generated, new UTF8Encoding(false), options))
             {
                 writer.Write(Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant());
             }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,7 +23,7 @@ public sealed class AlertsModel(IArticleStore store, SubscriptionCatalog catalog
     {
         if (!User.IsInRole(ConsoleTokens.OperatorRole))
         {
-            return Forbid();
+            return StatusCode(StatusCodes.Status403Forbidden, "Replay is for operators.");
         }
 
         var replayer = HttpContext.RequestServices.GetService<AlertReplayer>();
