@@ -15,6 +15,8 @@ declare -A probe=(
   # kubectl kustomize of the overlays (check-ops): 1.21 or later, whose kustomize (v4+) reads `labels` and `patches`.
   [kubectl]="kubectl version --client -o json | /usr/bin/python3 -c 'import json,sys; v=json.load(sys.stdin)[\"clientVersion\"]; sys.exit(not (int(v[\"major\"]), int(v[\"minor\"].rstrip(\"+\"))) >= (1, 21))'"
   [python3-yaml]="/usr/bin/python3 -c 'import yaml'"                   # reads the rendered manifests (check-ops)
+  [chromium]="test -x /usr/bin/chromium"                               # the console's browser tests (Selenium, headless)
+  [chromedriver]="test -x /usr/bin/chromedriver"                       # drives chromium for those tests
 )
 declare -A package=(
   [rabbitmq-server]=rabbitmq-server
@@ -23,8 +25,10 @@ declare -A package=(
   # This machine kind's image ships Google's kubectl package; Debian's kubernetes-client (1.20) is too old to replace it.
   [kubectl]=kubectl
   [python3-yaml]=python3-yaml
+  [chromium]=chromium
+  [chromedriver]=chromium-driver
 )
-all_tools=(rabbitmq-server promtool docker-compose kubectl python3-yaml)
+all_tools=(rabbitmq-server promtool docker-compose kubectl python3-yaml chromium chromedriver)
 
 tools=("$@")
 [ ${#tools[@]} -gt 0 ] || tools=("${all_tools[@]}")

@@ -18,21 +18,24 @@ public sealed class SubscriptionsReloader(
     TimeProvider time,
     ILogger<SubscriptionsReloader> log) : BackgroundService
 {
+    // The file as it was when the set in force was loaded (just before this is built), not when the loop first runs:
+    // a change made while the host starts is still seen.
+    private string? _lastHash = Hash(path);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var lastHash = Hash(path);
         using var timer = new PeriodicTimer(interval, time);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
                 var hash = Hash(path);
-                if (hash is null || hash == lastHash)
+                if (hash is null || hash == _lastHash)
                 {
                     continue;
                 }
 
-                lastHash = hash;
+                _lastHash = hash;
                 Reload();
             }
         }
