@@ -30,10 +30,8 @@ public static class AlerterRegistration
         services.AddSingleton<SubscriptionThrottle>();
         services.AddSingleton<Alerter>();
         services.AddSingleton<AlertReplayer>();
-        if (catalog.Subscriptions.Any(s => s.Throttle is not null))
-        {
-            services.AddHostedService<ThrottleFlusher>();
-        }
+        // Always: a reloaded subscriptions file may add a throttle to a worker that started without one.
+        services.AddHostedService<ThrottleFlusher>();
 
         var needsEmail = catalog.Subscriptions.Any(s => s.Channels.Any(c => c.Type == ChannelTypes.Email));
         services.AddOptions<EmailOptions>()
