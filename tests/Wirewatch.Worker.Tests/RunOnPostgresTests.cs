@@ -67,6 +67,25 @@ public sealed class RunOnPostgresTests(PostgresCluster cluster) : IClassFixture<
         err.ShouldContain("Wirewatch:State:ConnectionString");
     }
 
+    [Fact]
+    public async Task The_console_role_on_postgres_stops_the_start_saying_it_needs_sqlite_and_the_other_roles_start()
+    {
+        var connectionString = await cluster.CreateDatabaseAsync("console");
+        var dataDir = TestPaths.TempFolder("run-pg-console");
+        var config = Path.Combine(dataDir, "settings.json");
+        File.WriteAllText(config, $$"""
+            { "Urls": "http://127.0.0.1:0",
+              "Wirewatch": { "DataDir": "{{dataDir}}", "Roles": "console,alerter",
+                             "State": { "Provider": "Postgres", "ConnectionString": "{{connectionString}}" } } }
+            """);
+
+        var (exit, _, err) = await Cli.RunAsync("run", "--config", config);
+
+        exit.ShouldBe(2, err);
+        err.ShouldContain("console role needs Wirewatch:State:Provider=Sqlite for now");
+        err.ShouldNotContain(connectionString);
+    }
+
     private static async Task<long> CountAsync(string connectionString, string sql)
     {
         await using var connection = new NpgsqlConnection(connectionString);

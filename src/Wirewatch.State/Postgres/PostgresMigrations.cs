@@ -120,5 +120,16 @@ internal static class PostgresMigrations
             );
             CREATE INDEX scheduled_digests_unsent ON scheduled_digests (period_end) WHERE sent_at IS NULL;
             """),
+        // Each source's last fetch cycle (the fetcher writes it, the console's sources page reads it).
+        new(4, "source-status", """
+            CREATE TABLE source_status (
+                source_id         text PRIMARY KEY,
+                last_fetch_at     timestamptz NOT NULL,
+                outcome           text NOT NULL,
+                published         integer NOT NULL,
+                failures_in_a_row integer NOT NULL,
+                broken            boolean NOT NULL
+            );
+            """),
     ];
 }
