@@ -17,9 +17,8 @@ public static class StateRegistration
     /// <summary>
     /// The state seam: the database at <paramref name="location"/> (<see cref="IStateDatabase"/>), every store on it
     /// (<see cref="ISeenStore"/>, <see cref="IStoryStore"/>, <see cref="IAlertLedger"/>, <see cref="IThrottleStore"/>,
-    /// <see cref="IDigestStore"/>, <see cref="ISourceStatusStore"/>; on SQLite also the console's <see cref="IArticleStore"/>),
-    /// and the migration run at start. The console's article store has no PostgreSQL implementation yet: the composition
-    /// refuses the console role on PostgreSQL with a message saying so.
+    /// <see cref="IDigestStore"/>, <see cref="ISourceStatusStore"/>, the console's <see cref="IArticleStore"/>), and the
+    /// migration run at start.
     /// Call it before the bus and the schedules are added, so the schema is current before the first message.
     /// </summary>
     public static IServiceCollection AddWirewatchState(this IServiceCollection services, StateLocation location)
@@ -36,6 +35,7 @@ public static class StateRegistration
             services.AddSingleton<IThrottleStore>(sp => new PostgresThrottleStore(sp.GetRequiredService<PostgresDatabase>()));
             services.AddSingleton<IDigestStore>(sp => new PostgresDigestStore(sp.GetRequiredService<PostgresDatabase>()));
             services.AddSingleton<ISourceStatusStore>(sp => new PostgresSourceStatusStore(sp.GetRequiredService<PostgresDatabase>()));
+            services.AddSingleton<IArticleStore>(sp => new PostgresArticleStore(sp.GetRequiredService<PostgresDatabase>(), sp.GetRequiredService<TimeProvider>()));
         }
         else
         {

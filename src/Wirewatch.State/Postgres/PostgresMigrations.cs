@@ -131,5 +131,40 @@ internal static class PostgresMigrations
                 broken            boolean NOT NULL
             );
             """),
+        // The console's article store: cleaned and classified articles by version with a stored tsvector (headline A, body B)
+        // and its GIN index, and the alerts raised for them.
+        new(5, "console-articles", """
+            CREATE TABLE console_articles (
+                article_id      text NOT NULL,
+                version         integer NOT NULL,
+                story_id        text NULL,
+                source_id       text NOT NULL,
+                url             text NOT NULL,
+                headline        text NOT NULL,
+                published_at    timestamptz NULL,
+                recorded_at     timestamptz NOT NULL,
+                cleaned_json    text NULL,
+                classified_json text NULL,
+                matched_topics  text[] NOT NULL DEFAULT '{}',
+                body            text NOT NULL DEFAULT '',
+                search          tsvector GENERATED ALWAYS AS
+                                (setweight(to_tsvector('english', headline), 'A') || setweight(to_tsvector('english', body), 'B')) STORED,
+                PRIMARY KEY (article_id, version)
+            );
+            CREATE INDEX console_articles_recorded ON console_articles (recorded_at);
+            CREATE INDEX console_articles_story ON console_articles (story_id);
+            CREATE INDEX console_articles_search ON console_articles USING gin (search);
+            CREATE TABLE console_alerts (
+                alert_id        text PRIMARY KEY,
+                subscription_id text NOT NULL,
+                article_id      text NOT NULL,
+                version         integer NOT NULL,
+                severity        text NOT NULL,
+                recorded_at     timestamptz NOT NULL,
+                alert_json      text NOT NULL
+            );
+            CREATE INDEX console_alerts_subscription ON console_alerts (subscription_id, recorded_at);
+            CREATE INDEX console_alerts_article ON console_alerts (article_id);
+            """),
     ];
 }

@@ -201,14 +201,7 @@ public sealed class SqliteArticleStore : IArticleStore
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            var state = reader.GetString(1) switch
-            {
-                "delivered" => "delivered",
-                "dead" => "dead-lettered",
-                "claimed" => "in-progress",
-                var other => other,
-            };
-            list.Add(new ChannelDelivery(reader.GetString(0), state, reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
+            list.Add(new ChannelDelivery(reader.GetString(0), ChannelDelivery.StateOf(reader.GetString(1)), reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
                 reader.IsDBNull(4) ? null : ParseTime(reader.GetString(4))));
         }
 
@@ -225,14 +218,7 @@ public sealed class SqliteArticleStore : IArticleStore
             ORDER BY recorded_at, article_id, version
             """;
         command.Parameters.AddWithValue("$since", Timestamp(since));
-        var list = new List<ArticleClassified>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            list.Add(JsonSerializer.Deserialize<ArticleClassified>(reader.GetString(0), WireJson.Options)!);
-        }
-
-        return list;
+        return await JsonRows.ReadAllAsync<ArticleClassified>(command, cancellationToken);
     }
 
     public async Task<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken)
@@ -253,36 +239,10 @@ public sealed class SqliteArticleStore : IArticleStore
         return deleted;
     }
 
-    private const string Columns = "a.article_id, a.version, a.story_id, a.source_id, a.url, a.headline, a.published_at, a.recorded_at, a.cleaned_json, a.classified_json";
+    private const string Columns = JsonRows.ArticleColumns;
 
-    private static async Task<IReadOnlyList<StoredArticle>> ReadArticlesAsync(SqliteCommand command, CancellationToken cancellationToken)
-    {
-        var list = new List<StoredArticle>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            var cleaned = reader.IsDBNull(8) ? null : JsonSerializer.Deserialize<ArticleCleaned>(reader.GetString(8), WireJson.Options);
-            var classified = reader.IsDBNull(9) ? null : JsonSerializer.Deserialize<ArticleClassified>(reader.GetString(9), WireJson.Options);
-            list.Add(new StoredArticle
-            {
-                ArticleId = reader.GetString(0),
-                Version = reader.GetInt32(1),
-                StoryId = reader.IsDBNull(2) ? null : reader.GetString(2),
-                SourceId = reader.GetString(3),
-                Url = reader.GetString(4),
-                Headline = reader.GetString(5),
-                PublishedAt = reader.IsDBNull(6) ? null : ParseTime(reader.GetString(6)),
-                RecordedAt = ParseTime(reader.GetString(7)),
-                Flags = classified?.Flags ?? cleaned?.Flags ?? [],
-                Paragraphs = cleaned?.Paragraphs ?? [],
-                Summary = classified?.Summary ?? (cleaned?.Paragraphs.Count > 0 ? cleaned.Paragraphs[0] : null),
-                Topics = classified?.Topics ?? [],
-                Entities = classified?.Entities,
-            });
-        }
-
-        return list;
-    }
+    private static Task<IReadOnlyList<StoredArticle>> ReadArticlesAsync(SqliteCommand command, CancellationToken cancellationToken) =>
+        JsonRows.StoredArticlesAsync(command, (reader, column) => ParseTime(reader.GetString(column)), cancellationToken);
 
     /// <summary>
     /// Each word of the user's text as a quoted FTS5 term, all required: FTS5's own syntax (NEAR, column filters,

@@ -57,10 +57,38 @@ public sealed record StoredArticle
     public Entities? Entities { get; init; }
 
     public IEnumerable<TopicScore> MatchedTopics => Topics.Where(t => t.Match);
+
+    /// <summary>A stored row as the console shows it: the halves that arrived (either may be missing), the classifier's view first.</summary>
+    public static StoredArticle Of(string articleId, int version, string? storyId, string sourceId, string url, string headline,
+        DateTimeOffset? publishedAt, DateTimeOffset recordedAt, ArticleCleaned? cleaned, ArticleClassified? classified) => new()
+    {
+        ArticleId = articleId,
+        Version = version,
+        StoryId = storyId,
+        SourceId = sourceId,
+        Url = url,
+        Headline = headline,
+        PublishedAt = publishedAt,
+        RecordedAt = recordedAt,
+        Flags = classified?.Flags ?? cleaned?.Flags ?? [],
+        Paragraphs = cleaned?.Paragraphs ?? [],
+        Summary = classified?.Summary ?? (cleaned?.Paragraphs.Count > 0 ? cleaned.Paragraphs[0] : null),
+        Topics = classified?.Topics ?? [],
+        Entities = classified?.Entities,
+    };
 }
 
 /// <summary>An alert and what each of its channels did with it.</summary>
 public sealed record StoredAlert(AlertRaised Alert, DateTimeOffset RecordedAt, IReadOnlyList<ChannelDelivery> Channels);
 
 /// <param name="State"><c>delivered</c>, <c>dead-lettered</c>, <c>in-progress</c> (claimed: being sent or retried) or <c>disabled</c>.</param>
-public sealed record ChannelDelivery(string Channel, string State, string? Reason, string? Detail, DateTimeOffset? At);
+public sealed record ChannelDelivery(string Channel, string State, string? Reason, string? Detail, DateTimeOffset? At)
+{
+    /// <summary>The console's word for a ledger state (<c>dead</c>, <c>claimed</c>, ...).</summary>
+    public static string StateOf(string ledgerState) => ledgerState switch
+    {
+        "dead" => "dead-lettered",
+        "claimed" => "in-progress",
+        var other => other,
+    };
+}

@@ -1,10 +1,11 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Wirewatch.Alerting;
 using Wirewatch.Hosting;
 using Wirewatch.State;
-using Wirewatch.State.Sqlite;
 using Wirewatch.WebConsole;
+using Wirewatch.WebConsole.Store;
 using Wirewatch.Worker.Composition;
 
 namespace Wirewatch.Worker.Cli;
@@ -41,12 +42,7 @@ internal static class SubscriptionsCommand
         var settings = WirewatchSettings.Read(configuration);
         var catalog = Load(args.File, settings);
         var state = StateLocation.Read(configuration, settings.Options.DataDir);
-        if (state.SqlitePath is not { } databasePath)
-        {
-            throw new WirewatchConfigurationException("subscriptions test reads the console's article store, which needs Wirewatch:State:Provider=Sqlite for now.");
-        }
-
-        if (!File.Exists(databasePath))
+        if (state.SqlitePath is { } databasePath && !File.Exists(databasePath))
         {
             throw new CliInputException($"No stored articles: '{databasePath}' does not exist (the console role records them; 'wirewatch once --data-dir D' too).");
         }
@@ -61,8 +57,10 @@ internal static class SubscriptionsCommand
             throw new CliInputException($"--since: {e.Message}");
         }
 
-        var store = new SqliteArticleStore(new SqliteDatabase(databasePath), TimeProvider.System);
-        var articles = await store.ClassifiedSinceAsync(since, cancellationToken);
+        // The article store as the console role has it, on either provider.
+        await using var services = new ServiceCollection().AddSingleton(TimeProvider.System).AddLogging().AddWirewatchState(state).BuildServiceProvider();
+        await services.GetRequiredService<IStateDatabase>().MigrateAsync(cancellationToken);
+        var articles = await services.GetRequiredService<IArticleStore>().ClassifiedSinceAsync(since, cancellationToken);
         var margin = configuration.GetValue<double?>("Wirewatch:Console:NearMissMargin") ?? SubscriptionBacktest.DefaultNearMissMargin;
         var results = new SubscriptionBacktest(new SubscriptionMatcher(), TimeProvider.System).Run(catalog.Subscriptions, articles, margin);
 

@@ -33,14 +33,6 @@ public static class RoleComposition
         var needsState = settings.Has(WirewatchRoles.Fetcher) || settings.Has(WirewatchRoles.Cleaner) || settings.Has(WirewatchRoles.Alerter)
                          || settings.Has(WirewatchRoles.Console);
         var state = needsState ? StateLocation.Read(builder.Configuration, settings.Options.DataDir) : null;
-        if (settings.Has(WirewatchRoles.Console) && state is { IsPostgres: true })
-        {
-            // The article store's full-text search exists on SQLite (FTS5) only, so far (docs/console.md).
-            throw new WirewatchConfigurationException(
-                "The console role needs Wirewatch:State:Provider=Sqlite for now: its article store has no PostgreSQL implementation yet. " +
-                "Run the console in its own deployment with the SQLite provider, or leave 'console' out of Wirewatch:Roles (it is part of 'all').");
-        }
-
         if (state is not null)
         {
             services.AddWirewatchState(state);
