@@ -19,6 +19,8 @@ declare -A probe=(
   [npm]="command -v node && command -v npm"                            # runs the AsyncAPI parser (Contracts tests)
   # @asyncapi/parser, the AsyncAPI Initiative's validator of docs/asyncapi.yaml: from the npm registry, not apt (below).
   [asyncapi-parser]="test -f tools/asyncapi/node_modules/@asyncapi/parser/package.json"
+  [chromium]="test -x /usr/bin/chromium"                               # the console's browser tests (Selenium, headless)
+  [chromedriver]="test -x /usr/bin/chromedriver"                       # drives chromium for those tests
 )
 declare -A package=(
   [rabbitmq-server]=rabbitmq-server
@@ -30,8 +32,10 @@ declare -A package=(
   [postgresql]=postgresql-15
   [npm]=npm
   [asyncapi-parser]="npm ci --prefix tools/asyncapi"
+  [chromium]=chromium
+  [chromedriver]=chromium-driver
 )
-all_tools=(rabbitmq-server promtool docker-compose kubectl python3-yaml postgresql npm asyncapi-parser)
+all_tools=(rabbitmq-server promtool docker-compose kubectl python3-yaml postgresql npm asyncapi-parser chromium chromedriver)
 
 tools=("$@")
 [ ${#tools[@]} -gt 0 ] || tools=("${all_tools[@]}")

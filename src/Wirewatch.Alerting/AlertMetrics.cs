@@ -14,6 +14,7 @@ public sealed class AlertMetrics
         Delivered = meter.CreateCounter<long>("wirewatch.alerts.delivered", "{delivery}", "Alert deliveries by channel and outcome.");
         ChannelsDisabled = meter.CreateCounter<long>("wirewatch.alerts.channels_disabled", "{channel}", "Channels disabled after 410 Gone.");
         Digests = meter.CreateCounter<long>("wirewatch.alerts.digests", "{digest}", "Digests of throttled alerts.");
+        SubscriptionReloads = meter.CreateCounter<long>("wirewatch.alerts.subscription_reloads", "{reload}", "Changes of subscriptions.json applied or refused.");
     }
 
     /// <summary>Alerts decided by the ledger, tagged <c>severity</c> and <c>kind</c> (<c>alert</c>, <c>update</c>).</summary>
@@ -30,6 +31,9 @@ public sealed class AlertMetrics
 
     /// <summary>Digests sent for throttled subscriptions, tagged <c>channel</c>.</summary>
     public Counter<long> Digests { get; }
+
+    /// <summary>Changes of <c>subscriptions.json</c>, tagged <c>outcome</c>: <c>ok</c> or <c>invalid</c> (the set in force stays).</summary>
+    public Counter<long> SubscriptionReloads { get; }
 
     public void CountDelivery(string channel, string outcome) =>
         Delivered.Add(1, new KeyValuePair<string, object?>("channel", channel), new KeyValuePair<string, object?>("outcome", outcome));

@@ -41,10 +41,8 @@ public static class AlerterRegistration
         services.AddSingleton<Alerter>();
         services.AddSingleton<AlertReplayer>();
         services.AddHostedService<AbandonedClaimSweeper>();
-        if (catalog.Subscriptions.Any(s => s.Throttle is not null))
-        {
-            services.AddHostedService<ThrottleFlusher>();
-        }
+        // Always: a reloaded subscriptions file may add a throttle to a worker that started without one.
+        services.AddHostedService<ThrottleFlusher>();
 
         var needsEmail = catalog.Subscriptions.Any(s => s.Channels.Any(c => c.Type == ChannelTypes.Email));
         services.AddOptions<EmailOptions>()

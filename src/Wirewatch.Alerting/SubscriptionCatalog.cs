@@ -3,22 +3,33 @@ using Wirewatch.Contracts;
 
 namespace Wirewatch.Alerting;
 
-/// <summary>The subscriptions, loaded from <c>subscriptions.json</c> and validated once at start.</summary>
+/// <summary>
+/// The subscriptions in force, loaded from <c>subscriptions.json</c> and validated before they are used; replaced as a
+/// whole by <see cref="SubscriptionsReloader"/> when the file changes to a valid set.
+/// </summary>
 public sealed class SubscriptionCatalog
 {
-    public SubscriptionCatalog(IEnumerable<Subscription> subscriptions)
+    private volatile IReadOnlyList<Subscription> _subscriptions;
+
+    /// <param name="vocabulary">When given, every topic and entity must be one the classifier knows.</param>
+    public SubscriptionCatalog(IEnumerable<Subscription> subscriptions, SubscriptionVocabulary? vocabulary = null)
     {
-        Subscriptions = subscriptions.ToList();
-        var errors = Validate(Subscriptions).ToList();
+        var list = subscriptions.ToList();
+        var errors = Validate(list, vocabulary).ToList();
         if (errors.Count > 0)
         {
             throw new InvalidSubscriptionException(string.Join(Environment.NewLine, errors));
         }
+
+        _subscriptions = list;
     }
 
-    public IReadOnlyList<Subscription> Subscriptions { get; }
+    public IReadOnlyList<Subscription> Subscriptions => _subscriptions;
 
-    public static SubscriptionCatalog Load(string path)
+    /// <summary>Puts a validated set in force at once: the next article is matched against it.</summary>
+    public void ReplaceWith(SubscriptionCatalog next) => _subscriptions = next.Subscriptions;
+
+    public static SubscriptionCatalog Load(string path, SubscriptionVocabulary? vocabulary = null)
     {
         SubscriptionsFile? file;
         try
@@ -35,10 +46,26 @@ public sealed class SubscriptionCatalog
             throw new InvalidSubscriptionException($"Cannot read subscriptions file '{path}': {e.Message}");
         }
 
-        return new SubscriptionCatalog(file?.Subscriptions ?? []);
+        return new SubscriptionCatalog(file?.Subscriptions ?? [], vocabulary);
     }
 
-    private static IEnumerable<string> Validate(IReadOnlyList<Subscription> subscriptions)
+    /// <summary>A subscriptions document given as text (the console's backtest form and API).</summary>
+    public static SubscriptionCatalog FromJson(string json, SubscriptionVocabulary? vocabulary = null)
+    {
+        SubscriptionsFile? file;
+        try
+        {
+            file = JsonSerializer.Deserialize<SubscriptionsFile>(json, WireJson.Options);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidSubscriptionException($"The subscriptions are not valid JSON: {e.Message}");
+        }
+
+        return new SubscriptionCatalog(file?.Subscriptions ?? [], vocabulary);
+    }
+
+    private static IEnumerable<string> Validate(IReadOnlyList<Subscription> subscriptions, SubscriptionVocabulary? vocabulary)
     {
         var ids = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < subscriptions.Count; i++)
@@ -53,6 +80,25 @@ public sealed class SubscriptionCatalog
             if (s.Topics.Count == 0)
             {
                 yield return $"{name}: 'topics' must name at least one topic.";
+            }
+
+            if (vocabulary is not null)
+            {
+                for (var t = 0; t < s.Topics.Count; t++)
+                {
+                    if (!vocabulary.Topics.Contains(s.Topics[t]))
+                    {
+                        yield return $"{name}: 'topics[{t}]' '{s.Topics[t]}' is not a topic of the taxonomy (known: {string.Join(", ", vocabulary.Topics.Order(StringComparer.Ordinal))}).";
+                    }
+                }
+
+                for (var e = 0; e < s.Entities.Count; e++)
+                {
+                    if (!vocabulary.KnowsEntity(s.Entities[e]))
+                    {
+                        yield return $"{name}: 'entities[{e}]' '{s.Entities[e]}' is not in the entity gazetteer (entities.json) and is not a resolution number, so it could never match.";
+                    }
+                }
             }
 
             if (s.Match is not ("any" or "all"))
@@ -183,6 +229,16 @@ public sealed class SubscriptionCatalog
     {
         public List<Subscription>? Subscriptions { get; init; }
     }
+}
+
+/// <summary>What the classifier can find: the taxonomy's topic ids and the gazetteer's entities (resolution numbers by pattern).</summary>
+public sealed class SubscriptionVocabulary(IEnumerable<string> topics, IEnumerable<string> entities)
+{
+    private readonly HashSet<string> _entities = new(entities, StringComparer.OrdinalIgnoreCase);
+
+    public IReadOnlySet<string> Topics { get; } = new HashSet<string>(topics, StringComparer.Ordinal);
+
+    public bool KnowsEntity(string entity) => _entities.Contains(entity) || (entity.Length is >= 1 and <= 5 && entity.All(char.IsAsciiDigit));
 }
 
 /// <summary>A subscription that cannot be used; the message names the subscription and the field.</summary>

@@ -14,6 +14,7 @@ public sealed class FetchCycle(
     SourceReader reader,
     ISeenStore seen,
     SourceHealth health,
+    ISourceStatusStore status,
     TimeProvider time,
     IOptions<FetcherOptions> options,
     FetchTelemetry telemetry,
@@ -36,6 +37,7 @@ public sealed class FetchCycle(
             await RunItemsAsync(source, publisher, result, cancellationToken);
             telemetry.Cycles.Add(1, sourceTag, new("outcome", "ok"));
             health.Succeeded(source.Id);
+            await RecordStatusAsync(source.Id, "ok", result.Published.Count);
             return result;
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
@@ -45,11 +47,25 @@ public sealed class FetchCycle(
             (e is FetchFailedException { IsRejection: true } ? telemetry.Rejected : telemetry.Errors)
                 .Add(1, sourceTag, new(e is FetchFailedException { IsRejection: true } ? "reason" : "kind", reason));
             health.Failed(source.Id, source.Url ?? source.Path, reason);
+            await RecordStatusAsync(source.Id, reason, result.Published.Count);
             throw;
         }
         finally
         {
             telemetry.Duration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, sourceTag);
+        }
+    }
+
+    /// <summary>For the console's sources page; a failure to record is logged and never fails the cycle.</summary>
+    private async Task RecordStatusAsync(string sourceId, string outcome, int published)
+    {
+        try
+        {
+            await status.RecordAsync(new SourceStatus(sourceId, time.GetUtcNow(), outcome, published, health.FailuresInARow(sourceId), health.IsBroken(sourceId)), CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.LogWarning(e, "Could not record the status of source {SourceId}", sourceId);
         }
     }
 

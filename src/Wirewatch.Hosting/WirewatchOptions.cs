@@ -8,7 +8,7 @@ public sealed class WirewatchOptions
     /// <summary><c>InMemory</c> (embedded, no broker) or <c>RabbitMq</c>.</summary>
     public string Transport { get; set; } = Transports.InMemory;
 
-    /// <summary><c>all</c>, or a comma-separated list of <c>fetcher</c>, <c>cleaner</c>, <c>classifier</c>, <c>alerter</c>.</summary>
+    /// <summary><c>all</c>, or a comma-separated list of <c>fetcher</c>, <c>cleaner</c>, <c>classifier</c>, <c>alerter</c>, <c>console</c>.</summary>
     public string Roles { get; set; } = "all";
 
     /// <summary>State (SQLite: seen URLs, validators, alert ledger) and relative directory sources live here.</summary>
@@ -97,5 +97,8 @@ public enum WirewatchRoles
     Cleaner = 2,
     Classifier = 4,
     Alerter = 8,
-    All = Fetcher | Cleaner | Classifier | Alerter,
+
+    /// <summary>The web console and its recorder (article store, alerts, search, backtest): docs/console.md.</summary>
+    Console = 16,
+    All = Fetcher | Cleaner | Classifier | Alerter | Console,
 }

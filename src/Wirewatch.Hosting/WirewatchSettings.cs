@@ -113,6 +113,7 @@ public sealed record WirewatchSettings(WirewatchOptions Options, WirewatchRoles 
                 "cleaner" => WirewatchRoles.Cleaner,
                 "classifier" => WirewatchRoles.Classifier,
                 "alerter" => WirewatchRoles.Alerter,
+                "console" => WirewatchRoles.Console,
                 _ => null,
             };
             if (role is null)
@@ -156,7 +157,7 @@ public sealed class WirewatchOptionsValidator : IValidateOptions<WirewatchOption
 
         if (WirewatchSettings.ParseRoles(options.Roles) is null)
         {
-            failures.Add($"Wirewatch:Roles must be 'all' or a comma-separated list of fetcher, cleaner, classifier, alerter (was '{options.Roles}').");
+            failures.Add($"Wirewatch:Roles must be 'all' or a comma-separated list of fetcher, cleaner, classifier, alerter, console (was '{options.Roles}').");
         }
     }
 

@@ -43,6 +43,9 @@ public sealed class StateLocation
     /// <summary>The connection string on PostgreSQL (for the fetcher's clustered Quartz schedule, which shares the database); null on SQLite.</summary>
     public string? PostgresConnectionString => IsPostgres ? Target : null;
 
+    /// <summary>The SQLite file (<c>wirewatch.db</c>), or null on PostgreSQL.</summary>
+    public string? SqlitePath => IsPostgres ? null : Target;
+
     public static StateLocation Sqlite(string databasePath) => new(StateProviders.Sqlite, Path.GetFullPath(databasePath));
 
     public static StateLocation Postgres(string connectionString) => new(StateProviders.Postgres, connectionString);

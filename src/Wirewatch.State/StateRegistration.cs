@@ -8,6 +8,7 @@ using Wirewatch.Cleaning.Stories;
 using Wirewatch.Fetching;
 using Wirewatch.State.Postgres;
 using Wirewatch.State.Sqlite;
+using Wirewatch.WebConsole.Store;
 
 namespace Wirewatch.State;
 
@@ -16,8 +17,8 @@ public static class StateRegistration
     /// <summary>
     /// The state seam: the database at <paramref name="location"/> (<see cref="IStateDatabase"/>), every store on it
     /// (<see cref="ISeenStore"/>, <see cref="IStoryStore"/>, <see cref="IAlertLedger"/>, <see cref="IThrottleStore"/>,
-    /// <see cref="IDigestStore"/>), and
-    /// the migration run at start.
+    /// <see cref="IDigestStore"/>, <see cref="ISourceStatusStore"/>, the console's <see cref="IArticleStore"/>), and the
+    /// migration run at start.
     /// Call it before the bus and the schedules are added, so the schema is current before the first message.
     /// </summary>
     public static IServiceCollection AddWirewatchState(this IServiceCollection services, StateLocation location)
@@ -33,6 +34,8 @@ public static class StateRegistration
             services.AddHostedService(sp => (PostgresAlertLedger)sp.GetRequiredService<IAlertLedger>());
             services.AddSingleton<IThrottleStore>(sp => new PostgresThrottleStore(sp.GetRequiredService<PostgresDatabase>()));
             services.AddSingleton<IDigestStore>(sp => new PostgresDigestStore(sp.GetRequiredService<PostgresDatabase>()));
+            services.AddSingleton<ISourceStatusStore>(sp => new PostgresSourceStatusStore(sp.GetRequiredService<PostgresDatabase>()));
+            services.AddSingleton<IArticleStore>(sp => new PostgresArticleStore(sp.GetRequiredService<PostgresDatabase>(), sp.GetRequiredService<TimeProvider>()));
         }
         else
         {
@@ -47,6 +50,8 @@ public static class StateRegistration
             });
             services.AddSingleton<IThrottleStore>(sp => new SqliteThrottleStore(sp.GetRequiredService<SqliteDatabase>()));
             services.AddSingleton<IDigestStore>(sp => new SqliteDigestStore(sp.GetRequiredService<SqliteDatabase>()));
+            services.AddSingleton<ISourceStatusStore>(sp => new SqliteSourceStatusStore(sp.GetRequiredService<SqliteDatabase>()));
+            services.AddSingleton<IArticleStore>(sp => new SqliteArticleStore(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>()));
         }
 
         services.AddHostedService<StateMigrator>();

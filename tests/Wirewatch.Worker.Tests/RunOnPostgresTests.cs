@@ -6,6 +6,7 @@ using Wirewatch.Contracts;
 using Wirewatch.State;
 using Wirewatch.Tests.Shared;
 using Wirewatch.Tests.Shared.Postgres;
+using Wirewatch.WebConsole.Store;
 using Wirewatch.Worker.Cli;
 
 namespace Wirewatch.Worker.Tests;
@@ -65,6 +66,32 @@ public sealed class RunOnPostgresTests(PostgresCluster cluster) : IClassFixture<
 
         exit.ShouldBe(2);
         err.ShouldContain("Wirewatch:State:ConnectionString");
+    }
+
+    [Fact]
+    public async Task The_console_on_postgres_records_the_article_and_finds_it_by_full_text_search()
+    {
+        var connectionString = await cluster.CreateDatabaseAsync("console");
+        var dataDir = TestPaths.TempFolder("run-pg-console");
+        var config = Path.Combine(dataDir, "settings.json");
+        File.WriteAllText(config, $$"""
+            { "Urls": "http://127.0.0.1:0",
+              "Wirewatch": { "DataDir": "{{dataDir}}", "Roles": "cleaner,classifier,alerter,console",
+                             "State": { "Provider": "Postgres", "ConnectionString": "{{connectionString}}" } } }
+            """);
+
+        await using var app = RunCommand.Build(config);
+        await app.StartAsync();
+        var article = Articles.FromFile(Path.Combine(TestPaths.SamplesFolder, "001-sanctions-oil-transfers.txt"));
+        await app.Services.GetRequiredService<IBus>().Publish(article);
+        var store = app.Services.GetRequiredService<IArticleStore>();
+        await Eventually.True(async () => (await store.VersionsAsync(article.ArticleId, default)) is [{ Paragraphs.Count: > 0, Topics.Count: > 0 }],
+            "the console's store holds the cleaned and classified article");
+        await app.StopAsync();
+
+        (await CountAsync(connectionString, "SELECT count(*) FROM console_articles WHERE search @@ plainto_tsquery('english', 'oil transfers')")).ShouldBe(1,
+            "the article is in PostgreSQL, found by its tsvector");
+        File.Exists(Path.Combine(dataDir, "wirewatch.db")).ShouldBeFalse("nothing kept in SQLite");
     }
 
     private static async Task<long> CountAsync(string connectionString, string sql)

@@ -82,7 +82,8 @@ public sealed class WireMessagesTests : IAsyncLifetime
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Wirewatch:Transport"] = Transports.InMemory,
-            ["Wirewatch:Roles"] = "all",
+            // The four stages (not the console, whose recorder would consume each classification a second time).
+            ["Wirewatch:Roles"] = "fetcher,cleaner,classifier,alerter",
             ["Wirewatch:DataDir"] = Path.Combine(_work, "data"),
             ["Wirewatch:SubscriptionsFile"] = subscriptions,
             ["Logging:LogLevel:Default"] = "Warning",

@@ -120,5 +120,51 @@ internal static class PostgresMigrations
             );
             CREATE INDEX scheduled_digests_unsent ON scheduled_digests (period_end) WHERE sent_at IS NULL;
             """),
+        // Each source's last fetch cycle (the fetcher writes it, the console's sources page reads it).
+        new(4, "source-status", """
+            CREATE TABLE source_status (
+                source_id         text PRIMARY KEY,
+                last_fetch_at     timestamptz NOT NULL,
+                outcome           text NOT NULL,
+                published         integer NOT NULL,
+                failures_in_a_row integer NOT NULL,
+                broken            boolean NOT NULL
+            );
+            """),
+        // The console's article store: cleaned and classified articles by version with a stored tsvector (headline A, body B)
+        // and its GIN index, and the alerts raised for them.
+        new(5, "console-articles", """
+            CREATE TABLE console_articles (
+                article_id      text NOT NULL,
+                version         integer NOT NULL,
+                story_id        text NULL,
+                source_id       text NOT NULL,
+                url             text NOT NULL,
+                headline        text NOT NULL,
+                published_at    timestamptz NULL,
+                recorded_at     timestamptz NOT NULL,
+                cleaned_json    text NULL,
+                classified_json text NULL,
+                matched_topics  text[] NOT NULL DEFAULT '{}',
+                body            text NOT NULL DEFAULT '',
+                search          tsvector GENERATED ALWAYS AS
+                                (setweight(to_tsvector('english', headline), 'A') || setweight(to_tsvector('english', body), 'B')) STORED,
+                PRIMARY KEY (article_id, version)
+            );
+            CREATE INDEX console_articles_recorded ON console_articles (recorded_at);
+            CREATE INDEX console_articles_story ON console_articles (story_id);
+            CREATE INDEX console_articles_search ON console_articles USING gin (search);
+            CREATE TABLE console_alerts (
+                alert_id        text PRIMARY KEY,
+                subscription_id text NOT NULL,
+                article_id      text NOT NULL,
+                version         integer NOT NULL,
+                severity        text NOT NULL,
+                recorded_at     timestamptz NOT NULL,
+                alert_json      text NOT NULL
+            );
+            CREATE INDEX console_alerts_subscription ON console_alerts (subscription_id, recorded_at);
+            CREATE INDEX console_alerts_article ON console_alerts (article_id);
+            """),
     ];
 }

@@ -109,5 +109,48 @@ internal static class SqliteMigrations
                 sent_at         TEXT
             );
             """),
+        // The console's article store: cleaned and classified articles by version, their full-text index (FTS5) and the
+        // alerts raised for them. IF NOT EXISTS: the console's first version created these tables itself.
+        new(4, "console-articles", """
+            CREATE TABLE IF NOT EXISTS console_articles (
+                article_id      TEXT NOT NULL,
+                version         INTEGER NOT NULL,
+                story_id        TEXT,
+                source_id       TEXT NOT NULL,
+                url             TEXT NOT NULL,
+                headline        TEXT NOT NULL,
+                published_at    TEXT,
+                recorded_at     TEXT NOT NULL, -- sortable UTC text, yyyy-MM-ddTHH:mm:ss.fffffffZ
+                cleaned_json    TEXT,
+                classified_json TEXT,
+                matched_topics  TEXT NOT NULL DEFAULT '', -- ' topic topic ', for a LIKE filter
+                PRIMARY KEY (article_id, version)
+            );
+            CREATE INDEX IF NOT EXISTS console_articles_recorded ON console_articles (recorded_at);
+            CREATE INDEX IF NOT EXISTS console_articles_story ON console_articles (story_id);
+            CREATE VIRTUAL TABLE IF NOT EXISTS console_articles_fts USING fts5 (article_id UNINDEXED, version UNINDEXED, headline, body);
+            CREATE TABLE IF NOT EXISTS console_alerts (
+                alert_id        TEXT PRIMARY KEY,
+                subscription_id TEXT NOT NULL,
+                article_id      TEXT NOT NULL,
+                version         INTEGER NOT NULL,
+                severity        TEXT NOT NULL,
+                recorded_at     TEXT NOT NULL,
+                alert_json      TEXT NOT NULL
+            );
+            CREATE INDEX IF NOT EXISTS console_alerts_subscription ON console_alerts (subscription_id, recorded_at);
+            CREATE INDEX IF NOT EXISTS console_alerts_article ON console_alerts (article_id);
+            """),
+        // Each source's last fetch cycle (the fetcher writes it, the console's sources page reads it).
+        new(5, "source-status", """
+            CREATE TABLE IF NOT EXISTS source_status (
+                source_id         TEXT PRIMARY KEY,
+                last_fetch_at     TEXT NOT NULL,
+                outcome           TEXT NOT NULL,
+                published         INTEGER NOT NULL,
+                failures_in_a_row INTEGER NOT NULL,
+                broken            INTEGER NOT NULL
+            );
+            """),
     ];
 }

@@ -35,6 +35,14 @@ internal sealed class CliOutput(TextWriter stdout, bool json)
     public void Replayed(Wirewatch.Alerting.ReplayResult result) => Emit("replayed", null, result, () =>
         $"replayed    {result.AlertId} -> {result.Channel}: {result.Outcome}{(result.Detail is null ? "" : $" ({result.Detail})")}");
 
+    public void Backtested(Wirewatch.Alerting.BacktestResult result) =>
+        Emit("subscription", null, new { id = result.SubscriptionId, result.MinScore, alerts = result.Alerts.Count, nearMisses = result.NearMisses.Count }, () =>
+            $"{result.SubscriptionId}: {result.Alerts.Count} alert(s), {result.NearMisses.Count} near miss(es) (minScore {result.MinScore.ToString("0.00", CultureInfo.InvariantCulture)})");
+
+    public void NearMiss(string subscriptionId, Wirewatch.Alerting.BacktestNearMiss miss) =>
+        Emit("near-miss", ("subscriptionId", subscriptionId), miss, () =>
+            $"near miss   {subscriptionId}: {miss.Headline} ({miss.Topic} {miss.Score.ToString("0.00", CultureInfo.InvariantCulture)} < {miss.MinScore.ToString("0.00", CultureInfo.InvariantCulture)})");
+
     public void Note(string text)
     {
         if (!json)

@@ -58,9 +58,10 @@ internal static class OnceCommand
         // refuse is refused here too: the same file must not pass one command and stop the other.
         WirewatchOptionsValidator.ThrowOnBadTransportOrRoles(builder.Configuration);
         builder.Configuration.AddInMemoryCollection(overrides);
-        builder.AddWirewatch(scheduleFetches: false, sources);
+        var settings = builder.AddWirewatch(scheduleFetches: false, sources);
         var output = new CliOutput(stdout, args.Json);
-        var tracker = new PipelineTracker(output);
+        // With the console role (part of 'all'), the recorder stores each classification for 'subscriptions test'.
+        var tracker = new PipelineTracker(output, settings.Has(WirewatchRoles.Console) ? 2 : 1);
         builder.Services.AddSingleton<IAlertObserver>(tracker);
 
         using var host = builder.Build();

@@ -9,8 +9,9 @@ namespace Wirewatch.Worker.Cli;
 /// Watches the in-process bus for <c>wirewatch once</c>: prints what was classified, alerted and rejected, and knows
 /// when every published article is finished: its classification consumed by the alerter, or rejected, or faulted.
 /// </summary>
-internal sealed class PipelineTracker(CliOutput output) : IPublishObserver, IConsumeObserver, IAlertObserver
+internal sealed class PipelineTracker(CliOutput output, int classificationConsumers = 1) : IPublishObserver, IConsumeObserver, IAlertObserver
 {
+    private readonly ConcurrentDictionary<string, int> _classificationsConsumed = new();
     private readonly ConcurrentDictionary<string, bool> _expected = new();
     private readonly ConcurrentDictionary<string, bool> _finished = new();
     private readonly SemaphoreSlim _changed = new(0);
@@ -86,10 +87,11 @@ internal sealed class PipelineTracker(CliOutput output) : IPublishObserver, ICon
         output.Alert(alert);
     }
 
-    /// <summary>The alerter finished with an article: every alert it raised has been published.</summary>
+    /// <summary>The alerter (and the console's recorder) finished with an article: every alert it raised has been published.</summary>
     public Task PostConsume<T>(ConsumeContext<T> context) where T : class
     {
-        if (context.Message is ArticleClassified classified)
+        if (context.Message is ArticleClassified classified
+            && _classificationsConsumed.AddOrUpdate(Key(classified.ArticleId, classified.Version), 1, (_, n) => n + 1) >= classificationConsumers)
         {
             Finish(classified.ArticleId, classified.Version);
         }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Wirewatch.Hosting;
 using Wirewatch.Worker.Composition;
+using Wirewatch.WebConsole;
 
 namespace Wirewatch.Worker.Cli;
 
@@ -17,7 +18,7 @@ internal static class RunCommand
         return WirewatchCli.Success;
     }
 
-    /// <summary>The worker as <c>run</c> starts it: every configured role, Quartz schedules, health endpoints.</summary>
+    /// <summary>The worker as <c>run</c> starts it: every configured role, Quartz schedules, health endpoints, the console (role <c>console</c>).</summary>
     public static WebApplication Build(string? configFile)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
@@ -27,12 +28,17 @@ internal static class RunCommand
             builder.WebHost.UseUrls("http://localhost:8080");
         }
 
-        builder.AddWirewatch(scheduleFetches: true);
+        var settings = builder.AddWirewatch(scheduleFetches: true);
         // The long-running worker prints nothing else, so its logs go to stdout, where container runtimes expect them
         // (the commands with --json keep stdout for their output and log to stderr).
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.None);
         var app = builder.Build();
         app.MapWirewatchHealth();
+        if (settings.Has(WirewatchRoles.Console))
+        {
+            app.MapWirewatchConsole();
+        }
+
         return app;
     }
 }

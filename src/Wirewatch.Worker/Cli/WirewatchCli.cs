@@ -6,7 +6,7 @@ using Wirewatch.Hosting;
 namespace Wirewatch.Worker.Cli;
 
 /// <summary>
-/// The <c>wirewatch</c> command: <c>run</c> (default), <c>once</c>, <c>clean</c>, <c>classify</c>, <c>eval</c>, <c>sources check|import|export</c>, <c>alerts replay</c>, <c>errors</c>, <c>health</c>.
+/// The <c>wirewatch</c> command: <c>run</c> (default), <c>once</c>, <c>clean</c>, <c>classify</c>, <c>eval</c>, <c>sources check|import|export</c>, <c>subscriptions check|test</c>, <c>alerts replay</c>, <c>errors</c>, <c>health</c>.
 /// Exit codes: 0 success, 2 bad arguments or configuration (with a message saying what to fix), 1 anything else.
 /// </summary>
 public static class WirewatchCli
@@ -111,9 +111,25 @@ public static class WirewatchCli
             stdout, ct)));
         var alerts = new Command("alerts", "Alert operations.") { replay };
 
+        var subscriptionsFileArgument = new Argument<string>("file") { Description = "A subscriptions.json." };
+        var subscriptionsCheck = new Command("check", "Validates a subscriptions file as a running worker does before reloading it: topics, entities, channels, secrets. Exit 0 when valid, 2 otherwise.")
+        {
+            subscriptionsFileArgument,
+        };
+        subscriptionsCheck.SetAction((parse, _) => Guard(stderr, () => SubscriptionsCommand.CheckAsync(parse.GetValue(subscriptionsFileArgument)!, parse.GetValue(config), stdout)));
+        var since = new Option<string>("--since") { Description = "How far back: 7d, 24h, 30m or an ISO 8601 time.", DefaultValueFactory = _ => "7d" };
+        var testData = new Option<string?>("--data-dir") { Description = "The data directory whose console store holds the articles. Default: Wirewatch:DataDir." };
+        var subscriptionsTest = new Command("test", "Backtest: the alerts each subscription would have raised over the stored articles, with their evidence, and the near misses just under minScore.")
+        {
+            subscriptionsFileArgument, since, testData, json,
+        };
+        subscriptionsTest.SetAction((parse, ct) => Guard(stderr, () => SubscriptionsCommand.TestAsync(
+            new BacktestArguments(parse.GetValue(subscriptionsFileArgument)!, parse.GetValue(since)!, parse.GetValue(testData), parse.GetValue(json), parse.GetValue(config)), stdout, ct)));
+        var subscriptionsCommand = new Command("subscriptions", "Subscriptions: check a file, backtest it.") { subscriptionsCheck, subscriptionsTest };
+
         var root = new RootCommand("Wirewatch watches news wires and tells subscribers when something that matters to them is published.")
         {
-            config, run, once, clean, classify, eval, sourcesCommand, alerts, errors, health,
+            config, run, once, clean, classify, eval, sourcesCommand, subscriptionsCommand, alerts, errors, health,
         };
         root.SetAction((parse, ct) => Guard(stderr, () => RunCommand.RunAsync(parse.GetValue(config), ct)));
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Wirewatch.Alerting;
 using Wirewatch.Classification;
@@ -8,6 +9,7 @@ using Wirewatch.Fetching;
 using Wirewatch.Fetching.Scheduling;
 using Wirewatch.Hosting;
 using Wirewatch.State;
+using Wirewatch.WebConsole;
 
 namespace Wirewatch.Worker.Composition;
 
@@ -28,7 +30,8 @@ public static class RoleComposition
         var settings = WirewatchSettings.Read(builder.Configuration);
         var services = builder.Services;
         // The state seam first: its migration runs at start before the bus and the schedules take work.
-        var needsState = settings.Has(WirewatchRoles.Fetcher) || settings.Has(WirewatchRoles.Cleaner) || settings.Has(WirewatchRoles.Alerter);
+        var needsState = settings.Has(WirewatchRoles.Fetcher) || settings.Has(WirewatchRoles.Cleaner) || settings.Has(WirewatchRoles.Alerter)
+                         || settings.Has(WirewatchRoles.Console);
         var state = needsState ? StateLocation.Read(builder.Configuration, settings.Options.DataDir) : null;
         if (state is not null)
         {
@@ -54,9 +57,27 @@ public static class RoleComposition
             services.AddClassifier(settings.TopicsPath, settings.EntitiesPath);
         }
 
+        // A subscription may name only the topics and entities the classifier knows.
+        var vocabulary = settings.Has(WirewatchRoles.Alerter) || settings.Has(WirewatchRoles.Console) ? ConsoleComposition.VocabularyFor(settings) : null;
+        if (vocabulary is not null)
+        {
+            services.TryAddSingleton(vocabulary);
+        }
+
         if (settings.Has(WirewatchRoles.Alerter))
         {
-            services.AddAlerter(SubscriptionCatalog.Load(settings.SubscriptionsPath));
+            services.AddAlerter(SubscriptionCatalog.Load(settings.SubscriptionsPath, vocabulary));
+        }
+
+        if (settings.Has(WirewatchRoles.Console))
+        {
+            services.AddConsole(settings, builder.Configuration, web: scheduleFetches);
+        }
+
+        if (scheduleFetches && vocabulary is not null)
+        {
+            // The alerter and the console follow subscriptions.json without a restart.
+            services.AddSubscriptionsReloader(settings, builder.Configuration);
         }
 
         var health = builder.AddWirewatchDefaults(settings, bus =>
@@ -75,9 +96,14 @@ public static class RoleComposition
             {
                 bus.AddAlerterConsumer();
             }
+
+            if (settings.Has(WirewatchRoles.Console))
+            {
+                bus.AddConsoleRecorderConsumer();
+            }
         });
 
-        // The roles that keep state need the store to be ready; the classifier needs only the bus.
+        // The roles that keep state (and the console) need the store to be ready; the classifier needs only the bus.
         if (needsState)
         {
             health.AddCheck<StateStoreHealthCheck>("state-store", tags: ["ready"]);

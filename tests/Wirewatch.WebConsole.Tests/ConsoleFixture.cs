@@ -1,0 +1,127 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Wirewatch.Alerting;
+using Wirewatch.Contracts;
+using Wirewatch.Fetching;
+using Wirewatch.State.Sqlite;
+using Wirewatch.Tests.Shared;
+using Wirewatch.WebConsole.Store;
+using Wirewatch.Worker.Cli;
+
+namespace Wirewatch.WebConsole.Tests;
+
+/// <summary>
+/// The seeds run once through the whole pipeline into a data folder (as <c>wirewatch once --data-dir</c> does), plus a
+/// hostile article, a dead letter and a broken source written beside them; then <c>wirewatch run</c> with the console
+/// and alerter roles serves that folder on a free loopback port.
+/// </summary>
+public sealed class ConsoleFixture : IAsyncLifetime
+{
+    public const string OperatorToken = "operator-token-0123456789abcdef";
+    public const string SubscriberToken = "subscriber-token-0123456789abcdef";
+    public const string HostileArticleId = "hostile-article";
+    public const string DeadLetterAlertId = "sanctions-desk:dead-letter-story";
+
+    private WebApplication? _app;
+
+    public string DataDir { get; } = TestPaths.TempFolder("console");
+    public Uri BaseAddress { get; private set; } = new("http://127.0.0.1/");
+    public string OnceOutput { get; private set; } = "";
+
+    public async Task InitializeAsync()
+    {
+        if (!TestPaths.HasSeeds)
+        {
+            return;
+        }
+
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var exit = await WirewatchCli.InvokeAsync(["once", "--source", TestPaths.SeedsFolder, "--data-dir", DataDir, "--json"], stdout, stderr);
+        exit.ShouldBe(0, stderr.ToString());
+        OnceOutput = stdout.ToString();
+
+        var database = new SqliteDatabase(Path.Combine(DataDir, "wirewatch.db"));
+        await AddHostileArticleAsync(new SqliteArticleStore(database, TimeProvider.System));
+        await AddDeadLetterAsync(new SqliteAlertLedger(database));
+        await new SqliteSourceStatusStore(database).RecordAsync(new SourceStatus("yonhap-nk", TimeProvider.System.GetUtcNow(), "http-503", 0, 3, Broken: true), default);
+
+        var config = TestPaths.TempFile("console-config.json", $$"""
+            {
+              "Urls": "http://127.0.0.1:0",
+              "Wirewatch": {
+                "Roles": "console,alerter",
+                "DataDir": "{{Json(DataDir)}}",
+                "Console": {
+                  "OperatorTokenFile": "{{Json(TestPaths.TempFile("operator.token", OperatorToken + "\n"))}}",
+                  "SubscriberTokenFile": "{{Json(TestPaths.TempFile("subscriber.token", SubscriberToken + "\n"))}}"
+                }
+              }
+            }
+            """);
+        _app = RunCommand.Build(config);
+        await _app.StartAsync();
+        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        BaseAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal) + "/");
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+
+        try
+        {
+            Directory.Delete(DataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still open by a finalizing connection; the temp folder is cleaned by the OS.
+        }
+    }
+
+    private static string Json(string text) => System.Text.Json.JsonEncodedText.Encode(text).ToString();
+
+    /// <summary>An article whose text tries to run script: the page must show it as text.</summary>
+    private static async Task AddHostileArticleAsync(SqliteArticleStore store)
+    {
+        const string headline = "Sanctions <script>document.title='pwned'</script> probe";
+        string[] paragraphs = ["Officials said <img src=x onerror=\"document.title='pwned'\"> the sanctions <b>hold</b>.", "A second paragraph about sanctions."];
+        await store.RecordCleanedAsync(new ArticleCleaned
+        {
+            ArticleId = HostileArticleId, Version = 1, SourceId = "hostile", Url = "javascript:alert(1)", ProducedAt = TimeProvider.System.GetUtcNow(),
+            Headline = headline, Flags = [], Paragraphs = paragraphs, Language = "en", WordCount = 12, Warnings = [],
+        }, default);
+        await store.RecordClassifiedAsync(new ArticleClassified
+        {
+            ArticleId = HostileArticleId, Version = 1, SourceId = "hostile", Url = "javascript:alert(1)", ProducedAt = TimeProvider.System.GetUtcNow(),
+            Headline = headline, Summary = paragraphs[0],
+            Topics = [new TopicScore { Topic = "sanctions", Score = 0.4, Match = true, Evidence = [new Evidence { Term = "sanctions", Count = 2, Snippet = paragraphs[0] }] }],
+            Entities = new Entities(), ClassifierVersion = "test",
+        }, default);
+    }
+
+    /// <summary>An alert whose webhook delivery failed for good: the operator's replay button appears for it.</summary>
+    private static async Task AddDeadLetterAsync(SqliteAlertLedger ledger)
+    {
+        var alert = new AlertRaised
+        {
+            AlertId = DeadLetterAlertId, SubscriptionId = "sanctions-desk", Severity = "medium", Topics = [new AlertTopic { Topic = "sanctions", Score = 0.75 }],
+            Headline = "Dead-lettered sanctions alert", Url = "https://wire.example/dead", Evidence = [], IsUpdate = false,
+            ArticleId = "dead-letter-article", Version = 1, StoryId = "dead-letter-story", SourceId = "test", ProducedAt = TimeProvider.System.GetUtcNow(),
+        };
+        var raised = await ledger.RaiseAsync(alert, default);
+        await ledger.DeliverOnceAsync(raised!.Alert, "webhook:https://hooks.example/gone", _ => Task.FromResult(ChannelResult.Failed("rejected", "HTTP 400")), default);
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ConsoleCollection : ICollectionFixture<ConsoleFixture>
+{
+    public const string Name = "console";
+}
