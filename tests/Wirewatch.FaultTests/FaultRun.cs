@@ -170,6 +170,11 @@ internal sealed class FaultRun : IAsyncDisposable
     private WorkerProcess StartRole(string role, string dataFolder)
     {
         var settings = new Dictionary<string, string>(role == "alerter" ? _alerterSettings : role == "fetcher" ? _options.FetcherSettings : [], StringComparer.Ordinal);
+        foreach (var (key, value) in _options.RoleSettings)
+        {
+            settings[key] = value;
+        }
+
         if (_cluster)
         {
             settings["Wirewatch__RabbitMq__Hosts"] = string.Join(',', _amqpPorts.Select(port => "127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture)));
@@ -268,10 +273,27 @@ internal sealed class FaultRun : IAsyncDisposable
         };
     }
 
-    /// <summary>The alert ids raised so far, read from the ledger of every alerter process's data folder.</summary>
+    /// <summary>
+    /// The alert ids raised so far: the ledger table of the shared PostgreSQL database when the run has one
+    /// (<see cref="FaultRunOptions.PostgresState"/>), else of every alerter process's SQLite file.
+    /// </summary>
     private HashSet<string> RaisedAlertIds()
     {
         var ids = new HashSet<string>(StringComparer.Ordinal);
+        if (_options.PostgresState is { } postgres)
+        {
+            using var connection = new Npgsql.NpgsqlConnection(postgres);
+            connection.Open();
+            using var command = new Npgsql.NpgsqlCommand("SELECT alert_id FROM story_alerts", connection);
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                ids.Add(reader.GetString(0));
+            }
+
+            return ids;
+        }
+
         foreach (var database in Directory.EnumerateDirectories(_folder, "alerter*").Select(d => Path.Combine(d, "wirewatch.db")).Where(File.Exists))
         {
             using var connection = new Microsoft.Data.Sqlite.SqliteConnection(
@@ -379,6 +401,32 @@ internal sealed record FaultRunOptions
 
     /// <summary>Settings (environment variables) of every fetcher process, e.g. the state store.</summary>
     public IReadOnlyDictionary<string, string> FetcherSettings { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Settings (environment variables) of every process, whatever its role.</summary>
+    public IReadOnlyDictionary<string, string> RoleSettings { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// The four roles keep their state in this PostgreSQL database (<c>Wirewatch:State:Provider=Postgres</c>), and the
+    /// raised alerts are read from its <c>story_alerts</c>.
+    /// </summary>
+    public string? PostgresState
+    {
+        get => _postgresState;
+        init
+        {
+            _postgresState = value;
+            if (value is not null)
+            {
+                RoleSettings = new Dictionary<string, string>(RoleSettings, StringComparer.Ordinal)
+                {
+                    ["Wirewatch__State__Provider"] = "Postgres",
+                    ["Wirewatch__State__ConnectionString"] = value,
+                };
+            }
+        }
+    }
+
+    private readonly string? _postgresState;
 
     /// <summary>The inbox source's interval.</summary>
     public TimeSpan SourceInterval { get; init; } = TimeSpan.FromSeconds(2);
