@@ -33,6 +33,7 @@ internal sealed class FaultRun : IAsyncDisposable
     private AmqpRecorder? _classified;
     private AmqpRecorder? _rejected;
     private AmqpRecorder? _fetched;
+    private AmqpRecorder? _cleaned;
 
     private FaultRun(Func<RabbitMqNode> control, IReadOnlyList<int> amqpPorts, bool cluster, string name, string vhost, int articles, FaultRunOptions options)
     {
@@ -42,7 +43,7 @@ internal sealed class FaultRun : IAsyncDisposable
         _options = options;
         Name = name;
         VirtualHost = vhost;
-        Articles = SyntheticArticles.Create(articles, seed: name.Length * 7919 + articles);
+        Articles = [.. SyntheticArticles.Create(articles, seed: name.Length * 7919 + articles), .. options.ExtraArticles];
         _folder = Directory.CreateTempSubdirectory($"wirewatch-fault-{name}-").FullName;
     }
 
@@ -102,6 +103,11 @@ internal sealed class FaultRun : IAsyncDisposable
             ? await AmqpRecorder.StartAsync(_connection, WireNames.AlertsUnroutedExchange, ExchangeType.Fanout, keepBodies: false, durableQueue: "fault-ledger", copyKey: "alertId", quorum: _cluster)
             : await AmqpRecorder.StartAsync(_connection, WireNames.AlertsExchange, ExchangeType.Topic, keepBodies: false, durableQueue: "fault-ledger", copyKey: "alertId", quorum: _cluster);
         _fetched = await AmqpRecorder.StartAsync(_connection, WireNames.ArticlesFetchedExchange, ExchangeType.Fanout, keepBodies: _options.KeepFetchedBodies, durableQueue: "fault-fetched", quorum: _cluster);
+        if (_options.KeepCleanedBodies)
+        {
+            _cleaned = await AmqpRecorder.StartAsync(_connection, WireNames.ArticlesCleanedExchange, ExchangeType.Fanout, keepBodies: true, durableQueue: "fault-cleaned", quorum: _cluster);
+        }
+
         _classified = await AmqpRecorder.StartAsync(_connection, WireNames.ArticlesClassifiedExchange, ExchangeType.Fanout, keepBodies: false, durableQueue: "fault-classified", quorum: _cluster);
         _rejected = await AmqpRecorder.StartAsync(_connection, WireNames.ArticlesRejectedExchange, ExchangeType.Fanout, keepBodies: false, durableQueue: "fault-rejected", quorum: _cluster);
 
@@ -131,6 +137,11 @@ internal sealed class FaultRun : IAsyncDisposable
         foreach (var role in ConsumerRoles)
         {
             _processes.Add(StartRole(role, role));
+        }
+
+        for (var i = 2; i <= _options.Cleaners; i++)
+        {
+            _processes.Add(StartRole("cleaner", $"cleaner-{i}"));
         }
 
         foreach (var queue in new[] { WireNames.CleanerQueue, WireNames.ClassifierQueue, WireNames.AlerterQueue })
@@ -201,6 +212,9 @@ internal sealed class FaultRun : IAsyncDisposable
         await File.WriteAllTextAsync(Path.Combine(_inbox!, article.FileName), article.Text);
         return article.FileName;
     }
+
+    /// <summary>The ArticleCleaned bodies so far (with <see cref="FaultRunOptions.KeepCleanedBodies"/>).</summary>
+    public IReadOnlyList<byte[]> CleanedBodies => _cleaned?.Bodies ?? [];
 
     /// <summary>The ArticleFetched bodies so far (with <see cref="FaultRunOptions.KeepFetchedBodies"/>).</summary>
     public IReadOnlyList<byte[]> FetchedBodies => _fetched?.Bodies ?? [];
@@ -317,7 +331,7 @@ internal sealed class FaultRun : IAsyncDisposable
     private async Task<bool> QueuesDrainedAsync()
     {
         var messages = await _control().QueueColumnAsync(VirtualHost, "messages");
-        string[] watched = [WireNames.CleanerQueue, WireNames.ClassifierQueue, WireNames.AlerterQueue, "fault-ledger", "fault-classified", "fault-rejected", "fault-fetched"];
+        string[] watched = [WireNames.CleanerQueue, WireNames.ClassifierQueue, WireNames.AlerterQueue, "fault-ledger", "fault-classified", "fault-rejected", "fault-fetched", .. _cleaned is null ? Array.Empty<string>() : ["fault-cleaned"]];
         return watched.All(queue => messages.GetValueOrDefault(queue) == 0);
     }
 
@@ -347,7 +361,7 @@ internal sealed class FaultRun : IAsyncDisposable
             await process.DisposeAsync();
         }
 
-        foreach (var recorder in new[] { _ledger, _classified, _rejected, _fetched })
+        foreach (var recorder in new[] { _ledger, _classified, _rejected, _fetched, _cleaned })
         {
             if (recorder is not null)
             {
@@ -427,6 +441,15 @@ internal sealed record FaultRunOptions
     }
 
     private readonly string? _postgresState;
+
+    /// <summary>Cleaner processes on the one cleaner queue, each with its own data folder.</summary>
+    public int Cleaners { get; init; } = 1;
+
+    /// <summary>Articles added to the synthetic corpus (e.g. versions of one story), written to the inbox with it.</summary>
+    public IReadOnlyList<SyntheticArticles.Article> ExtraArticles { get; init; } = [];
+
+    /// <summary>A recorder keeps every ArticleCleaned body (for checks on the story ids the cleaners gave).</summary>
+    public bool KeepCleanedBodies { get; init; }
 
     /// <summary>The inbox source's interval.</summary>
     public TimeSpan SourceInterval { get; init; } = TimeSpan.FromSeconds(2);
