@@ -60,7 +60,16 @@ public sealed class AbandonedClaimSweeper(
         using var timer = new PeriodicTimer(period, time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            await SweepAsync(stoppingToken);
+            try
+            {
+                await SweepAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The store is away (a database restart): the claims wait for the next tick. Letting this escape would
+                // stop the whole alerter host, and with it every delivery.
+                log.LogWarning(e, "Sweeping abandoned claims failed; the next sweep tries again");
+            }
         }
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
 using Wirewatch.Alerting.Channels;
@@ -110,14 +111,23 @@ public static class AlerterRegistration
 }
 
 /// <summary>Sends due digests of throttled subscriptions once a minute.</summary>
-internal sealed class ThrottleFlusher(SubscriptionThrottle throttle, SubscriptionCatalog catalog, TimeProvider time) : BackgroundService
+internal sealed class ThrottleFlusher(SubscriptionThrottle throttle, SubscriptionCatalog catalog, TimeProvider time, ILogger<ThrottleFlusher> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromMinutes(1), time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            await throttle.FlushDueAsync(catalog.Subscriptions, stoppingToken);
+            try
+            {
+                await throttle.FlushDueAsync(catalog.Subscriptions, stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The digest store is away (a database restart): due digests wait for the next minute instead of the
+                // exception stopping the alerter host.
+                log.LogWarning(e, "Flushing due digests failed; the next tick tries again");
+            }
         }
     }
 }

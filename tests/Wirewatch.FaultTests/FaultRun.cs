@@ -33,6 +33,7 @@ internal sealed class FaultRun : IAsyncDisposable
     private AmqpRecorder? _classified;
     private AmqpRecorder? _rejected;
     private AmqpRecorder? _fetched;
+    private AmqpRecorder? _cleaned;
 
     private FaultRun(Func<RabbitMqNode> control, IReadOnlyList<int> amqpPorts, bool cluster, string name, string vhost, int articles, FaultRunOptions options)
     {
@@ -42,7 +43,7 @@ internal sealed class FaultRun : IAsyncDisposable
         _options = options;
         Name = name;
         VirtualHost = vhost;
-        Articles = SyntheticArticles.Create(articles, seed: name.Length * 7919 + articles);
+        Articles = [.. SyntheticArticles.Create(articles, seed: name.Length * 7919 + articles), .. options.ExtraArticles];
         _folder = Directory.CreateTempSubdirectory($"wirewatch-fault-{name}-").FullName;
     }
 
@@ -102,6 +103,11 @@ internal sealed class FaultRun : IAsyncDisposable
             ? await AmqpRecorder.StartAsync(_connection, WireNames.AlertsUnroutedExchange, ExchangeType.Fanout, keepBodies: false, durableQueue: "fault-ledger", copyKey: "alertId", quorum: _cluster)
             : await AmqpRecorder.StartAsync(_connection, WireNames.AlertsExchange, ExchangeType.Topic, keepBodies: false, durableQueue: "fault-ledger", copyKey: "alertId", quorum: _cluster);
         _fetched = await AmqpRecorder.StartAsync(_connection, WireNames.ArticlesFetchedExchange, ExchangeType.Fanout, keepBodies: _options.KeepFetchedBodies, durableQueue: "fault-fetched", quorum: _cluster);
+        if (_options.KeepCleanedBodies)
+        {
+            _cleaned = await AmqpRecorder.StartAsync(_connection, WireNames.ArticlesCleanedExchange, ExchangeType.Fanout, keepBodies: true, durableQueue: "fault-cleaned", quorum: _cluster);
+        }
+
         _classified = await AmqpRecorder.StartAsync(_connection, WireNames.ArticlesClassifiedExchange, ExchangeType.Fanout, keepBodies: false, durableQueue: "fault-classified", quorum: _cluster);
         _rejected = await AmqpRecorder.StartAsync(_connection, WireNames.ArticlesRejectedExchange, ExchangeType.Fanout, keepBodies: false, durableQueue: "fault-rejected", quorum: _cluster);
 
@@ -131,6 +137,11 @@ internal sealed class FaultRun : IAsyncDisposable
         foreach (var role in ConsumerRoles)
         {
             _processes.Add(StartRole(role, role));
+        }
+
+        for (var i = 2; i <= _options.Cleaners; i++)
+        {
+            _processes.Add(StartRole("cleaner", $"cleaner-{i}"));
         }
 
         foreach (var queue in new[] { WireNames.CleanerQueue, WireNames.ClassifierQueue, WireNames.AlerterQueue })
@@ -170,6 +181,11 @@ internal sealed class FaultRun : IAsyncDisposable
     private WorkerProcess StartRole(string role, string dataFolder)
     {
         var settings = new Dictionary<string, string>(role == "alerter" ? _alerterSettings : role == "fetcher" ? _options.FetcherSettings : [], StringComparer.Ordinal);
+        foreach (var (key, value) in _options.RoleSettings)
+        {
+            settings[key] = value;
+        }
+
         if (_cluster)
         {
             settings["Wirewatch__RabbitMq__Hosts"] = string.Join(',', _amqpPorts.Select(port => "127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture)));
@@ -196,6 +212,9 @@ internal sealed class FaultRun : IAsyncDisposable
         await File.WriteAllTextAsync(Path.Combine(_inbox!, article.FileName), article.Text);
         return article.FileName;
     }
+
+    /// <summary>The ArticleCleaned bodies so far (with <see cref="FaultRunOptions.KeepCleanedBodies"/>).</summary>
+    public IReadOnlyList<byte[]> CleanedBodies => _cleaned?.Bodies ?? [];
 
     /// <summary>The ArticleFetched bodies so far (with <see cref="FaultRunOptions.KeepFetchedBodies"/>).</summary>
     public IReadOnlyList<byte[]> FetchedBodies => _fetched?.Bodies ?? [];
@@ -268,10 +287,27 @@ internal sealed class FaultRun : IAsyncDisposable
         };
     }
 
-    /// <summary>The alert ids raised so far, read from the ledger of every alerter process's data folder.</summary>
+    /// <summary>
+    /// The alert ids raised so far: the ledger table of the shared PostgreSQL database when the run has one
+    /// (<see cref="FaultRunOptions.PostgresState"/>), else of every alerter process's SQLite file.
+    /// </summary>
     private HashSet<string> RaisedAlertIds()
     {
         var ids = new HashSet<string>(StringComparer.Ordinal);
+        if (_options.PostgresState is { } postgres)
+        {
+            using var connection = new Npgsql.NpgsqlConnection(postgres);
+            connection.Open();
+            using var command = new Npgsql.NpgsqlCommand("SELECT alert_id FROM story_alerts", connection);
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                ids.Add(reader.GetString(0));
+            }
+
+            return ids;
+        }
+
         foreach (var database in Directory.EnumerateDirectories(_folder, "alerter*").Select(d => Path.Combine(d, "wirewatch.db")).Where(File.Exists))
         {
             using var connection = new Microsoft.Data.Sqlite.SqliteConnection(
@@ -295,7 +331,7 @@ internal sealed class FaultRun : IAsyncDisposable
     private async Task<bool> QueuesDrainedAsync()
     {
         var messages = await _control().QueueColumnAsync(VirtualHost, "messages");
-        string[] watched = [WireNames.CleanerQueue, WireNames.ClassifierQueue, WireNames.AlerterQueue, "fault-ledger", "fault-classified", "fault-rejected", "fault-fetched"];
+        string[] watched = [WireNames.CleanerQueue, WireNames.ClassifierQueue, WireNames.AlerterQueue, "fault-ledger", "fault-classified", "fault-rejected", "fault-fetched", .. _cleaned is null ? Array.Empty<string>() : ["fault-cleaned"]];
         return watched.All(queue => messages.GetValueOrDefault(queue) == 0);
     }
 
@@ -325,7 +361,7 @@ internal sealed class FaultRun : IAsyncDisposable
             await process.DisposeAsync();
         }
 
-        foreach (var recorder in new[] { _ledger, _classified, _rejected, _fetched })
+        foreach (var recorder in new[] { _ledger, _classified, _rejected, _fetched, _cleaned })
         {
             if (recorder is not null)
             {
@@ -379,6 +415,41 @@ internal sealed record FaultRunOptions
 
     /// <summary>Settings (environment variables) of every fetcher process, e.g. the state store.</summary>
     public IReadOnlyDictionary<string, string> FetcherSettings { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Settings (environment variables) of every process, whatever its role.</summary>
+    public IReadOnlyDictionary<string, string> RoleSettings { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// The four roles keep their state in this PostgreSQL database (<c>Wirewatch:State:Provider=Postgres</c>), and the
+    /// raised alerts are read from its <c>story_alerts</c>.
+    /// </summary>
+    public string? PostgresState
+    {
+        get => _postgresState;
+        init
+        {
+            _postgresState = value;
+            if (value is not null)
+            {
+                RoleSettings = new Dictionary<string, string>(RoleSettings, StringComparer.Ordinal)
+                {
+                    ["Wirewatch__State__Provider"] = "Postgres",
+                    ["Wirewatch__State__ConnectionString"] = value,
+                };
+            }
+        }
+    }
+
+    private readonly string? _postgresState;
+
+    /// <summary>Cleaner processes on the one cleaner queue, each with its own data folder.</summary>
+    public int Cleaners { get; init; } = 1;
+
+    /// <summary>Articles added to the synthetic corpus (e.g. versions of one story), written to the inbox with it.</summary>
+    public IReadOnlyList<SyntheticArticles.Article> ExtraArticles { get; init; } = [];
+
+    /// <summary>A recorder keeps every ArticleCleaned body (for checks on the story ids the cleaners gave).</summary>
+    public bool KeepCleanedBodies { get; init; }
 
     /// <summary>The inbox source's interval.</summary>
     public TimeSpan SourceInterval { get; init; } = TimeSpan.FromSeconds(2);
