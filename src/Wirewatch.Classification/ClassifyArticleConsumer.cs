@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using MassTransit;
 using Wirewatch.Contracts;
 
@@ -24,22 +23,6 @@ public sealed class ClassifyArticleConsumer(TopicClassifier classifier, Classifi
         Activity.Current?.SetTag("wirewatch.topics", string.Join(',', classified.Topics.Where(t => t.Match).Select(t => t.Topic)));
         await context.Publish(classified with { ProducedAt = time.GetUtcNow() }, context.CancellationToken);
     }
-}
-
-/// <summary>The classifier's instruments on the <c>Wirewatch</c> meter, from the host's <see cref="IMeterFactory"/>; the names are stable (dashboards use them).</summary>
-public sealed class ClassifierMetrics
-{
-    public ClassifierMetrics(IMeterFactory meters)
-    {
-        var meter = meters.Create(WireTelemetry.Name);
-        Matches = meter.CreateCounter<long>("wirewatch.classify.matches", "{article}", "Articles that matched a topic, by topic.");
-        Articles = meter.CreateCounter<long>("wirewatch.classify.articles", "{article}", "Articles classified.");
-        Duration = meter.CreateHistogram<double>("wirewatch.classify.duration", "s", "Time to classify one article.");
-    }
-
-    public Counter<long> Matches { get; }
-    public Counter<long> Articles { get; }
-    public Histogram<double> Duration { get; }
 }
 
 public sealed class ClassifyArticleConsumerDefinition : ConsumerDefinition<ClassifyArticleConsumer>

@@ -22,8 +22,6 @@ namespace Wirewatch.Hosting;
 /// </summary>
 public static class WirewatchDefaults
 {
-    public const string TelemetryName = WireTelemetry.Name;
-
     /// <summary>
     /// Registers the shared defaults for validated <paramref name="settings"/>; <paramref name="addConsumers"/> adds the
     /// consumers of the roles this process runs. Returns the health-check builder, for the roles' own readiness checks
@@ -172,10 +170,10 @@ public static class WirewatchDefaults
                 .AddService(serviceName, serviceNamespace: "wirewatch", serviceInstanceId: Environment.MachineName)
                 .AddAttributes([new("wirewatch.roles", settings.Options.Roles)]))
             .WithTracing(t => t
-                .AddSource(TelemetryName, "MassTransit")
+                .AddSource(WireTelemetry.Name, "MassTransit")
                 .AddHttpClientInstrumentation())
             .WithMetrics(m => m
-                .AddMeter(TelemetryName, "MassTransit", "Polly")
+                .AddMeter(WireTelemetry.Name, "MassTransit", "Polly")
                 .AddHttpClientInstrumentation());
 
         // Exporters only when the standard OTEL_* variables ask for them.

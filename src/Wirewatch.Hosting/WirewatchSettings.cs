@@ -11,7 +11,6 @@ public sealed record WirewatchSettings(WirewatchOptions Options, WirewatchRoles 
 {
     public static string DefaultsFolder => Path.Combine(AppContext.BaseDirectory, "defaults");
 
-    public string DatabasePath => Path.Combine(Path.GetFullPath(Options.DataDir), "wirewatch.db");
     public string SourcesPath => Options.SourcesFile ?? Path.Combine(DefaultsFolder, "sources.json");
     public string SubscriptionsPath => Options.SubscriptionsFile ?? Path.Combine(DefaultsFolder, "subscriptions.json");
     public string TopicsPath => Options.TopicsFile ?? Path.Combine(DefaultsFolder, "topics.json");

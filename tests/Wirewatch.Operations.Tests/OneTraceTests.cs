@@ -1,3 +1,4 @@
+using Wirewatch.Contracts;
 using System.Diagnostics;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
@@ -55,7 +56,7 @@ public sealed class OneTraceTests
             await host.StopAsync();
         }
 
-        var story = spans.Snapshot().Where(s => s.Source.Name is WirewatchDefaults.TelemetryName or "MassTransit").ToList();
+        var story = spans.Snapshot().Where(s => s.Source.Name is WireTelemetry.Name or "MassTransit").ToList();
         story.Select(s => s.TraceId).Distinct().ShouldHaveSingleItem($"one trace id across the stages; spans: {Describe(story)}");
 
         var fetch = story.Where(s => s.OperationName == "fetch source").ShouldHaveSingleItem();

@@ -17,40 +17,20 @@ namespace Wirewatch.Worker.Cli;
 /// </summary>
 internal sealed class CliFetcher : IAsyncDisposable
 {
-    private readonly ServiceProvider _provider;
-    private readonly string _scratch;
+    private readonly ScratchFetcher _scratch;
     private readonly WebFetcher _web;
     private readonly FetcherOptions _options;
     private readonly TimeProvider _time;
 
-    private CliFetcher(ServiceProvider provider, string scratch)
+    private CliFetcher(ScratchFetcher scratch)
     {
-        (_provider, _scratch) = (provider, scratch);
-        _web = provider.GetRequiredService<WebFetcher>();
-        _options = provider.GetRequiredService<IOptions<FetcherOptions>>().Value; // bad settings: exit 2 before any request
-        _time = provider.GetRequiredService<TimeProvider>();
+        _scratch = scratch;
+        _web = scratch.Services.GetRequiredService<WebFetcher>();
+        _options = scratch.Services.GetRequiredService<IOptions<FetcherOptions>>().Value;
+        _time = scratch.Services.GetRequiredService<TimeProvider>();
     }
 
-    public static CliFetcher Create(IConfiguration configuration)
-    {
-        var settings = WirewatchSettings.Read(configuration);
-        var scratch = Directory.CreateTempSubdirectory("wirewatch-cli-").FullName;
-        var services = new ServiceCollection();
-        services.AddLogging(l => l.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning));
-        services.AddOptions<FetcherOptions>().Bind(configuration.GetSection("Wirewatch:Fetcher"))
-            .PostConfigure(o => o.DataDir = Path.GetFullPath(settings.Options.DataDir));
-        services.AddWirewatchState(StateLocation.Sqlite(Path.Combine(scratch, "cli.db"))); // the robots.txt cache, thrown away
-        services.AddFetcher(new SourceCatalog([]), schedule: false);
-        try
-        {
-            return new CliFetcher(services.BuildServiceProvider(validateScopes: true), scratch);
-        }
-        catch
-        {
-            Directory.Delete(scratch, recursive: true);
-            throw;
-        }
-    }
+    public static CliFetcher Create(IConfiguration configuration) => new(ScratchFetcher.Create(configuration, new SourceCatalog([])));
 
     /// <summary>The page as the fetcher would publish it; <see cref="FetchFailedException"/> when it cannot be had.</summary>
     public async Task<ArticleFetched> FetchAsync(string input, CancellationToken cancellationToken)
@@ -76,9 +56,5 @@ internal sealed class CliFetcher : IAsyncDisposable
         };
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _provider.DisposeAsync();
-        Directory.Delete(_scratch, recursive: true);
-    }
+    public ValueTask DisposeAsync() => _scratch.DisposeAsync();
 }

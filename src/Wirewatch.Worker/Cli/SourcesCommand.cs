@@ -32,65 +32,46 @@ internal static class SourcesCommand
         }
 
         var catalog = SourceCatalog.Load(sourcesFile ?? settings.SourcesPath);
-        var scratch = Directory.CreateTempSubdirectory("wirewatch-check-").FullName;
-        try
+        // A scratch store: a check marks nothing as seen in the real one. A one-off check of feeds on this machine need
+        // not wait a second per feed.
+        await using var fetcher = ScratchFetcher.Create(configuration, catalog, o => o.PaceLoopback = false);
+        // Sources are checked side by side (each host is still paced and guarded as in a cycle); rows keep the file's order.
+        var checker = fetcher.Services.GetRequiredService<SourceChecker>();
+        using var slots = new SemaphoreSlim(ParallelChecks);
+        var checks = catalog.Enabled.Select(async source =>
         {
-            var services = new ServiceCollection();
-            services.AddLogging(l => l.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning));
-            services.AddSingleton(configuration);
-            // A scratch store: a check marks nothing as seen in the real one.
-            services.AddWirewatchState(StateLocation.Sqlite(Path.Combine(scratch, "check.db")));
-            services.AddFetcher(catalog, schedule: false);
-            services.PostConfigure<FetcherOptions>(o =>
+            await slots.WaitAsync(cancellationToken);
+            try
             {
-                o.DataDir = Path.GetFullPath(settings.Options.DataDir);
-                o.PaceLoopback = false; // A one-off check of feeds on this machine need not wait a second per feed.
-            });
-            await using var provider = services.BuildServiceProvider(validateScopes: true);
-            _ = provider.GetRequiredService<IOptions<FetcherOptions>>().Value; // Bad settings: exit 2 before any request.
-
-            // Sources are checked side by side (each host is still paced and guarded as in a cycle); rows keep the file's order.
-            var checker = provider.GetRequiredService<SourceChecker>();
-            using var slots = new SemaphoreSlim(ParallelChecks);
-            var checks = catalog.Enabled.Select(async source =>
-            {
-                await slots.WaitAsync(cancellationToken);
-                try
-                {
-                    return await checker.CheckAsync(source, cancellationToken);
-                }
-                finally
-                {
-                    slots.Release();
-                }
-            }).ToList();
-            var rows = new List<SourceCheck>();
-            foreach (var check in checks)
-            {
-                var row = await check;
-                rows.Add(row);
-                if (json)
-                {
-                    await stdout.WriteLineAsync(JsonSerializer.Serialize(new
-                    {
-                        type = "source", id = row.Id, kind = row.Kind, url = row.Location, reachable = row.Reachable, ok = row.Ok,
-                        status = row.Status, items = row.Items, parseErrors = row.ParseErrors, ms = row.Milliseconds, error = row.Error,
-                        format = row.Format, warnings = row.Warnings,
-                    }, WireJson.Options));
-                }
+                return await checker.CheckAsync(source, cancellationToken);
             }
-
-            if (!json)
+            finally
             {
-                await stdout.WriteAsync(Table(rows));
+                slots.Release();
             }
-
-            return rows.All(r => r.Ok) ? WirewatchCli.Success : WirewatchCli.Failure;
-        }
-        finally
+        }).ToList();
+        var rows = new List<SourceCheck>();
+        foreach (var check in checks)
         {
-            Directory.Delete(scratch, recursive: true);
+            var row = await check;
+            rows.Add(row);
+            if (json)
+            {
+                await stdout.WriteLineAsync(JsonSerializer.Serialize(new
+                {
+                    type = "source", id = row.Id, kind = row.Kind, url = row.Location, reachable = row.Reachable, ok = row.Ok,
+                    status = row.Status, items = row.Items, parseErrors = row.ParseErrors, ms = row.Milliseconds, error = row.Error,
+                    format = row.Format, warnings = row.Warnings,
+                }, WireJson.Options));
+            }
         }
+
+        if (!json)
+        {
+            await stdout.WriteAsync(Table(rows));
+        }
+
+        return rows.All(r => r.Ok) ? WirewatchCli.Success : WirewatchCli.Failure;
     }
 
     /// <summary>
