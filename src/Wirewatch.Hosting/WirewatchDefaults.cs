@@ -62,6 +62,9 @@ public static class WirewatchDefaults
         services.AddSingleton<ConsumeTelemetry>(); // the consume filter's lag histogram
         services.AddMassTransit(bus =>
         {
+            // MassTransit 8.4+ reports usage to its vendor over the internet by default: a monitor behind a firewall
+            // must not phone home (and each try logged a connection failure where egress is closed).
+            bus.DisableUsageTelemetry();
             addConsumers(bus);
             var concurrency = settings.Options.ConcurrentMessages;
             if (settings.Options.Transport == Transports.RabbitMq)

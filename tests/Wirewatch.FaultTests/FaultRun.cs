@@ -242,7 +242,8 @@ internal sealed class FaultRun : IAsyncDisposable
         {
             if (clock.Elapsed > deadline)
             {
-                throw new TimeoutException($"{Name}: {Processed} of {articles} articles processed after {deadline.TotalSeconds:0} s.{Environment.NewLine}{Diagnostics()}");
+                throw new TimeoutException($"{Name}: {Processed} of {articles} articles processed after {deadline.TotalSeconds:0} s " +
+                    $"(fetched={Fetched}, alerted={Alerted}).{Environment.NewLine}{await QueueTableAsync()}{Environment.NewLine}{Diagnostics()}");
             }
 
             await Task.Delay(100);
@@ -327,6 +328,25 @@ internal sealed class FaultRun : IAsyncDisposable
 
     public string Diagnostics() =>
         string.Join(Environment.NewLine, _processes.Select(p => $"[{p.Role}{(p.HasExited ? ", exited" : "")}] {p.ErrorTail()}"));
+
+    /// <summary>Each queue's messages and consumers, for a failure message (what is stuck where).</summary>
+    private async Task<string> QueueTableAsync()
+    {
+        try
+        {
+            var messages = await _control().QueueColumnAsync(VirtualHost, "messages");
+            var consumers = await _control().QueueColumnAsync(VirtualHost, "consumers");
+            var unacknowledged = await _control().QueueColumnAsync(VirtualHost, "messages_unacknowledged");
+            var channels = await _control().CtlAsync("list_channels", "name", "messages_unconfirmed", "messages_unacknowledged", "consumer_count", "--no-table-headers");
+            return "queues: " + string.Join(", ", messages.OrderBy(m => m.Key, StringComparer.Ordinal)
+                .Select(m => $"{m.Key} messages={m.Value} unacked={unacknowledged.GetValueOrDefault(m.Key)} consumers={consumers.GetValueOrDefault(m.Key)}"))
+                + Environment.NewLine + "channels (name, unconfirmed, unacked, consumers):" + Environment.NewLine + channels;
+        }
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException)
+        {
+            return "queues: not listed (" + e.Message + ")";
+        }
+    }
 
     private async Task<bool> QueuesDrainedAsync()
     {

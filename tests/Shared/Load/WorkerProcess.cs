@@ -137,14 +137,15 @@ internal sealed class WorkerProcess : IAsyncDisposable
 
         var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start the {role} process");
         var worker = new WorkerProcess(role, process, baseAddress);
-        process.OutputDataReceived += (_, _) => { };
+        // The console logger writes to stdout at Warning and above here: both streams are kept for a failure message.
+        process.OutputDataReceived += (_, e) => worker.Remember(e.Data);
         process.ErrorDataReceived += (_, e) => worker.Remember(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return worker;
     }
 
-    /// <summary>The last error lines the process wrote, for a failure message.</summary>
+    /// <summary>The last lines the process wrote (warnings and errors, at the harness's log level), for a failure message.</summary>
     public string ErrorTail()
     {
         lock (_errors)
