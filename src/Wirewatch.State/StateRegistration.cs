@@ -8,7 +8,7 @@ using Wirewatch.Cleaning.Stories;
 using Wirewatch.Fetching;
 using Wirewatch.State.Postgres;
 using Wirewatch.State.Sqlite;
-using Wirewatch.WebConsole.Store;
+using Wirewatch.ArticleStore;
 
 namespace Wirewatch.State;
 

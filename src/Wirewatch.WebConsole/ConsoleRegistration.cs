@@ -14,7 +14,7 @@ using Wirewatch.WebConsole.Access;
 using Wirewatch.WebConsole.Api;
 using Wirewatch.WebConsole.Queues;
 using Wirewatch.WebConsole.Recording;
-using Wirewatch.WebConsole.Store;
+using Wirewatch.ArticleStore;
 
 namespace Wirewatch.WebConsole;
 

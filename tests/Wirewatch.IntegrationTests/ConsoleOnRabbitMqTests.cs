@@ -4,7 +4,7 @@ using Wirewatch.Hosting;
 using Wirewatch.Worker.Composition;
 using Wirewatch.Tests.Shared;
 using Wirewatch.WebConsole.Queues;
-using Wirewatch.WebConsole.Store;
+using Wirewatch.ArticleStore;
 
 namespace Wirewatch.IntegrationTests;
 

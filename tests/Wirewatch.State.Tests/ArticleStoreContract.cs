@@ -3,7 +3,7 @@ using Wirewatch.Alerting;
 using Wirewatch.Contracts;
 using Wirewatch.Tests.Shared;
 using Wirewatch.Tests.Shared.Postgres;
-using Wirewatch.WebConsole.Store;
+using Wirewatch.ArticleStore;
 
 namespace Wirewatch.State.Tests;
 

@@ -7,7 +7,7 @@ using Wirewatch.Contracts;
 using Wirewatch.Fetching;
 using Wirewatch.State.Sqlite;
 using Wirewatch.Tests.Shared;
-using Wirewatch.WebConsole.Store;
+using Wirewatch.ArticleStore;
 using Wirewatch.Worker.Cli;
 
 namespace Wirewatch.WebConsole.Tests;

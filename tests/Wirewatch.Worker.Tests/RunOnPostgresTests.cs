@@ -6,7 +6,7 @@ using Wirewatch.Contracts;
 using Wirewatch.State;
 using Wirewatch.Tests.Shared;
 using Wirewatch.Tests.Shared.Postgres;
-using Wirewatch.WebConsole.Store;
+using Wirewatch.ArticleStore;
 using Wirewatch.Worker.Cli;
 
 namespace Wirewatch.Worker.Tests;

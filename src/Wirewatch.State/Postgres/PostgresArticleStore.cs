@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Npgsql;
 using Wirewatch.Contracts;
-using Wirewatch.WebConsole.Store;
+using Wirewatch.ArticleStore;
 using static Wirewatch.State.Postgres.PostgresDatabase;
 
 namespace Wirewatch.State.Postgres;

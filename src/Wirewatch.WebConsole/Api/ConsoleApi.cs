@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Wirewatch.Alerting;
 using Wirewatch.WebConsole.Queues;
-using Wirewatch.WebConsole.Store;
+using Wirewatch.ArticleStore;
 
 namespace Wirewatch.WebConsole.Api;
 

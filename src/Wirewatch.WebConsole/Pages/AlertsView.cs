@@ -1,4 +1,4 @@
-using Wirewatch.WebConsole.Store;
+using Wirewatch.ArticleStore;
 
 namespace Wirewatch.WebConsole.Pages;
 

@@ -1,7 +1,7 @@
 using MassTransit;
 using RabbitMQ.Client;
 using Wirewatch.Contracts;
-using Wirewatch.WebConsole.Store;
+using Wirewatch.ArticleStore;
 
 namespace Wirewatch.WebConsole.Recording;
 

@@ -5,7 +5,7 @@ using Wirewatch.Alerting;
 using Wirewatch.Hosting;
 using Wirewatch.State;
 using Wirewatch.WebConsole;
-using Wirewatch.WebConsole.Store;
+using Wirewatch.ArticleStore;
 using Wirewatch.Worker.Composition;
 
 namespace Wirewatch.Worker.Cli;
