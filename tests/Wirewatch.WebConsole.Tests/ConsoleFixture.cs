@@ -25,10 +25,14 @@ public sealed class ConsoleFixture : IAsyncLifetime
     public const string DeadLetterAlertId = "sanctions-desk:dead-letter-story";
 
     private WebApplication? _app;
+    private ConsoleApiFactory? _factory;
 
     public string DataDir { get; } = TestPaths.TempFolder("console");
     public Uri BaseAddress { get; private set; } = new("http://127.0.0.1/");
     public string OnceOutput { get; private set; } = "";
+
+    /// <summary>The same worker and data folder through WebApplicationFactory (an in-memory TestServer), for the API tests.</summary>
+    internal ConsoleApiFactory Api => _factory ?? throw new InvalidOperationException("The fixture did not start: no seeds.");
 
     public async Task InitializeAsync()
     {
@@ -54,6 +58,7 @@ public sealed class ConsoleFixture : IAsyncLifetime
               "Wirewatch": {
                 "Roles": "console,alerter",
                 "DataDir": "{{Json(DataDir)}}",
+                "Alerts": { "ReplayPollInterval": "00:00:00.200" },
                 "Console": {
                   "OperatorTokenFile": "{{Json(TestPaths.TempFile("operator.token", OperatorToken + "\n"))}}",
                   "SubscriberTokenFile": "{{Json(TestPaths.TempFile("subscriber.token", SubscriberToken + "\n"))}}"
@@ -65,10 +70,16 @@ public sealed class ConsoleFixture : IAsyncLifetime
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal) + "/");
+        _factory = new ConsoleApiFactory(config);
     }
 
     public async Task DisposeAsync()
     {
+        if (_factory is not null)
+        {
+            await _factory.DisposeAsync();
+        }
+
         if (_app is not null)
         {
             await _app.StopAsync();
