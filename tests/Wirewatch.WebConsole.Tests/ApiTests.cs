@@ -65,15 +65,19 @@ public sealed class ApiTests(ConsoleFixture console)
     }
 
     [SeedFact]
-    public async Task Alerts_of_a_subscription_are_the_ones_once_printed_plus_the_dead_letter()
+    public async Task Alerts_of_a_subscription_are_the_ones_once_printed_plus_the_dead_letter_and_the_retried_one()
     {
         using var client = console.Api.Client(ConsoleFixture.SubscriberToken);
         var alerts = await GetJsonAsync(client, "api/alerts?subscription=sanctions-desk");
         var printed = OnceAlerts().Where(a => a.Subscription == "sanctions-desk").Select(a => a.AlertId);
         alerts.EnumerateArray().Select(a => a.GetProperty("alert").GetProperty("alertId").GetString()!).Order()
-            .ShouldBe(printed.Append(ConsoleFixture.DeadLetterAlertId).Order());
+            .ShouldBe(printed.Append(ConsoleFixture.DeadLetterAlertId).Append(ConsoleFixture.RetriedAlertId).Order());
         var dead = alerts.EnumerateArray().Single(a => a.GetProperty("alert").GetProperty("alertId").GetString() == ConsoleFixture.DeadLetterAlertId);
         dead.GetProperty("channels")[0].GetProperty("state").GetString().ShouldBe("dead-lettered");
+        var retried = alerts.EnumerateArray().Single(a => a.GetProperty("alert").GetProperty("alertId").GetString() == ConsoleFixture.RetriedAlertId)
+            .GetProperty("channels").EnumerateArray().ShouldHaveSingleItem();
+        (retried.GetProperty("state").GetString(), retried.GetProperty("attempts").GetInt32(), retried.GetProperty("outcome").GetString())
+            .ShouldBe(("retried", 2, "delivered"), "a delivery that failed once and then got through is retried, not plainly delivered");
     }
 
     [SeedFact]

@@ -23,6 +23,7 @@ public sealed class ConsoleFixture : IAsyncLifetime
     public const string SubscriberToken = "subscriber-token-0123456789abcdef";
     public const string HostileArticleId = "hostile-article";
     public const string DeadLetterAlertId = "sanctions-desk:dead-letter-story";
+    public const string RetriedAlertId = "sanctions-desk:retried-story";
 
     private WebApplication? _app;
     private ConsoleApiFactory? _factory;
@@ -50,6 +51,7 @@ public sealed class ConsoleFixture : IAsyncLifetime
         var database = new SqliteDatabase(Path.Combine(DataDir, "wirewatch.db"));
         await AddHostileArticleAsync(new SqliteArticleStore(database, TimeProvider.System));
         await AddDeadLetterAsync(new SqliteAlertLedger(database));
+        await AddRetriedAsync(new SqliteAlertLedger(database));
         await new SqliteSourceStatusStore(database).RecordAsync(new SourceStatus("yonhap-nk", TimeProvider.System.GetUtcNow(), "http-503", 0, 3, Broken: true), default);
 
         var config = TestPaths.TempFile("console-config.json", $$"""
@@ -128,6 +130,21 @@ public sealed class ConsoleFixture : IAsyncLifetime
         };
         var raised = await ledger.RaiseAsync(alert, default);
         await ledger.DeliverOnceAsync(raised!.Alert, "webhook:https://hooks.example/gone", _ => Task.FromResult(ChannelResult.Failed("rejected", "HTTP 400")), default);
+    }
+
+    /// <summary>An alert whose webhook delivery threw once (the message was redelivered) and then got through.</summary>
+    private static async Task AddRetriedAsync(SqliteAlertLedger ledger)
+    {
+        var alert = new AlertRaised
+        {
+            AlertId = RetriedAlertId, SubscriptionId = "sanctions-desk", Severity = "medium", Topics = [new AlertTopic { Topic = "sanctions", Score = 0.72 }],
+            Headline = "Retried sanctions alert", Url = "https://wire.example/retried", Evidence = [], IsUpdate = false,
+            ArticleId = "retried-article", Version = 1, StoryId = "retried-story", SourceId = "test", ProducedAt = TimeProvider.System.GetUtcNow(),
+        };
+        var raised = await ledger.RaiseAsync(alert, default);
+        await Should.ThrowAsync<HttpRequestException>(() => ledger.DeliverOnceAsync(raised!.Alert, "webhook:https://hooks.example/flaky",
+            _ => throw new HttpRequestException("Connection reset by peer"), default));
+        await ledger.DeliverOnceAsync(raised!.Alert, "webhook:https://hooks.example/flaky", _ => Task.FromResult(ChannelResult.Delivered), default);
     }
 }
 
