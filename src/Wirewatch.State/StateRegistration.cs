@@ -4,11 +4,11 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Wirewatch.Alerting;
 using Wirewatch.Alerting.Digests;
+using Wirewatch.ArticleStore;
 using Wirewatch.Cleaning.Stories;
 using Wirewatch.Fetching;
 using Wirewatch.State.Postgres;
 using Wirewatch.State.Sqlite;
-using Wirewatch.ArticleStore;
 
 namespace Wirewatch.State;
 

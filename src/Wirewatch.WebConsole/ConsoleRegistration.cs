@@ -10,11 +10,11 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Wirewatch.Alerting;
+using Wirewatch.ArticleStore;
 using Wirewatch.WebConsole.Access;
 using Wirewatch.WebConsole.Api;
 using Wirewatch.WebConsole.Queues;
 using Wirewatch.WebConsole.Recording;
-using Wirewatch.ArticleStore;
 
 namespace Wirewatch.WebConsole;
 

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Wirewatch.Alerting;
+using Wirewatch.ArticleStore;
 using Wirewatch.Contracts;
 using Wirewatch.Tests.Shared;
 using Wirewatch.Tests.Shared.Postgres;
-using Wirewatch.ArticleStore;
 
 namespace Wirewatch.State.Tests;
 

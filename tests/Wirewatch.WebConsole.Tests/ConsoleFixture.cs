@@ -3,11 +3,11 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Wirewatch.Alerting;
+using Wirewatch.ArticleStore;
 using Wirewatch.Contracts;
 using Wirewatch.Fetching;
 using Wirewatch.State.Sqlite;
 using Wirewatch.Tests.Shared;
-using Wirewatch.ArticleStore;
 using Wirewatch.Worker.Cli;
 
 namespace Wirewatch.WebConsole.Tests;

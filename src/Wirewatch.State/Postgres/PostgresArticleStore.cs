@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Npgsql;
-using Wirewatch.Contracts;
 using Wirewatch.ArticleStore;
+using Wirewatch.Contracts;
 using static Wirewatch.State.Postgres.PostgresDatabase;
 
 namespace Wirewatch.State.Postgres;

@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
-using Wirewatch.Contracts;
 using Wirewatch.ArticleStore;
+using Wirewatch.Contracts;
 
 namespace Wirewatch.State.Sqlite;
 

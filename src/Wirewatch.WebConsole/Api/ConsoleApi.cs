@@ -4,9 +4,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Wirewatch.Alerting;
+using Wirewatch.ArticleStore;
 using Wirewatch.WebConsole.Access;
 using Wirewatch.WebConsole.Queues;
-using Wirewatch.ArticleStore;
 
 namespace Wirewatch.WebConsole.Api;
 

@@ -43,6 +43,6 @@ public sealed class AlertsModel(IArticleStore store, IReplayRequestStore replays
     {
         var alerts = await store.AlertsAsync(Subscription, null, 200, cancellationToken);
         Subscriptions = catalog.Subscriptions.Select(s => s.Id).Concat(alerts.Select(a => a.Alert.SubscriptionId)).Distinct(StringComparer.Ordinal).ToList();
-        View = await AlertsViews.LoadAsync(alerts, User.IsInRole(ConsoleTokens.OperatorRole), replays, cancellationToken);
+        View = await AlertsView.LoadAsync(alerts, User.IsInRole(ConsoleTokens.OperatorRole), replays, cancellationToken);
     }
 }

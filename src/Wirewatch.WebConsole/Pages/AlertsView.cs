@@ -12,4 +12,12 @@ public sealed record AlertsView(IReadOnlyList<StoredAlert> Alerts, bool CanRepla
     public static AlertsView Empty { get; } = new([], false, []);
 
     public IEnumerable<ReplayRequest> ReplaysOf(string alertId) => Replays.Where(r => r.AlertId == alertId);
+
+    /// <summary>The alerts with the replay requests of those shown (the newest 200 requests are enough for a page).</summary>
+    public static async Task<AlertsView> LoadAsync(IReadOnlyList<StoredAlert> alerts, bool canReplay, IReplayRequestStore replays, CancellationToken cancellationToken)
+    {
+        var shown = alerts.Select(a => a.Alert.AlertId).ToHashSet(StringComparer.Ordinal);
+        var requests = (await replays.RecentAsync(null, 200, cancellationToken)).Where(r => shown.Contains(r.AlertId)).ToList();
+        return new AlertsView(alerts, canReplay, requests);
+    }
 }

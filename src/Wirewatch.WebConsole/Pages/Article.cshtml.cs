@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Wirewatch.Alerting;
-using Wirewatch.WebConsole.Access;
 using Wirewatch.ArticleStore;
+using Wirewatch.WebConsole.Access;
 
 namespace Wirewatch.WebConsole.Pages;
 
@@ -26,7 +26,7 @@ public sealed class ArticleModel(IArticleStore store, IReplayRequestStore replay
 
         Latest = Versions[0];
         Story = Latest.StoryId is { } storyId ? await store.StoryAsync(storyId, cancellationToken) : [];
-        Alerts = await AlertsViews.LoadAsync(await store.AlertsAsync(null, id, 200, cancellationToken), User.IsInRole(ConsoleTokens.OperatorRole), replays, cancellationToken);
+        Alerts = await AlertsView.LoadAsync(await store.AlertsAsync(null, id, 200, cancellationToken), User.IsInRole(ConsoleTokens.OperatorRole), replays, cancellationToken);
         return Page();
     }
 }

@@ -1,7 +1,7 @@
 using MassTransit;
 using RabbitMQ.Client;
-using Wirewatch.Contracts;
 using Wirewatch.ArticleStore;
+using Wirewatch.Contracts;
 
 namespace Wirewatch.WebConsole.Recording;
 
