@@ -23,6 +23,9 @@ public interface IReplayRequestStore
 
     /// <summary>The newest requests first, of one alert when given.</summary>
     Task<IReadOnlyList<ReplayRequest>> RecentAsync(string? alertId, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the requests done before <paramref name="before"/> (pending and taken ones stay); returns how many went.</summary>
+    Task<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken);
 }
 
 /// <param name="State"><c>pending</c> (waiting for an alerter), <c>taken</c> (being replayed) or <c>done</c>.</param>

@@ -51,6 +51,23 @@ public abstract class ReplayRequestStoreContract : StateContract
     }
 
     [Fact]
+    public async Task Pruning_removes_finished_requests_older_than_the_cutoff_and_keeps_open_ones()
+    {
+        var store = Store<IReplayRequestStore>();
+        var old = await store.RequestAsync("desk:story-old", "operator", default);
+        var waiting = await store.RequestAsync("desk:story-waiting", "operator", default);
+        (await store.TakeAsync(1, Time.GetUtcNow() - TimeSpan.FromMinutes(10), default)).ShouldHaveSingleItem().Id.ShouldBe(old.Id);
+        await store.CompleteAsync(old.Id, [], default);
+        Time.Advance(TimeSpan.FromDays(31));
+        var recent = await store.RequestAsync("desk:story-recent", "operator", default);
+        (await store.TakeAsync(1, Time.GetUtcNow() - TimeSpan.FromMinutes(10), default)).Single().Id.ShouldBe(waiting.Id);
+        await store.CompleteAsync(waiting.Id, [], default);
+
+        (await store.PruneAsync(Time.GetUtcNow() - TimeSpan.FromDays(30), default)).ShouldBe(1);
+        (await store.RecentAsync(null, 10, default)).Select(r => r.Id).ShouldBe([recent.Id, waiting.Id], "the pending one and the one finished within the retention stay");
+    }
+
+    [Fact]
     public async Task A_request_whose_alerter_died_is_taken_again_after_the_lease()
     {
         var console = Store<IReplayRequestStore>();

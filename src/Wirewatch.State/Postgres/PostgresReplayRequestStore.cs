@@ -52,6 +52,13 @@ public sealed class PostgresReplayRequestStore(PostgresDatabase database, TimePr
         return await ReadAsync(command, cancellationToken);
     }
 
+    public async Task<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await ExecuteSqlAsync(connection, "DELETE FROM replay_requests WHERE state = @done AND finished_at < @before", cancellationToken,
+            ("done", ReplayRequest.Done), ("before", before.ToUniversalTime()));
+    }
+
     private static async Task<List<ReplayRequest>> ReadAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {
         var list = new List<ReplayRequest>();

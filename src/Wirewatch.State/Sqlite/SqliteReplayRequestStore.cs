@@ -61,6 +61,13 @@ public sealed class SqliteReplayRequestStore(SqliteDatabase database, TimeProvid
         return await ReadAsync(command, cancellationToken);
     }
 
+    public async Task<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        await using var connection = database.Open();
+        return await ExecuteSqlAsync(connection, null, "DELETE FROM replay_requests WHERE state = $done AND finished_at < $before", cancellationToken,
+            ("$done", ReplayRequest.Done), ("$before", Format(before)));
+    }
+
     private static async Task<List<ReplayRequest>> ReadAsync(SqliteCommand command, CancellationToken cancellationToken)
     {
         var list = new List<ReplayRequest>();
