@@ -110,6 +110,9 @@ public sealed class AlertLedgerOptions
     /// RabbitMQ's <c>consumer_timeout</c>.
     /// </summary>
     public TimeSpan InProgressWait { get; set; } = DefaultInProgressWait;
+
+    /// <summary>How often an alerter looks for replays requested in the console (<see cref="IReplayRequestStore"/>).</summary>
+    public TimeSpan ReplayPollInterval { get; set; } = TimeSpan.FromSeconds(2);
 }
 
 /// <summary>An alert that one channel did not receive, kept for <c>wirewatch alerts replay</c>.</summary>

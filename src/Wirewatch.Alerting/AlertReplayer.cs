@@ -1,3 +1,4 @@
+using MassTransit;
 using Wirewatch.Contracts;
 
 namespace Wirewatch.Alerting;
@@ -9,7 +10,8 @@ namespace Wirewatch.Alerting;
 /// </summary>
 public sealed class AlertReplayer(IAlertLedger ledger, AlertDispatcher dispatcher, SubscriptionCatalog catalog)
 {
-    public async Task<IReadOnlyList<ReplayResult>> ReplayAsync(string? alertId, bool enableChannels, CancellationToken cancellationToken)
+    /// <param name="bus">Where a dead-lettered <c>bus</c> channel publishes again (a running alerter's bus); null offline, where such a channel fails.</param>
+    public async Task<IReadOnlyList<ReplayResult>> ReplayAsync(string? alertId, bool enableChannels, CancellationToken cancellationToken, IPublishEndpoint? bus = null)
     {
         var results = new List<ReplayResult>();
         foreach (var letter in await ledger.DeadLettersAsync(alertId, cancellationToken))
@@ -26,7 +28,7 @@ public sealed class AlertReplayer(IAlertLedger ledger, AlertDispatcher dispatche
                 await ledger.EnableChannelAsync(channel.Key, cancellationToken);
             }
 
-            var outcome = await dispatcher.DeliverAsync(letter.Alert, channel, bus: null, replay: true, cancellationToken);
+            var outcome = await dispatcher.DeliverAsync(letter.Alert, channel, bus, replay: true, cancellationToken);
             results.Add(new ReplayResult(letter.Alert.AlertId, letter.Channel, outcome switch
             {
                 DeliveryOutcome.Delivered => "delivered",

@@ -30,6 +30,7 @@ public static class AlerterRegistration
             .Configure<IServiceProvider>((o, sp) => sp.GetService<IConfiguration>()?.GetSection(AlertLedgerOptions.Section).Bind(o))
             .Validate(o => o.ClaimLease > TimeSpan.Zero, "Wirewatch:Alerts:ClaimLease must be positive.")
             .Validate(o => o.InProgressWait >= TimeSpan.Zero, "Wirewatch:Alerts:InProgressWait must not be negative.")
+            .Validate(o => o.ReplayPollInterval > TimeSpan.Zero, "Wirewatch:Alerts:ReplayPollInterval must be positive.")
             .ValidateOnStart();
         services.AddSingleton<WebhookPoster>();
         services.AddSingleton<IAlertChannel, WebhookAlertChannel>();
@@ -42,6 +43,7 @@ public static class AlerterRegistration
         services.AddSingleton<Alerter>();
         services.AddSingleton<AlertReplayer>();
         services.AddHostedService<AbandonedClaimSweeper>();
+        services.AddHostedService<ReplayRequestProcessor>();
         // Always: a reloaded subscriptions file may add a throttle to a worker that started without one.
         services.AddHostedService<ThrottleFlusher>();
 

@@ -1,7 +1,7 @@
 using System.Data.Common;
 using System.Text.Json;
+using Wirewatch.ArticleStore;
 using Wirewatch.Contracts;
-using Wirewatch.WebConsole.Store;
 
 namespace Wirewatch.State;
 

@@ -4,11 +4,11 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Wirewatch.Alerting;
 using Wirewatch.Alerting.Digests;
+using Wirewatch.ArticleStore;
 using Wirewatch.Cleaning.Stories;
 using Wirewatch.Fetching;
 using Wirewatch.State.Postgres;
 using Wirewatch.State.Sqlite;
-using Wirewatch.WebConsole.Store;
 
 namespace Wirewatch.State;
 
@@ -17,7 +17,8 @@ public static class StateRegistration
     /// <summary>
     /// The state seam: the database at <paramref name="location"/> (<see cref="IStateDatabase"/>), every store on it
     /// (<see cref="ISeenStore"/>, <see cref="IStoryStore"/>, <see cref="IAlertLedger"/>, <see cref="IThrottleStore"/>,
-    /// <see cref="IDigestStore"/>, <see cref="ISourceStatusStore"/>, the console's <see cref="IArticleStore"/>), and the
+    /// <see cref="IDigestStore"/>, <see cref="ISourceStatusStore"/>, the console's <see cref="IArticleStore"/>, the
+    /// console's replay requests <see cref="IReplayRequestStore"/>), and the
     /// migration run at start.
     /// Call it before the bus and the schedules are added, so the schema is current before the first message.
     /// </summary>
@@ -36,6 +37,7 @@ public static class StateRegistration
             services.AddSingleton<IDigestStore>(sp => new PostgresDigestStore(sp.GetRequiredService<PostgresDatabase>()));
             services.AddSingleton<ISourceStatusStore>(sp => new PostgresSourceStatusStore(sp.GetRequiredService<PostgresDatabase>()));
             services.AddSingleton<IArticleStore>(sp => new PostgresArticleStore(sp.GetRequiredService<PostgresDatabase>(), sp.GetRequiredService<TimeProvider>()));
+            services.AddSingleton<IReplayRequestStore>(sp => new PostgresReplayRequestStore(sp.GetRequiredService<PostgresDatabase>(), sp.GetRequiredService<TimeProvider>()));
         }
         else
         {
@@ -52,6 +54,7 @@ public static class StateRegistration
             services.AddSingleton<IDigestStore>(sp => new SqliteDigestStore(sp.GetRequiredService<SqliteDatabase>()));
             services.AddSingleton<ISourceStatusStore>(sp => new SqliteSourceStatusStore(sp.GetRequiredService<SqliteDatabase>()));
             services.AddSingleton<IArticleStore>(sp => new SqliteArticleStore(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>()));
+            services.AddSingleton<IReplayRequestStore>(sp => new SqliteReplayRequestStore(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>()));
         }
 
         services.AddHostedService<StateMigrator>();

@@ -10,11 +10,11 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Wirewatch.Alerting;
+using Wirewatch.ArticleStore;
 using Wirewatch.WebConsole.Access;
 using Wirewatch.WebConsole.Api;
 using Wirewatch.WebConsole.Queues;
 using Wirewatch.WebConsole.Recording;
-using Wirewatch.WebConsole.Store;
 
 namespace Wirewatch.WebConsole;
 
@@ -22,6 +22,9 @@ public static class ConsoleRegistration
 {
     public const string SubscriberPolicy = "console-subscriber";
     public const string OperatorPolicy = "console-operator";
+
+    /// <summary>Operators calling the API with their bearer token: never the cookie, so a cross-site POST cannot act for them.</summary>
+    public const string OperatorApiPolicy = "console-operator-api";
     private const string SelectorScheme = "ConsoleAccess";
 
     /// <summary>
@@ -96,7 +99,8 @@ public static class ConsoleRegistration
             });
         services.AddAuthorizationBuilder()
             .AddPolicy(SubscriberPolicy, p => p.RequireRole(ConsoleTokens.SubscriberRole, ConsoleTokens.OperatorRole))
-            .AddPolicy(OperatorPolicy, p => p.RequireRole(ConsoleTokens.OperatorRole));
+            .AddPolicy(OperatorPolicy, p => p.RequireRole(ConsoleTokens.OperatorRole))
+            .AddPolicy(OperatorApiPolicy, p => p.AddAuthenticationSchemes(TokenAuthenticationHandler.SchemeName).RequireRole(ConsoleTokens.OperatorRole));
         services.AddOpenApi("console");
         return services;
     }

@@ -19,6 +19,7 @@ internal static class ConsoleStyles
         .state-delivered { color: #17733a; font-weight: 600; }
         .state-dead-lettered { color: #b3261e; font-weight: 600; }
         .state-in-progress { color: #8a5a00; font-weight: 600; }
+        .state-retried { color: #8a5a00; font-weight: 600; }
         .broken { color: #b3261e; font-weight: 600; }
         .muted { color: #6b7686; font-size: .85rem; }
         form.inline { display: inline; }

@@ -1,10 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
+using Wirewatch.ArticleStore;
 using Wirewatch.Fetching;
 using Wirewatch.Hosting;
-using Wirewatch.Worker.Composition;
 using Wirewatch.Tests.Shared;
 using Wirewatch.WebConsole.Queues;
-using Wirewatch.WebConsole.Store;
+using Wirewatch.Worker.Composition;
 
 namespace Wirewatch.IntegrationTests;
 

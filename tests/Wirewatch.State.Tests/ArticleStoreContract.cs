@@ -1,9 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Wirewatch.Alerting;
+using Wirewatch.ArticleStore;
 using Wirewatch.Contracts;
 using Wirewatch.Tests.Shared;
 using Wirewatch.Tests.Shared.Postgres;
-using Wirewatch.WebConsole.Store;
 
 namespace Wirewatch.State.Tests;
 
@@ -108,6 +108,60 @@ public abstract class ArticleStoreContract : StateContract
         (await store.AlertsAsync(null, "hook", 10, default)).Select(a => a.Alert.AlertId).ShouldBe(["desk:story-hook"]);
         (await store.AlertsAsync("other-desk", null, 10, default)).ShouldBeEmpty();
     }
+
+    [Fact]
+    public async Task A_channel_that_failed_and_was_tried_again_shows_as_retried_not_as_delivered_or_dead_lettered()
+    {
+        var replica = Replica();
+        var store = replica.GetRequiredService<IArticleStore>();
+        var ledger = replica.GetRequiredService<IAlertLedger>();
+        var raised = (await ledger.RaiseAsync(Alert("desk:story-retry") with { StoryId = "story-retry", ArticleId = "retry" }, default)).ShouldNotBeNull();
+        var firstTime = (await ledger.RaiseAsync(Alert("desk:story-first") with { StoryId = "story-first", ArticleId = "first" }, default)).ShouldNotBeNull();
+        await ledger.DeliverOnceAsync(firstTime.Alert, "webhook:https://hooks.example/a", _ => Task.FromResult(ChannelResult.Delivered), default);
+
+        // The first attempt throws (the consumer's message is redelivered): the channel is being retried.
+        await Should.ThrowAsync<HttpRequestException>(() => ledger.DeliverOnceAsync(raised.Alert, "webhook:https://hooks.example/a", _ => throw new HttpRequestException("connection refused"), default));
+        var pending = await ChannelAsync(store, "desk:story-retry");
+        pending.State.ShouldBe(ChannelDelivery.Retried);
+        pending.Attempts.ShouldBe(1);
+        pending.Summary.ShouldContain("connection refused");
+
+        // The redelivery gets through: still "retried" (delivered on attempt 2), so an operator sees the trouble it had.
+        (await ledger.DeliverOnceAsync(raised.Alert, "webhook:https://hooks.example/a", _ => Task.FromResult(ChannelResult.Delivered), default)).ShouldBe(DeliveryOutcome.Delivered);
+        var delivered = await ChannelAsync(store, "desk:story-retry");
+        delivered.State.ShouldBe(ChannelDelivery.Retried);
+        delivered.Attempts.ShouldBe(2);
+        delivered.Summary.ShouldBe("delivered on attempt 2");
+
+        (await ChannelAsync(store, "desk:story-first")).State.ShouldBe(ChannelDelivery.Delivered, "one attempt that got through is plainly delivered");
+    }
+
+    [Fact]
+    public async Task A_dead_letter_replayed_successfully_shows_as_retried_and_one_still_failing_stays_dead_lettered()
+    {
+        var replica = Replica();
+        var store = replica.GetRequiredService<IArticleStore>();
+        var ledger = replica.GetRequiredService<IAlertLedger>();
+        var fixedLater = (await ledger.RaiseAsync(Alert("desk:story-fixed") with { StoryId = "story-fixed", ArticleId = "fixed" }, default)).ShouldNotBeNull();
+        var stillBroken = (await ledger.RaiseAsync(Alert("desk:story-broken") with { StoryId = "story-broken", ArticleId = "broken" }, default)).ShouldNotBeNull();
+        foreach (var alert in new[] { fixedLater.Alert, stillBroken.Alert })
+        {
+            await ledger.DeliverOnceAsync(alert, "webhook:https://hooks.example/b", _ => Task.FromResult(ChannelResult.Failed("rejected", "HTTP 400")), default);
+        }
+
+        await ledger.DeliverOnceAsync(fixedLater.Alert, "webhook:https://hooks.example/b", _ => Task.FromResult(ChannelResult.Delivered), default, replay: true);
+        await ledger.DeliverOnceAsync(stillBroken.Alert, "webhook:https://hooks.example/b", _ => Task.FromResult(ChannelResult.Failed("rejected", "HTTP 400")), default, replay: true);
+
+        var fixedChannel = await ChannelAsync(store, "desk:story-fixed");
+        fixedChannel.State.ShouldBe(ChannelDelivery.Retried);
+        fixedChannel.Summary.ShouldBe("delivered on attempt 2");
+        var brokenChannel = await ChannelAsync(store, "desk:story-broken");
+        brokenChannel.State.ShouldBe(ChannelDelivery.DeadLettered);
+        brokenChannel.Summary.ShouldBe("rejected after 2 attempts");
+    }
+
+    private static async Task<ChannelDelivery> ChannelAsync(IArticleStore store, string alertId) =>
+        (await store.AlertsAsync("desk", null, 10, default)).Single(a => a.Alert.AlertId == alertId).Channels.ShouldHaveSingleItem();
 }
 
 public sealed class SqliteArticleStoreContract : ArticleStoreContract

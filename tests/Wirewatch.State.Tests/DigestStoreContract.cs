@@ -132,6 +132,9 @@ public sealed class SqliteDigestStoreContract : DigestStoreContract
             create.CommandText = """
                 CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);
                 INSERT INTO schema_migrations VALUES (1, 'initial', '2026-01-15T03:00:00Z'), (2, 'throttle', '2026-01-15T03:00:00Z');
+                -- The table of step 1 that a later step alters (the others do not matter here).
+                CREATE TABLE alert_deliveries (alert_id TEXT NOT NULL, channel TEXT NOT NULL, state TEXT NOT NULL, claim TEXT, claimed_at TEXT,
+                    finished_at TEXT, reason TEXT, detail TEXT, alert_json TEXT NOT NULL, PRIMARY KEY (alert_id, channel));
                 CREATE TABLE IF NOT EXISTS digest_alerts (alert_id TEXT PRIMARY KEY, subscription_id TEXT NOT NULL, recorded_at TEXT NOT NULL,
                     alert_json TEXT NOT NULL, digest_id TEXT);
                 CREATE INDEX IF NOT EXISTS digest_alerts_waiting ON digest_alerts (subscription_id, digest_id, recorded_at);

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
+using Wirewatch.ArticleStore;
 using Wirewatch.Fetching;
 using Wirewatch.Tests.Shared.Postgres;
-using Wirewatch.WebConsole.Store;
 
 namespace Wirewatch.State.Tests;
 

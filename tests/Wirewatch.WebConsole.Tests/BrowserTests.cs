@@ -59,7 +59,7 @@ public sealed class BrowserTests(ConsoleFixture console) : IDisposable
     }
 
     [BrowserFact]
-    public void Sanctions_subscription_page_shows_its_alerts_delivered_on_the_bus()
+    public void Sanctions_subscription_page_shows_its_alerts_delivered_on_the_bus_and_the_retried_and_dead_lettered_channels()
     {
         var browser = SignedIn(ConsoleFixture.OperatorToken);
         browser.FindElement(By.LinkText("Alerts")).Click();
@@ -69,6 +69,9 @@ public sealed class BrowserTests(ConsoleFixture console) : IDisposable
         var bus = alerts.Where(a => a.FindElements(By.CssSelector(".channel")).Any(c => c.Text == "bus: delivered")).Select(a => a.FindElement(By.CssSelector("a")).Text).ToList();
         bus.ShouldBe(["FM agrees with Kerry to step up efforts to put together strong sanctions on N. Korea", "S. Korea, U.S. agree to push for 'exhaustive' enforcement of UNSC resolution"], ignoreOrder: true);
         alerts.Single(a => a.Text.Contains("Dead-lettered", StringComparison.Ordinal)).FindElement(By.CssSelector(".state-dead-lettered")).Text.ShouldBe("dead-lettered");
+        var retried = alerts.Single(a => a.Text.Contains("Retried sanctions alert", StringComparison.Ordinal)).FindElement(By.CssSelector(".channel"));
+        retried.FindElement(By.CssSelector(".state-retried")).Text.ShouldBe("retried");
+        retried.Text.ShouldBe("webhook:https://hooks.example/flaky: retried (delivered on attempt 2)");
         browser.FindElements(By.CssSelector("button.replay")).Count.ShouldBe(1, "an operator may replay the dead letter");
         Screenshot(browser, "console-alerts");
     }

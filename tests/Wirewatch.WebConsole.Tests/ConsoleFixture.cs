@@ -3,11 +3,11 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Wirewatch.Alerting;
+using Wirewatch.ArticleStore;
 using Wirewatch.Contracts;
 using Wirewatch.Fetching;
 using Wirewatch.State.Sqlite;
 using Wirewatch.Tests.Shared;
-using Wirewatch.WebConsole.Store;
 using Wirewatch.Worker.Cli;
 
 namespace Wirewatch.WebConsole.Tests;
@@ -23,12 +23,17 @@ public sealed class ConsoleFixture : IAsyncLifetime
     public const string SubscriberToken = "subscriber-token-0123456789abcdef";
     public const string HostileArticleId = "hostile-article";
     public const string DeadLetterAlertId = "sanctions-desk:dead-letter-story";
+    public const string RetriedAlertId = "sanctions-desk:retried-story";
 
     private WebApplication? _app;
+    private ConsoleApiFactory? _factory;
 
     public string DataDir { get; } = TestPaths.TempFolder("console");
     public Uri BaseAddress { get; private set; } = new("http://127.0.0.1/");
     public string OnceOutput { get; private set; } = "";
+
+    /// <summary>The same worker and data folder through WebApplicationFactory (an in-memory TestServer), for the API tests.</summary>
+    internal ConsoleApiFactory Api => _factory ?? throw new InvalidOperationException("The fixture did not start: no seeds.");
 
     public async Task InitializeAsync()
     {
@@ -46,6 +51,7 @@ public sealed class ConsoleFixture : IAsyncLifetime
         var database = new SqliteDatabase(Path.Combine(DataDir, "wirewatch.db"));
         await AddHostileArticleAsync(new SqliteArticleStore(database, TimeProvider.System));
         await AddDeadLetterAsync(new SqliteAlertLedger(database));
+        await AddRetriedAsync(new SqliteAlertLedger(database));
         await new SqliteSourceStatusStore(database).RecordAsync(new SourceStatus("yonhap-nk", TimeProvider.System.GetUtcNow(), "http-503", 0, 3, Broken: true), default);
 
         var config = TestPaths.TempFile("console-config.json", $$"""
@@ -54,6 +60,7 @@ public sealed class ConsoleFixture : IAsyncLifetime
               "Wirewatch": {
                 "Roles": "console,alerter",
                 "DataDir": "{{Json(DataDir)}}",
+                "Alerts": { "ReplayPollInterval": "00:00:00.200" },
                 "Console": {
                   "OperatorTokenFile": "{{Json(TestPaths.TempFile("operator.token", OperatorToken + "\n"))}}",
                   "SubscriberTokenFile": "{{Json(TestPaths.TempFile("subscriber.token", SubscriberToken + "\n"))}}"
@@ -65,10 +72,16 @@ public sealed class ConsoleFixture : IAsyncLifetime
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal) + "/");
+        _factory = new ConsoleApiFactory(config);
     }
 
     public async Task DisposeAsync()
     {
+        if (_factory is not null)
+        {
+            await _factory.DisposeAsync();
+        }
+
         if (_app is not null)
         {
             await _app.StopAsync();
@@ -117,6 +130,21 @@ public sealed class ConsoleFixture : IAsyncLifetime
         };
         var raised = await ledger.RaiseAsync(alert, default);
         await ledger.DeliverOnceAsync(raised!.Alert, "webhook:https://hooks.example/gone", _ => Task.FromResult(ChannelResult.Failed("rejected", "HTTP 400")), default);
+    }
+
+    /// <summary>An alert whose webhook delivery threw once (the message was redelivered) and then got through.</summary>
+    private static async Task AddRetriedAsync(SqliteAlertLedger ledger)
+    {
+        var alert = new AlertRaised
+        {
+            AlertId = RetriedAlertId, SubscriptionId = "sanctions-desk", Severity = "medium", Topics = [new AlertTopic { Topic = "sanctions", Score = 0.72 }],
+            Headline = "Retried sanctions alert", Url = "https://wire.example/retried", Evidence = [], IsUpdate = false,
+            ArticleId = "retried-article", Version = 1, StoryId = "retried-story", SourceId = "test", ProducedAt = TimeProvider.System.GetUtcNow(),
+        };
+        var raised = await ledger.RaiseAsync(alert, default);
+        await Should.ThrowAsync<HttpRequestException>(() => ledger.DeliverOnceAsync(raised!.Alert, "webhook:https://hooks.example/flaky",
+            _ => throw new HttpRequestException("Connection reset by peer"), default));
+        await ledger.DeliverOnceAsync(raised!.Alert, "webhook:https://hooks.example/flaky", _ => Task.FromResult(ChannelResult.Delivered), default);
     }
 }
 

@@ -2,11 +2,11 @@ using System.Collections.Concurrent;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Wirewatch.ArticleStore;
 using Wirewatch.Contracts;
 using Wirewatch.State;
 using Wirewatch.Tests.Shared;
 using Wirewatch.Tests.Shared.Postgres;
-using Wirewatch.WebConsole.Store;
 using Wirewatch.Worker.Cli;
 
 namespace Wirewatch.Worker.Tests;

@@ -18,7 +18,7 @@ namespace Wirewatch.State.Postgres;
 /// </summary>
 public sealed class PostgresAlertLedger : BackgroundService, IAlertLedger
 {
-    private const string Claimed = "claimed", DeliveredState = "delivered", Dead = "dead";
+    private const string Claimed = "claimed", DeliveredState = "delivered", Dead = "dead", FailedAttempt = "failed";
     private const string DeliveryChannel = "wirewatch_alert_delivery";
 
     /// <summary>How often a running alerter says it is alive.</summary>
@@ -105,10 +105,13 @@ public sealed class PostgresAlertLedger : BackgroundService, IAlertLedger
         {
             result = await deliver(cancellationToken);
         }
-        catch
+        catch (Exception e)
         {
-            // Nothing recorded: the next attempt (a redelivery of the message) delivers again; a waiting copy is woken.
-            await FinishAsync("DELETE FROM alert_deliveries WHERE alert_id = @id AND channel = @channel AND claim = @claim", alert, channel, claim);
+            // Released, with the failed attempt counted: the next attempt (a redelivery of the message) delivers again; a
+            // waiting copy is woken.
+            await FinishAsync(
+                "UPDATE alert_deliveries SET state = @failed, finished_at = @now, reason = @reason, detail = @detail, claim = NULL, holder = NULL WHERE alert_id = @id AND channel = @channel AND claim = @claim",
+                alert, channel, claim, ("failed", FailedAttempt), ("now", Now()), ("reason", e.GetType().Name), ("detail", e.Message));
             throw;
         }
 
@@ -307,7 +310,7 @@ public sealed class PostgresAlertLedger : BackgroundService, IAlertLedger
         }
 
         await ExecuteSqlAsync(connection, """
-            UPDATE alert_deliveries SET state = @claimed, claim = @claim, holder = @me, claimed_at = @now, alert_json = @json
+            UPDATE alert_deliveries SET state = @claimed, claim = @claim, holder = @me, claimed_at = @now, alert_json = @json, attempts = attempts + 1
             WHERE alert_id = @id AND channel = @channel
             """, cancellationToken,
             ("claimed", Claimed), ("claim", claim), ("me", InstanceId), ("now", now.ToUniversalTime()), ("json", json), ("id", alert.AlertId), ("channel", channel));

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Npgsql;
+using Wirewatch.ArticleStore;
 using Wirewatch.Contracts;
-using Wirewatch.WebConsole.Store;
 using static Wirewatch.State.Postgres.PostgresDatabase;
 
 namespace Wirewatch.State.Postgres;
@@ -134,13 +134,13 @@ public sealed class PostgresArticleStore(PostgresDatabase database, TimeProvider
     private static async Task<IReadOnlyList<ChannelDelivery>> DeliveriesAsync(NpgsqlConnection connection, string alertId, CancellationToken cancellationToken)
     {
         await using var command = Command(connection,
-            "SELECT channel, state, reason, detail, COALESCE(finished_at, claimed_at) FROM alert_deliveries WHERE alert_id = @id ORDER BY channel COLLATE \"C\"",
+            "SELECT channel, state, reason, detail, COALESCE(finished_at, claimed_at), attempts FROM alert_deliveries WHERE alert_id = @id ORDER BY channel COLLATE \"C\"",
             ("id", alertId));
         var list = new List<ChannelDelivery>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            list.Add(new ChannelDelivery(reader.GetString(0), ChannelDelivery.StateOf(reader.GetString(1)), reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
+            list.Add(ChannelDelivery.Of(reader.GetString(0), reader.GetString(1), reader.GetInt32(5), reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
                 reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4)));
         }
 

@@ -166,5 +166,25 @@ internal static class PostgresMigrations
             CREATE INDEX console_alerts_subscription ON console_alerts (subscription_id, recorded_at);
             CREATE INDEX console_alerts_article ON console_alerts (article_id);
             """),
+        // How often each channel was tried, so the console can tell a retried delivery from a first-time one; rows from
+        // before were tried at least once.
+        new(6, "delivery-attempts", """
+            ALTER TABLE alert_deliveries ADD COLUMN attempts integer NOT NULL DEFAULT 1;
+            """),
+        // Replays requested in the console and carried out by whichever alerter takes them (IReplayRequestStore).
+        new(7, "replay-requests", """
+            CREATE TABLE replay_requests (
+                id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                alert_id     text NOT NULL,
+                requested_by text NOT NULL,
+                requested_at timestamptz NOT NULL,
+                state        text NOT NULL,
+                taken_at     timestamptz NULL,
+                finished_at  timestamptz NULL,
+                results_json text NULL
+            );
+            CREATE INDEX replay_requests_open ON replay_requests (id) WHERE state <> 'done';
+            CREATE INDEX replay_requests_alert ON replay_requests (alert_id, id);
+            """),
     ];
 }

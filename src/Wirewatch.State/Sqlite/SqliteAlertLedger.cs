@@ -16,7 +16,7 @@ namespace Wirewatch.State.Sqlite;
 /// </summary>
 public sealed class SqliteAlertLedger : IAlertLedger
 {
-    private const string Claimed = "claimed", DeliveredState = "delivered", Dead = "dead";
+    private const string Claimed = "claimed", DeliveredState = "delivered", Dead = "dead", FailedAttempt = "failed";
 
     private readonly SqliteDatabase _database;
     private readonly TimeProvider _time;
@@ -109,10 +109,12 @@ public sealed class SqliteAlertLedger : IAlertLedger
         {
             result = await deliver(cancellationToken);
         }
-        catch
+        catch (Exception e)
         {
-            // Nothing recorded: the next attempt (a redelivery of the message) delivers again.
-            await ExecuteAsync("DELETE FROM alert_deliveries WHERE alert_id = $id AND channel = $channel AND claim = $claim", CancellationToken.None,
+            // Released, with the failed attempt counted: the next attempt (a redelivery of the message) delivers again.
+            await ExecuteAsync(
+                "UPDATE alert_deliveries SET state = $failed, finished_at = $now, reason = $reason, detail = $detail, claim = NULL WHERE alert_id = $id AND channel = $channel AND claim = $claim",
+                CancellationToken.None, ("$failed", FailedAttempt), ("$now", Now()), ("$reason", e.GetType().Name), ("$detail", e.Message),
                 ("$id", alert.AlertId), ("$channel", channel), ("$claim", claim));
             throw;
         }
@@ -206,8 +208,9 @@ public sealed class SqliteAlertLedger : IAlertLedger
         }
 
         await using (var write = Command(connection, transaction, """
-                         INSERT INTO alert_deliveries (alert_id, channel, state, claim, claimed_at, alert_json) VALUES ($id, $channel, $claimed, $claim, $now, $json)
-                         ON CONFLICT (alert_id, channel) DO UPDATE SET state = $claimed, claim = $claim, claimed_at = $now, alert_json = $json
+                         INSERT INTO alert_deliveries (alert_id, channel, state, claim, claimed_at, alert_json, attempts) VALUES ($id, $channel, $claimed, $claim, $now, $json, 1)
+                         ON CONFLICT (alert_id, channel) DO UPDATE SET state = $claimed, claim = $claim, claimed_at = $now, alert_json = $json,
+                             attempts = alert_deliveries.attempts + 1
                          """,
                          ("$id", alert.AlertId), ("$channel", channel), ("$claimed", Claimed), ("$claim", claim), ("$now", Format(now)),
                          ("$json", JsonSerializer.Serialize(alert, WireJson.Options))))

@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using Wirewatch.ArticleStore;
 using Wirewatch.Contracts;
-using Wirewatch.WebConsole.Store;
 
 namespace Wirewatch.State.Sqlite;
 
@@ -195,13 +195,13 @@ public sealed class SqliteArticleStore : IArticleStore
     private static async Task<IReadOnlyList<ChannelDelivery>> DeliveriesAsync(SqliteConnection connection, string alertId, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT channel, state, reason, detail, COALESCE(finished_at, claimed_at) FROM alert_deliveries WHERE alert_id = $id ORDER BY channel";
+        command.CommandText = "SELECT channel, state, reason, detail, COALESCE(finished_at, claimed_at), attempts FROM alert_deliveries WHERE alert_id = $id ORDER BY channel";
         command.Parameters.AddWithValue("$id", alertId);
         var list = new List<ChannelDelivery>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            list.Add(new ChannelDelivery(reader.GetString(0), ChannelDelivery.StateOf(reader.GetString(1)), reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
+            list.Add(ChannelDelivery.Of(reader.GetString(0), reader.GetString(1), reader.GetInt32(5), reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
                 reader.IsDBNull(4) ? null : ParseTime(reader.GetString(4))));
         }
 

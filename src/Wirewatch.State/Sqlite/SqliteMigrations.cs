@@ -152,5 +152,25 @@ internal static class SqliteMigrations
                 broken            INTEGER NOT NULL
             );
             """),
+        // How often each channel was tried, so the console can tell a retried delivery from a first-time one; rows from
+        // before were tried at least once.
+        new(6, "delivery-attempts", """
+            ALTER TABLE alert_deliveries ADD COLUMN attempts INTEGER NOT NULL DEFAULT 1;
+            """),
+        // Replays requested in the console and carried out by whichever alerter takes them (IReplayRequestStore).
+        new(7, "replay-requests", """
+            CREATE TABLE replay_requests (
+                id           INTEGER PRIMARY KEY AUTOINCREMENT,
+                alert_id     TEXT NOT NULL,
+                requested_by TEXT NOT NULL,
+                requested_at TEXT NOT NULL, -- sortable UTC text, like every time in this file
+                state        TEXT NOT NULL, -- pending, taken, done
+                taken_at     TEXT,
+                finished_at  TEXT,
+                results_json TEXT
+            );
+            CREATE INDEX replay_requests_state ON replay_requests (state, id);
+            CREATE INDEX replay_requests_alert ON replay_requests (alert_id, id);
+            """),
     ];
 }

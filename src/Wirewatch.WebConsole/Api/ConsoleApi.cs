@@ -4,8 +4,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Wirewatch.Alerting;
+using Wirewatch.ArticleStore;
+using Wirewatch.WebConsole.Access;
 using Wirewatch.WebConsole.Queues;
-using Wirewatch.WebConsole.Store;
 
 namespace Wirewatch.WebConsole.Api;
 
@@ -51,8 +52,22 @@ public static class ConsoleApi
 
         api.MapGet("/alerts", async (string? subscription, int? limit, IArticleStore store, CancellationToken ct) =>
                 Results.Ok(await store.AlertsAsync(subscription, null, limit ?? 100, ct)))
-            .WithSummary("Alerts, newest first, with each channel's state (delivered, dead-lettered, in-progress).")
+            .WithSummary("Alerts, newest first, with each channel's state (delivered, retried, dead-lettered, in-progress) and attempts.")
             .Produces<IReadOnlyList<StoredAlert>>();
+
+        api.MapPost("/alerts/{alertId}/replay", async (string alertId, IReplayRequestStore replays, HttpContext context, CancellationToken ct) =>
+                Results.Accepted($"/api/replays?alert={Uri.EscapeDataString(alertId)}",
+                    await replays.RequestAsync(alertId, context.User.Identity?.Name ?? ConsoleTokens.OperatorRole, ct)))
+            .RequireAuthorization(ConsoleRegistration.OperatorApiPolicy)
+            .WithSummary("Operators, with the bearer token only (a cookie is not enough, so no other site can post it): asks an alerter to replay the alert's dead-lettered channels. Its result appears at /api/replays.")
+            .Produces<ReplayRequest>(StatusCodes.Status202Accepted)
+            .Produces(StatusCodes.Status401Unauthorized)
+            .Produces(StatusCodes.Status403Forbidden);
+
+        api.MapGet("/replays", async (string? alert, int? limit, IReplayRequestStore replays, CancellationToken ct) =>
+                Results.Ok(await replays.RecentAsync(alert, limit ?? 50, ct)))
+            .WithSummary("Replay requests, newest first: pending (no alerter has taken it yet), taken, or done with what each channel's replay did.")
+            .Produces<IReadOnlyList<ReplayRequest>>();
 
         api.MapGet("/sources", async (SourceOverview sources, CancellationToken ct) => Results.Ok(await sources.ListAsync(ct)))
             .WithSummary("The configured sources with their last fetch, outcome and broken flag.")

@@ -1,24 +1,27 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.Extensions.DependencyInjection;
 using Wirewatch.Alerting;
+using Wirewatch.ArticleStore;
 using Wirewatch.WebConsole.Access;
-using Wirewatch.WebConsole.Store;
 
 namespace Wirewatch.WebConsole.Pages;
 
-public sealed class AlertsModel(IArticleStore store, SubscriptionCatalog catalog) : PageModel
+public sealed class AlertsModel(IArticleStore store, IReplayRequestStore replays, SubscriptionCatalog catalog) : PageModel
 {
     [BindProperty(SupportsGet = true)] public string? Subscription { get; set; }
 
     public IReadOnlyList<string> Subscriptions { get; private set; } = [];
-    public AlertsView View { get; private set; } = new([], false);
-    public IReadOnlyList<ReplayResult>? Replayed { get; private set; }
+    public AlertsView View { get; private set; } = AlertsView.Empty;
+    public ReplayRequest? Requested { get; private set; }
 
     public async Task OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(cancellationToken);
 
-    /// <summary>Operators only; the form carries the anti-forgery token that Razor Pages check on every POST.</summary>
+    /// <summary>
+    /// Operators only; the form carries the anti-forgery token that Razor Pages check on every POST. The console only
+    /// records the request: an alerter (this process's or another's, sharing the state store) replays it and records
+    /// what each channel did, which this page then shows.
+    /// </summary>
     public async Task<IActionResult> OnPostReplayAsync(string alertId, CancellationToken cancellationToken)
     {
         if (!User.IsInRole(ConsoleTokens.OperatorRole))
@@ -26,13 +29,12 @@ public sealed class AlertsModel(IArticleStore store, SubscriptionCatalog catalog
             return StatusCode(StatusCodes.Status403Forbidden, "Replay is for operators.");
         }
 
-        var replayer = HttpContext.RequestServices.GetService<AlertReplayer>();
-        if (replayer is null)
+        if (string.IsNullOrWhiteSpace(alertId))
         {
-            return BadRequest("Replay runs where the alerter runs: use 'wirewatch alerts replay' there.");
+            return BadRequest("Name the alert to replay (alertId).");
         }
 
-        Replayed = await replayer.ReplayAsync(alertId, enableChannels: false, cancellationToken);
+        Requested = await replays.RequestAsync(alertId, User.Identity?.Name ?? ConsoleTokens.OperatorRole, cancellationToken);
         await LoadAsync(cancellationToken);
         return Page();
     }
@@ -41,7 +43,6 @@ public sealed class AlertsModel(IArticleStore store, SubscriptionCatalog catalog
     {
         var alerts = await store.AlertsAsync(Subscription, null, 200, cancellationToken);
         Subscriptions = catalog.Subscriptions.Select(s => s.Id).Concat(alerts.Select(a => a.Alert.SubscriptionId)).Distinct(StringComparer.Ordinal).ToList();
-        var canReplay = User.IsInRole(ConsoleTokens.OperatorRole) && HttpContext.RequestServices.GetService<AlertReplayer>() is not null;
-        View = new AlertsView(alerts, canReplay);
+        View = await AlertsView.LoadAsync(alerts, User.IsInRole(ConsoleTokens.OperatorRole), replays, cancellationToken);
     }
 }

@@ -1,18 +1,17 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.Extensions.DependencyInjection;
 using Wirewatch.Alerting;
+using Wirewatch.ArticleStore;
 using Wirewatch.WebConsole.Access;
-using Wirewatch.WebConsole.Store;
 
 namespace Wirewatch.WebConsole.Pages;
 
-public sealed class ArticleModel(IArticleStore store) : PageModel
+public sealed class ArticleModel(IArticleStore store, IReplayRequestStore replays) : PageModel
 {
     public StoredArticle? Latest { get; private set; }
     public IReadOnlyList<StoredArticle> Versions { get; private set; } = [];
     public IReadOnlyList<StoredArticle> Story { get; private set; } = [];
-    public AlertsView Alerts { get; private set; } = new([], false);
+    public AlertsView Alerts { get; private set; } = AlertsView.Empty;
 
     /// <summary>The original's link only when it is http(s): a stored <c>javascript:</c> URL must not become a link.</summary>
     public string SafeUrl => Latest is { } a && Uri.TryCreate(a.Url, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttp || u.Scheme == Uri.UriSchemeHttps) ? u.AbsoluteUri : "#";
@@ -27,8 +26,7 @@ public sealed class ArticleModel(IArticleStore store) : PageModel
 
         Latest = Versions[0];
         Story = Latest.StoryId is { } storyId ? await store.StoryAsync(storyId, cancellationToken) : [];
-        var canReplay = User.IsInRole(ConsoleTokens.OperatorRole) && HttpContext.RequestServices.GetService<AlertReplayer>() is not null;
-        Alerts = new AlertsView(await store.AlertsAsync(null, id, 200, cancellationToken), canReplay);
+        Alerts = await AlertsView.LoadAsync(await store.AlertsAsync(null, id, 200, cancellationToken), User.IsInRole(ConsoleTokens.OperatorRole), replays, cancellationToken);
         return Page();
     }
 }

@@ -1,7 +1,7 @@
 using MassTransit;
 using RabbitMQ.Client;
+using Wirewatch.ArticleStore;
 using Wirewatch.Contracts;
-using Wirewatch.WebConsole.Store;
 
 namespace Wirewatch.WebConsole.Recording;
 

@@ -1,12 +1,18 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Wirewatch.WebConsole.Store;
+using Wirewatch.Alerting;
+using Wirewatch.ArticleStore;
 
 namespace Wirewatch.WebConsole.Recording;
 
-/// <summary>A failed prune (a locked or unreachable store) is logged and tried again next interval. Deletes articles and alerts older than <see cref="ConsoleOptions.Retention"/> every <see cref="ConsoleOptions.PruneInterval"/>.</summary>
-public sealed class RetentionPruner(IArticleStore store, IOptions<ConsoleOptions> options, TimeProvider time, ILogger<RetentionPruner> log) : BackgroundService
+/// <summary>
+/// Deletes articles, alerts and finished replay requests older than <see cref="ConsoleOptions.Retention"/> every
+/// <see cref="ConsoleOptions.PruneInterval"/>. A failed prune (a locked or unreachable store) is logged and tried again
+/// next interval.
+/// </summary>
+public sealed class RetentionPruner(IArticleStore store, IReplayRequestStore replays, IOptions<ConsoleOptions> options, TimeProvider time, ILogger<RetentionPruner> log)
+    : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -17,10 +23,13 @@ public sealed class RetentionPruner(IArticleStore store, IOptions<ConsoleOptions
             {
                 try
                 {
-                    var deleted = await store.PruneAsync(time.GetUtcNow() - options.Value.Retention, stoppingToken);
-                    if (deleted > 0)
+                    var cutoff = time.GetUtcNow() - options.Value.Retention;
+                    var deleted = await store.PruneAsync(cutoff, stoppingToken);
+                    var replaysDeleted = await replays.PruneAsync(cutoff, stoppingToken);
+                    if (deleted > 0 || replaysDeleted > 0)
                     {
-                        log.LogInformation("Console store: {Count} article version(s) older than {Retention} pruned", deleted, options.Value.Retention);
+                        log.LogInformation("Console store: {Count} article version(s) and {Replays} finished replay request(s) older than {Retention} pruned",
+                            deleted, replaysDeleted, options.Value.Retention);
                     }
                 }
                 catch (Exception e) when (e is not OperationCanceledException)

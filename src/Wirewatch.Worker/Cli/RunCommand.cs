@@ -19,7 +19,8 @@ internal static class RunCommand
     }
 
     /// <summary>The worker as <c>run</c> starts it: every configured role, Quartz schedules, health endpoints, the console (role <c>console</c>).</summary>
-    public static WebApplication Build(string? configFile)
+    /// <param name="server">Changes the web host before it is built (tests serve it from an in-memory TestServer).</param>
+    public static WebApplication Build(string? configFile, Action<WebApplicationBuilder>? server = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         WorkerConfiguration.Layer(builder.Configuration, configFile);
@@ -32,6 +33,7 @@ internal static class RunCommand
         // The long-running worker prints nothing else, so its logs go to stdout, where container runtimes expect them
         // (the commands with --json keep stdout for their output and log to stderr).
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.None);
+        server?.Invoke(builder);
         var app = builder.Build();
         app.MapWirewatchHealth();
         if (settings.Has(WirewatchRoles.Console))

@@ -2,10 +2,10 @@ using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Wirewatch.Alerting;
+using Wirewatch.ArticleStore;
 using Wirewatch.Hosting;
 using Wirewatch.State;
 using Wirewatch.WebConsole;
-using Wirewatch.WebConsole.Store;
 using Wirewatch.Worker.Composition;
 
 namespace Wirewatch.Worker.Cli;
