@@ -66,15 +66,11 @@ public sealed class PostgresFaultTests(RabbitMqNode node, PostgresCluster postgr
         // A story's first version, a reprint of the same text and a (LEAD) update with one more paragraph, written to the
         // inbox together: one fetch cycle publishes them back to back, and three cleaners take one each.
         var original = SyntheticArticles.Create(1, seed: 4242)[0];
-        var lines = original.Text.Split('\n');
-        var headline = Array.FindIndex(lines, l => l.StartsWith("N. Korea", StringComparison.Ordinal));
-        lines[headline] = "(LEAD) " + lines[headline];
-        var lead = string.Join('\n', lines).Replace("(END)", "Officials said more details would be released later.\n\n(END)", StringComparison.Ordinal);
         SyntheticArticles.Article[] versions =
         [
             original with { Index = 100_000, FileName = "story-original.txt" },
             original with { Index = 100_001, FileName = "story-reprint.txt" },
-            original with { Index = 100_002, FileName = "story-lead.txt", Text = lead },
+            SyntheticArticles.LeadUpdate(original, 100_002, "story-lead.txt"),
         ];
         var database = await postgres.CreateDatabaseAsync("cleanerrace");
         await using var run = await FaultRun.StartAsync(node, "cleaner-race", ArticleCount, new FaultRunOptions
