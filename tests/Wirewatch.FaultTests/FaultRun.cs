@@ -43,7 +43,7 @@ internal sealed class FaultRun : IAsyncDisposable
         _options = options;
         Name = name;
         VirtualHost = vhost;
-        Articles = [.. SyntheticArticles.Create(articles, seed: options.CorpusSeed ?? name.Length * 7919 + articles), .. options.ExtraArticles];
+        Articles = [.. SyntheticArticles.Create(articles, seed: name.Length * 7919 + articles), .. options.ExtraArticles];
         _folder = Directory.CreateTempSubdirectory($"wirewatch-fault-{name}-").FullName;
     }
 
@@ -455,9 +455,6 @@ internal sealed record FaultRunOptions
     /// folder. The caller owns it (the run leaves it in place).
     /// </summary>
     public string? InboxFolder { get; init; }
-
-    /// <summary>The synthetic corpus's seed; by default one derived from the case's name and size.</summary>
-    public int? CorpusSeed { get; init; }
 
     /// <summary>Articles added to the synthetic corpus (e.g. versions of one story), written to the inbox with it.</summary>
     public IReadOnlyList<SyntheticArticles.Article> ExtraArticles { get; init; } = [];

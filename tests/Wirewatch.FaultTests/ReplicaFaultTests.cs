@@ -1,7 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
 using Npgsql;
+using Wirewatch.Cleaning;
+using Wirewatch.Cleaning.Stories;
 using Wirewatch.IntegrationTests;
+using Wirewatch.Tests.Shared;
 using Wirewatch.Tests.Shared.Load;
 using Wirewatch.Tests.Shared.Postgres;
 using Xunit.Abstractions;
@@ -20,8 +23,6 @@ public sealed class ReplicaFaultTests(RabbitMqCluster cluster, PostgresCluster p
 {
     private static readonly TimeSpan FlowDeadline = TimeSpan.FromMinutes(5);
 
-    // A corpus in which no two synthetic articles are close enough to be one story: which of two such articles comes
-    // first (and so gives the story, and its alerts, their id) is a race that differs between any two runs.
     private const int CorpusSeed = 20261205;
 
     private static int ArticleCount =>
@@ -47,6 +48,30 @@ public sealed class ReplicaFaultTests(RabbitMqCluster cluster, PostgresCluster p
         }
     }
 
+    /// <summary>
+    /// The corpus without the articles the story detector folds into an earlier one (a few per hundred: synthetic
+    /// articles of one topic share phrases). Which of two such articles a run cleans first gives the story, and so its
+    /// alerts, their id, a race that differs between any two runs; without them every article is a story of its own
+    /// whatever the order. Decided by the cleaners' own <see cref="StoryTracker"/>, in memory.
+    /// </summary>
+    private static async Task<IReadOnlyList<SyntheticArticles.Article>> StoriesOfTheirOwnAsync(IReadOnlyList<SyntheticArticles.Article> corpus)
+    {
+        var cleaner = new WireArticleCleaner(new CleanerOptions());
+        var tracker = new StoryTracker(new InMemoryStoryStore(), TimeProvider.System, new CleanerOptions());
+        var own = new List<SyntheticArticles.Article>();
+        foreach (var article in corpus)
+        {
+            var cleaned = cleaner.Clean(Articles.FromText(article.Text, url: "file:///inbox/" + article.FileName)).Article
+                ?? throw new InvalidOperationException($"{article.FileName} is rejected by the cleaner");
+            if ((await tracker.AssignAsync(cleaned, default)).StoryId == cleaned.ArticleId)
+            {
+                own.Add(article);
+            }
+        }
+
+        return own;
+    }
+
     private sealed record Outcome(Ledger Ledger, HashSet<string> Raised, HashSet<string> OnBus);
 
     /// <summary>
@@ -57,8 +82,8 @@ public sealed class ReplicaFaultTests(RabbitMqCluster cluster, PostgresCluster p
     /// </summary>
     private async Task<Outcome> RunAsync(string name, string inbox, bool replicated)
     {
-        var half = ArticleCount / 2;
-        var corpus = SyntheticArticles.Create(ArticleCount, seed: CorpusSeed);
+        var corpus = await StoriesOfTheirOwnAsync(SyntheticArticles.Create(ArticleCount, seed: CorpusSeed));
+        var half = corpus.Count / 2;
         var originals = new[] { corpus[half / 10], corpus[half / 2], corpus[half - 2] };
         SyntheticArticles.Article[] versions =
         [
@@ -70,13 +95,12 @@ public sealed class ReplicaFaultTests(RabbitMqCluster cluster, PostgresCluster p
         ];
 
         var database = await postgres.CreateDatabaseAsync(name.Replace("-", "", StringComparison.Ordinal));
-        await using var run = await FaultRun.StartAsync(cluster, name, ArticleCount, new FaultRunOptions
+        await using var run = await FaultRun.StartAsync(cluster, name, articles: 0, new FaultRunOptions
         {
             PostgresState = database,
             InboxFolder = inbox,
-            CorpusSeed = CorpusSeed,
-            ExtraArticles = versions,
-            WithheldArticles = ArticleCount - half + versions.Length,
+            ExtraArticles = [.. corpus, .. versions],
+            WithheldArticles = corpus.Count - half + versions.Length,
             KeepCleanedBodies = true,
             Fetchers = replicated ? 2 : 1,
             Cleaners = replicated ? 3 : 1,
@@ -104,16 +128,21 @@ public sealed class ReplicaFaultTests(RabbitMqCluster cluster, PostgresCluster p
         }
 
         var roles = string.Join(' ', run.Processes.GroupBy(p => p.Role).Select(g => $"{g.Key}s={g.Count()}"));
-        var ledger = await FaultLedgers.AssertCleanAsync(run, output, FlowDeadline,
-            () => replicated ? $"{roles} killed=alerter,cleaner killed-at={killedAt} versions={versions.Length}" : $"{roles} versions={versions.Length}");
-
-        // Each version joined its original's story: one story id for the three files.
-        var stories = run.CleanedBodies.Select(body =>
+        var stories = new List<(string Url, string? Story)>();
+        var ledger = await FaultLedgers.AssertCleanAsync(run, output, FlowDeadline, () =>
+        {
+            stories = [.. run.CleanedBodies.Select(body =>
             {
                 using var json = JsonDocument.Parse(body);
-                return (Url: json.RootElement.GetProperty("url").GetString()!, Story: json.RootElement.GetProperty("storyId").GetString());
-            })
-            .ToList();
+                return (json.RootElement.GetProperty("url").GetString()!, json.RootElement.GetProperty("storyId").GetString());
+            })];
+            var note = $"{roles} versions={versions.Length} stories={stories.Select(c => c.Story).Distinct().Count()}";
+            return replicated ? $"{note} killed=alerter,cleaner killed-at={killedAt}" : note;
+        });
+
+        stories.Select(c => c.Story).Distinct().Count().ShouldBe(corpus.Count, $"{name}: every article of the corpus a story of its own: {ledger}");
+
+        // Each version joined its original's story: one story id for the three files.
         for (var i = 0; i < originals.Length; i++)
         {
             string[] files = [originals[i].FileName, $"version-{i}-reprint.txt", $"version-{i}-lead.txt"];
