@@ -166,5 +166,10 @@ internal static class PostgresMigrations
             CREATE INDEX console_alerts_subscription ON console_alerts (subscription_id, recorded_at);
             CREATE INDEX console_alerts_article ON console_alerts (article_id);
             """),
+        // Who is sending a closed digest (an alerter_instances row), so one alerter sends each: another takes it over only
+        // once that holder's liveness row has aged out.
+        new(6, "digest-claims", """
+            ALTER TABLE scheduled_digests ADD COLUMN holder uuid NULL, ADD COLUMN claimed_at timestamptz NULL;
+            """),
     ];
 }
