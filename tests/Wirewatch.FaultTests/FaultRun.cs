@@ -213,8 +213,15 @@ internal sealed class FaultRun : IAsyncDisposable
         return article.FileName;
     }
 
-    /// <summary>The ArticleCleaned bodies so far (with <see cref="FaultRunOptions.KeepCleanedBodies"/>).</summary>
-    public IReadOnlyList<byte[]> CleanedBodies => _cleaned?.Bodies ?? [];
+    /// <summary>The URL and story id of every ArticleCleaned so far (with <see cref="FaultRunOptions.KeepCleanedBodies"/>).</summary>
+    public IReadOnlyList<(string Url, string? StoryId)> CleanedStories =>
+    [
+        .. (_cleaned?.Bodies ?? []).Select(body =>
+        {
+            using var json = JsonDocument.Parse(body);
+            return (json.RootElement.GetProperty("url").GetString()!, json.RootElement.GetProperty("storyId").GetString());
+        }),
+    ];
 
     /// <summary>The ArticleFetched bodies so far (with <see cref="FaultRunOptions.KeepFetchedBodies"/>).</summary>
     public IReadOnlyList<byte[]> FetchedBodies => _fetched?.Bodies ?? [];

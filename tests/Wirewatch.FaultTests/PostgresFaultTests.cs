@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Npgsql;
 using Wirewatch.Tests.Shared.Load;
 using Wirewatch.IntegrationTests;
@@ -83,15 +82,9 @@ public sealed class PostgresFaultTests(RabbitMqNode node, PostgresCluster postgr
 
         var ledger = await FaultLedgers.AssertCleanAsync(run, output, FlowDeadline, () => $"cleaners=3 versions={versions.Length}");
 
-        var stories = run.CleanedBodies.Select(body =>
-            {
-                using var json = JsonDocument.Parse(body);
-                return (Url: json.RootElement.GetProperty("url").GetString()!, Story: json.RootElement.GetProperty("storyId").GetString());
-            })
-            .Where(c => versions.Any(v => c.Url.EndsWith("/" + v.FileName, StringComparison.Ordinal)))
-            .ToList();
+        var stories = run.CleanedStories.Where(c => versions.Any(v => c.Url.EndsWith("/" + v.FileName, StringComparison.Ordinal))).ToList();
         stories.Select(c => c.Url).Distinct().Count().ShouldBe(versions.Length, $"every version was cleaned: {ledger}");
-        var storyId = stories.Select(c => c.Story).Distinct().ShouldHaveSingleItem($"every version got the same story id: {string.Join(", ", stories)}");
+        var storyId = stories.Select(c => c.StoryId).Distinct().ShouldHaveSingleItem($"every version got the same story id: {string.Join(", ", stories)}");
         storyId.ShouldNotBeNull();
 
         await using var connection = new NpgsqlConnection(database);

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Npgsql;
 using Wirewatch.Cleaning;
 using Wirewatch.Cleaning.Stories;
@@ -128,19 +127,14 @@ public sealed class ReplicaFaultTests(RabbitMqCluster cluster, PostgresCluster p
         }
 
         var roles = string.Join(' ', run.Processes.GroupBy(p => p.Role).Select(g => $"{g.Key}s={g.Count()}"));
-        var stories = new List<(string Url, string? Story)>();
         var ledger = await FaultLedgers.AssertCleanAsync(run, output, FlowDeadline, () =>
         {
-            stories = [.. run.CleanedBodies.Select(body =>
-            {
-                using var json = JsonDocument.Parse(body);
-                return (json.RootElement.GetProperty("url").GetString()!, json.RootElement.GetProperty("storyId").GetString());
-            })];
-            var note = $"{roles} versions={versions.Length} stories={stories.Select(c => c.Story).Distinct().Count()}";
+            var note = $"{roles} versions={versions.Length} stories={run.CleanedStories.Select(c => c.StoryId).Distinct().Count()}";
             return replicated ? $"{note} killed=alerter,cleaner killed-at={killedAt}" : note;
         });
 
-        stories.Select(c => c.Story).Distinct().Count().ShouldBe(corpus.Count, $"{name}: every article of the corpus a story of its own: {ledger}");
+        var stories = run.CleanedStories;
+        stories.Select(c => c.StoryId).Distinct().Count().ShouldBe(corpus.Count, $"{name}: every article of the corpus a story of its own: {ledger}");
 
         // Each version joined its original's story: one story id for the three files.
         for (var i = 0; i < originals.Length; i++)
@@ -148,7 +142,7 @@ public sealed class ReplicaFaultTests(RabbitMqCluster cluster, PostgresCluster p
             string[] files = [originals[i].FileName, $"version-{i}-reprint.txt", $"version-{i}-lead.txt"];
             var ofStory = stories.Where(c => files.Any(f => c.Url.EndsWith("/" + f, StringComparison.Ordinal))).ToList();
             ofStory.Select(c => c.Url).Distinct().Count().ShouldBe(files.Length, $"{name}: every version of story {i} was cleaned: {ledger}");
-            ofStory.Select(c => c.Story).Distinct().Count().ShouldBe(1, $"{name}: the versions of story {i} share one story id: {string.Join(", ", ofStory)}");
+            ofStory.Select(c => c.StoryId).Distinct().Count().ShouldBe(1, $"{name}: the versions of story {i} share one story id: {string.Join(", ", ofStory)}");
         }
 
         // One alert per story and subscription (the versions add no topic and raise no severity: no update alerts).
