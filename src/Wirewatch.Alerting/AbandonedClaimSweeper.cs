@@ -11,12 +11,14 @@ namespace Wirewatch.Alerting;
 /// the delivery as in progress and acknowledges the message. Without this sweep the delivery would never be made when
 /// the process died before sending, and never recorded when it died after. Once the lease has passed, each abandoned
 /// claim is taken over and delivered again through the ledger, under the same alert id (webhook-id, Message-ID,
-/// AMQP message-id): at-least-once, with a key the receiver de-duplicates on.
+/// AMQP message-id): at-least-once, with a key the receiver de-duplicates on. Scheduled digests a dead alerter closed
+/// and never sent are sent the same way (<see cref="Digests.ScheduledDigests.SendAbandonedAsync"/>), under their digest id.
 /// </summary>
 public sealed class AbandonedClaimSweeper(
     IAlertLedger ledger,
     SubscriptionCatalog catalog,
     AlertDispatcher dispatcher,
+    Digests.ScheduledDigests digests,
     IBus bus,
     IOptions<AlertLedgerOptions> options,
     TimeProvider time,
@@ -63,6 +65,7 @@ public sealed class AbandonedClaimSweeper(
             try
             {
                 await SweepAsync(stoppingToken);
+                await digests.SendAbandonedAsync(stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -34,7 +34,8 @@ public static class StateRegistration
                 sp.GetRequiredService<IOptions<AlertLedgerOptions>>().Value));
             services.AddHostedService(sp => (PostgresAlertLedger)sp.GetRequiredService<IAlertLedger>());
             services.AddSingleton<IThrottleStore>(sp => new PostgresThrottleStore(sp.GetRequiredService<PostgresDatabase>()));
-            services.AddSingleton<IDigestStore>(sp => new PostgresDigestStore(sp.GetRequiredService<PostgresDatabase>()));
+            services.AddSingleton<IDigestStore>(sp => new PostgresDigestStore(sp.GetRequiredService<PostgresDatabase>(),
+                (PostgresAlertLedger)sp.GetRequiredService<IAlertLedger>(), sp.GetRequiredService<TimeProvider>()));
             services.AddSingleton<ISourceStatusStore>(sp => new PostgresSourceStatusStore(sp.GetRequiredService<PostgresDatabase>()));
             services.AddSingleton<IArticleStore>(sp => new PostgresArticleStore(sp.GetRequiredService<PostgresDatabase>(), sp.GetRequiredService<TimeProvider>()));
             services.AddSingleton<IReplayRequestStore>(sp => new PostgresReplayRequestStore(sp.GetRequiredService<PostgresDatabase>(), sp.GetRequiredService<TimeProvider>()));
@@ -51,7 +52,8 @@ public static class StateRegistration
                 return new SqliteAlertLedger(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>(), options.ClaimLease, options.InProgressWait);
             });
             services.AddSingleton<IThrottleStore>(sp => new SqliteThrottleStore(sp.GetRequiredService<SqliteDatabase>()));
-            services.AddSingleton<IDigestStore>(sp => new SqliteDigestStore(sp.GetRequiredService<SqliteDatabase>()));
+            services.AddSingleton<IDigestStore>(sp => new SqliteDigestStore(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<IOptions<AlertLedgerOptions>>().Value.ClaimLease));
             services.AddSingleton<ISourceStatusStore>(sp => new SqliteSourceStatusStore(sp.GetRequiredService<SqliteDatabase>()));
             services.AddSingleton<IArticleStore>(sp => new SqliteArticleStore(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>()));
             services.AddSingleton<IReplayRequestStore>(sp => new SqliteReplayRequestStore(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>()));

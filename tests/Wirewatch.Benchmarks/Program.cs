@@ -6,8 +6,9 @@ using Wirewatch.Tests.Shared.Load;
 namespace Wirewatch.Benchmarks;
 
 /// <summary>
-/// <c>dotnet run -c Release --project tests/Wirewatch.Benchmarks -- pipeline [--articles N] [--quick]</c>: the load
-/// harness on a private RabbitMQ node. Anything else goes to BenchmarkDotNet's kernel benchmarks, e.g.
+/// <c>dotnet run -c Release --project tests/Wirewatch.Benchmarks -- pipeline [--articles N] [--quick] [--postgres]</c>: the load
+/// harness on a private RabbitMQ node (with <c>--postgres</c>, the roles' state on a private PostgreSQL).
+/// <c>-- store-costs</c>: each role's state per article on SQLite and on PostgreSQL. Anything else goes to BenchmarkDotNet's kernel benchmarks, e.g.
 /// <c>-- --filter '*Cleaning*'</c>. <c>-- feed-candidates</c> compares the feed readers issue 17 names on the fixture feeds. Each benchmark holds Wirewatch's stage and its raw baseline side by side, so
 /// ratios come from one run.
 /// </summary>
@@ -20,7 +21,7 @@ public static class Program
             return Feeds.FeedCandidates.Run(Console.Out);
         }
 
-        if (args.Length == 0 || args[0] is not ("pipeline" or "synthetic" or "profile-cleaner"))
+        if (args.Length == 0 || args[0] is not ("pipeline" or "synthetic" or "profile-cleaner" or "store-costs"))
         {
             BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
             return 0;
@@ -28,15 +29,16 @@ public static class Program
 
         var articles = new Option<int?>("--articles") { Description = "Articles per phase (default 2000; 300 with --quick)." };
         var quick = new Option<bool>("--quick") { Description = "Smoke mode: fewer articles, classic queues only, no growth runs; a few minutes on 2 cores." };
+        var postgres = new Option<bool>("--postgres") { Description = "Every role keeps its state in a private PostgreSQL (a fresh database per phase) instead of its SQLite file." };
         var concurrency = new Option<int>("--concurrency") { Description = "Messages each consumer works on at once (Wirewatch:ConcurrentMessages).", DefaultValueFactory = _ => 8 };
         var pipeline = new Command("pipeline", "The load harness: each stage alone, the whole pipeline, the bus alone and raw RabbitMQ.Client, on one private broker.")
         {
-            articles, quick, concurrency,
+            articles, quick, concurrency, postgres,
         };
         pipeline.SetAction(async (parse, _) =>
         {
             var isQuick = parse.GetValue(quick);
-            var settings = new PipelineSettings(parse.GetValue(articles) ?? (isQuick ? 300 : 2000), isQuick, parse.GetValue(concurrency));
+            var settings = new PipelineSettings(parse.GetValue(articles) ?? (isQuick ? 300 : 2000), isQuick, parse.GetValue(concurrency), parse.GetValue(postgres));
             return await new PipelineHarness(settings, Console.Out, WorkerProcess.LocateWorker()).RunAsync();
         });
         var outFolder = new Option<string>("--out") { Description = "Folder to write the articles into.", Required = true };
@@ -61,7 +63,13 @@ public static class Program
             profileArticles,
         };
         profile.SetAction(async (parse, _) => await CleanerProfile.RunAsync(parse.GetValue(profileArticles), Console.Out));
-        var root = new RootCommand("Wirewatch benchmarks") { pipeline, synthetic, profile };
+        var storeArticles = new Option<int>("--articles") { Description = "How many articles.", DefaultValueFactory = _ => 500 };
+        var storeCosts = new Command("store-costs", "What each role's state costs per article on SQLite and on a private PostgreSQL, through the state seam.")
+        {
+            storeArticles,
+        };
+        storeCosts.SetAction(async (parse, _) => await StoreCosts.RunAsync(parse.GetValue(storeArticles), Console.Out));
+        var root = new RootCommand("Wirewatch benchmarks") { pipeline, synthetic, profile, storeCosts };
         return await root.Parse(args).InvokeAsync();
     }
 }

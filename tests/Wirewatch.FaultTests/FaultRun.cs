@@ -134,19 +134,19 @@ internal sealed class FaultRun : IAsyncDisposable
             _alerterSettings[key] = value;
         }
 
-        foreach (var role in ConsumerRoles)
+        foreach (var (role, replicas) in ConsumerRoles.Zip(new[] { _options.Cleaners, _options.Classifiers, _options.Alerters }))
         {
-            _processes.Add(StartRole(role, role));
+            for (var i = 1; i <= replicas; i++)
+            {
+                _processes.Add(StartRole(role, i == 1 ? role : $"{role}-{i}"));
+            }
         }
 
-        for (var i = 2; i <= _options.Cleaners; i++)
+        // Every replica consumes before the flow starts: a replica still starting would leave its share to the others,
+        // and a fault aimed at "one of N" would find fewer.
+        foreach (var (queue, replicas) in new[] { (WireNames.CleanerQueue, _options.Cleaners), (WireNames.ClassifierQueue, _options.Classifiers), (WireNames.AlerterQueue, _options.Alerters) })
         {
-            _processes.Add(StartRole("cleaner", $"cleaner-{i}"));
-        }
-
-        foreach (var queue in new[] { WireNames.CleanerQueue, WireNames.ClassifierQueue, WireNames.AlerterQueue })
-        {
-            await WaitForConsumerAsync(queue);
+            await WaitForConsumersAsync(queue, replicas);
         }
 
         if (_options.BeforeFlow is { } beforeFlow)
@@ -154,7 +154,7 @@ internal sealed class FaultRun : IAsyncDisposable
             await beforeFlow(this);
         }
 
-        var inbox = Directory.CreateDirectory(Path.Combine(_folder, "inbox")).FullName;
+        var inbox = Directory.CreateDirectory(_options.InboxFolder ?? Path.Combine(_folder, "inbox")).FullName;
         _inbox = inbox;
         foreach (var article in Articles.Take(Articles.Count - _options.WithheldArticles))
         {
@@ -213,8 +213,15 @@ internal sealed class FaultRun : IAsyncDisposable
         return article.FileName;
     }
 
-    /// <summary>The ArticleCleaned bodies so far (with <see cref="FaultRunOptions.KeepCleanedBodies"/>).</summary>
-    public IReadOnlyList<byte[]> CleanedBodies => _cleaned?.Bodies ?? [];
+    /// <summary>The URL and story id of every ArticleCleaned so far (with <see cref="FaultRunOptions.KeepCleanedBodies"/>).</summary>
+    public IReadOnlyList<(string Url, string? StoryId)> CleanedStories =>
+    [
+        .. (_cleaned?.Bodies ?? []).Select(body =>
+        {
+            using var json = JsonDocument.Parse(body);
+            return (json.RootElement.GetProperty("url").GetString()!, json.RootElement.GetProperty("storyId").GetString());
+        }),
+    ];
 
     /// <summary>The ArticleFetched bodies so far (with <see cref="FaultRunOptions.KeepFetchedBodies"/>).</summary>
     public IReadOnlyList<byte[]> FetchedBodies => _fetched?.Bodies ?? [];
@@ -357,19 +364,20 @@ internal sealed class FaultRun : IAsyncDisposable
         return watched.All(queue => messages.TryGetValue(queue, out var count) && count == 0);
     }
 
-    private async Task WaitForConsumerAsync(string queue)
+    private async Task WaitForConsumersAsync(string queue, int consumers)
     {
         var clock = Stopwatch.StartNew();
         while (true)
         {
-            if ((await _control().QueueColumnAsync(VirtualHost, "consumers")).GetValueOrDefault(queue) > 0)
+            var now = (await _control().QueueColumnAsync(VirtualHost, "consumers")).GetValueOrDefault(queue);
+            if (now >= consumers)
             {
                 return;
             }
 
             if (clock.Elapsed > ReadyDeadline)
             {
-                throw new TimeoutException($"{Name}: {queue} has no consumer after {ReadyDeadline.TotalSeconds:0} s.{Environment.NewLine}{Diagnostics()}");
+                throw new TimeoutException($"{Name}: {queue} has {now} of {consumers} consumers after {ReadyDeadline.TotalSeconds:0} s.{Environment.NewLine}{Diagnostics()}");
             }
 
             await Task.Delay(250);
@@ -407,12 +415,7 @@ internal sealed class FaultRun : IAsyncDisposable
     }
 }
 
-/// <summary>
-/// What went in against what came out. <c>duplicated</c>: alert ids that reached a subscriber de-duplicating on the
-/// AMQP message id more than once (must be 0). <c>redelivered</c>: extra copies on the wire with the same message id
-/// (at-least-once at work, harmless to such a subscriber; reported, not failed).
-/// </summary>
-/// <summary>What a case changes in its run: webhook channels to a receiver, more fetchers, alerter settings, where the ledger listens.</summary>
+/// <summary>What a case changes in its run: webhook channels to a receiver, replicas of each role, alerter settings, where the ledger listens.</summary>
 internal sealed record FaultRunOptions
 {
     /// <summary>Each subscription also delivers to this receiver (URL and signing key).</summary>
@@ -467,6 +470,19 @@ internal sealed record FaultRunOptions
     /// <summary>Cleaner processes on the one cleaner queue, each with its own data folder.</summary>
     public int Cleaners { get; init; } = 1;
 
+    /// <summary>Classifier processes on the one classifier queue, each with its own data folder.</summary>
+    public int Classifiers { get; init; } = 1;
+
+    /// <summary>Alerter processes on the one alerter queue, each with its own data folder (so with its own ledger unless <see cref="PostgresState"/>).</summary>
+    public int Alerters { get; init; } = 1;
+
+    /// <summary>
+    /// The directory source's folder, instead of one inside the run's own: a directory article's URL (and so its article,
+    /// story and alert ids) contains the folder's path, so two runs compared id for id write their corpus to the same
+    /// folder. The caller owns it (the run leaves it in place).
+    /// </summary>
+    public string? InboxFolder { get; init; }
+
     /// <summary>Articles added to the synthetic corpus (e.g. versions of one story), written to the inbox with it.</summary>
     public IReadOnlyList<SyntheticArticles.Article> ExtraArticles { get; init; } = [];
 
@@ -483,6 +499,11 @@ internal sealed record FaultRunOptions
     public bool KeepFetchedBodies { get; init; }
 }
 
+/// <summary>
+/// What went in against what came out. <c>duplicated</c>: alert ids that reached a subscriber de-duplicating on the
+/// AMQP message id more than once (must be 0). <c>redelivered</c>: extra copies on the wire with the same message id
+/// (at-least-once at work, harmless to such a subscriber; reported, not failed).
+/// </summary>
 internal sealed record Ledger(string Fault, int Sent, int Processed, int Alerted, int Lost, int Duplicated, int Redelivered, double Seconds)
 {
     /// <summary>What a case adds to its line (e.g. <c>fetched=300</c>).</summary>

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Npgsql;
 using Wirewatch.Tests.Shared.Load;
 using Wirewatch.IntegrationTests;
@@ -66,15 +65,11 @@ public sealed class PostgresFaultTests(RabbitMqNode node, PostgresCluster postgr
         // A story's first version, a reprint of the same text and a (LEAD) update with one more paragraph, written to the
         // inbox together: one fetch cycle publishes them back to back, and three cleaners take one each.
         var original = SyntheticArticles.Create(1, seed: 4242)[0];
-        var lines = original.Text.Split('\n');
-        var headline = Array.FindIndex(lines, l => l.StartsWith("N. Korea", StringComparison.Ordinal));
-        lines[headline] = "(LEAD) " + lines[headline];
-        var lead = string.Join('\n', lines).Replace("(END)", "Officials said more details would be released later.\n\n(END)", StringComparison.Ordinal);
         SyntheticArticles.Article[] versions =
         [
             original with { Index = 100_000, FileName = "story-original.txt" },
             original with { Index = 100_001, FileName = "story-reprint.txt" },
-            original with { Index = 100_002, FileName = "story-lead.txt", Text = lead },
+            SyntheticArticles.LeadUpdate(original, 100_002, "story-lead.txt"),
         ];
         var database = await postgres.CreateDatabaseAsync("cleanerrace");
         await using var run = await FaultRun.StartAsync(node, "cleaner-race", ArticleCount, new FaultRunOptions
@@ -87,15 +82,9 @@ public sealed class PostgresFaultTests(RabbitMqNode node, PostgresCluster postgr
 
         var ledger = await FaultLedgers.AssertCleanAsync(run, output, FlowDeadline, () => $"cleaners=3 versions={versions.Length}");
 
-        var stories = run.CleanedBodies.Select(body =>
-            {
-                using var json = JsonDocument.Parse(body);
-                return (Url: json.RootElement.GetProperty("url").GetString()!, Story: json.RootElement.GetProperty("storyId").GetString());
-            })
-            .Where(c => versions.Any(v => c.Url.EndsWith("/" + v.FileName, StringComparison.Ordinal)))
-            .ToList();
+        var stories = run.CleanedStories.Where(c => versions.Any(v => c.Url.EndsWith("/" + v.FileName, StringComparison.Ordinal))).ToList();
         stories.Select(c => c.Url).Distinct().Count().ShouldBe(versions.Length, $"every version was cleaned: {ledger}");
-        var storyId = stories.Select(c => c.Story).Distinct().ShouldHaveSingleItem($"every version got the same story id: {string.Join(", ", stories)}");
+        var storyId = stories.Select(c => c.StoryId).Distinct().ShouldHaveSingleItem($"every version got the same story id: {string.Join(", ", stories)}");
         storyId.ShouldNotBeNull();
 
         await using var connection = new NpgsqlConnection(database);

@@ -1,8 +1,10 @@
 using Microsoft.Data.Sqlite;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Wirewatch.Alerting;
 using Wirewatch.Alerting.Digests;
 using Wirewatch.Contracts;
+using Wirewatch.State.Postgres;
 using Wirewatch.State.Sqlite;
 using Wirewatch.Tests.Shared.Postgres;
 
@@ -63,28 +65,62 @@ public abstract class DigestStoreContract : StateContract
         (await Digests().CloseAsync("desk", Minutes(10), "desk:digest:1", default)).ShouldBeNull("the period is closed already");
         (await store.CloseAsync("desk", Minutes(5), "desk:digest:0", default)).ShouldBeNull("an earlier period is closed too");
 
-        (await store.UnsentAsync(default)).Select(d => d.DigestId).ShouldBe(["desk:digest:1"]);
+        (await store.ClaimUnsentAsync(default)).Select(d => d.DigestId).ShouldBe(["desk:digest:1"], "its closer holds it");
         (await store.CloseAsync("desk", Minutes(20), "desk:digest:2", default)).ShouldNotBeNull().Alerts.Single().AlertId.ShouldBe("a2");
     }
 
+    /// <summary>Time passes until a claim's holder that stopped counts as gone (SQLite: the claim lease; PostgreSQL: its liveness row).</summary>
+    protected abstract void OutliveAStoppedHolder();
+
     [Fact]
-    public async Task A_digest_closed_but_not_sent_is_found_after_a_restart_until_marked_sent()
+    public async Task A_digest_closed_but_not_sent_is_claimed_by_another_alerter_once_its_closer_is_gone_until_marked_sent()
     {
-        var before = Digests();
-        await before.RecordAsync(Alert("a1"), Minutes(1), default);
-        await before.RecordAsync(Alert("a2"), Minutes(2), default);
-        await before.CloseAsync("desk", Minutes(10), "desk:digest:1", default);
+        var dead = Digests();
+        var periodEnd = Minutes(10);
+        await dead.RecordAsync(Alert("a1"), Minutes(1), default);
+        await dead.RecordAsync(Alert("a2"), Minutes(2), default);
+        await dead.CloseAsync("desk", periodEnd, "desk:digest:1", default);
 
         var restarted = Digests();
-        var unsent = (await restarted.UnsentAsync(default)).ShouldHaveSingleItem();
+        (await restarted.ClaimUnsentAsync(default)).ShouldBeEmpty("its closer may be sending it right now");
+        OutliveAStoppedHolder();
+        var unsent = (await restarted.ClaimUnsentAsync(default)).ShouldHaveSingleItem();
         unsent.DigestId.ShouldBe("desk:digest:1");
         unsent.SubscriptionId.ShouldBe("desk");
-        unsent.PeriodEnd.ShouldBe(Minutes(10));
+        unsent.PeriodEnd.ShouldBe(periodEnd);
         unsent.Alerts.Select(a => a.AlertId).ShouldBe(["a1", "a2"]);
         unsent.Alerts[0].Headline.ShouldBe(Alert("a1").Headline, "the alert as raised");
+        (await Digests().ClaimUnsentAsync(default)).ShouldBeEmpty("the new holder may be sending it right now");
+        (await restarted.ClaimUnsentAsync(default)).ShouldHaveSingleItem("its holder tries again, e.g. after a failed send");
 
         await restarted.MarkSentAsync("desk:digest:1", Minutes(11), default);
-        (await Digests().UnsentAsync(default)).ShouldBeEmpty();
+        OutliveAStoppedHolder();
+        (await Digests().ClaimUnsentAsync(default)).ShouldBeEmpty("sent");
+        (await restarted.ClaimUnsentAsync(default)).ShouldBeEmpty("sent");
+    }
+
+    [Fact]
+    public async Task Alerters_racing_to_claim_an_abandoned_digest_give_it_to_one()
+    {
+        var dead = Digests();
+        await dead.RecordAsync(Alert("a1"), Minutes(1), default);
+        await dead.CloseAsync("desk", Minutes(10), "desk:digest:1", default);
+        var replicas = Enumerable.Range(0, 4).Select(_ => Digests()).ToList();
+        foreach (var replica in replicas)
+        {
+            (await replica.ClaimUnsentAsync(default)).ShouldBeEmpty(); // each connected, and the closer still counts as alive
+        }
+
+        OutliveAStoppedHolder();
+        using var start = new Barrier(replicas.Count);
+        var claimed = await Task.WhenAll(replicas.Select(r => Task.Run(() =>
+        {
+            start.SignalAndWait(TimeSpan.FromSeconds(30));
+            return r.ClaimUnsentAsync(default);
+        })));
+
+        claimed.Count(c => c.Count > 0).ShouldBe(1, "one alerter gets the digest to send");
+        claimed.SelectMany(c => c).ShouldHaveSingleItem().DigestId.ShouldBe("desk:digest:1");
     }
 
     [Fact]
@@ -111,13 +147,17 @@ public abstract class DigestStoreContract : StateContract
 
         closed.Count(d => d is not null).ShouldBe(1, "one alerter closes the period");
         closed.Single(d => d is not null)!.Alerts.Count.ShouldBe(5);
-        (await writer.UnsentAsync(default)).ShouldHaveSingleItem().Alerts.Count.ShouldBe(5);
+        var closer = replicas[Array.FindIndex(closed, d => d is not null)];
+        (await closer.ClaimUnsentAsync(default)).ShouldHaveSingleItem().Alerts.Count.ShouldBe(5);
+        (await writer.ClaimUnsentAsync(default)).ShouldBeEmpty("the closer holds it");
     }
 }
 
 public sealed class SqliteDigestStoreContract : DigestStoreContract
 {
     protected override Task<StateLocation> NewLocationAsync() => SqliteLocation.NewAsync();
+
+    protected override void OutliveAStoppedHolder() => Time.Advance(new AlertLedgerOptions().ClaimLease + TimeSpan.FromSeconds(1));
 
     [Fact]
     public async Task A_file_whose_digest_tables_the_store_created_itself_is_taken_over_with_what_waited()
@@ -159,4 +199,27 @@ public sealed class SqliteDigestStoreContract : DigestStoreContract
 public sealed class PostgresDigestStoreContract(PostgresCluster cluster) : DigestStoreContract
 {
     protected override Task<StateLocation> NewLocationAsync() => PostgresLocation.NewAsync(cluster);
+
+    // Seconds, not the 10 min claim lease: the liveness rows tell a dead alerter from a slow one.
+    protected override void OutliveAStoppedHolder() => Time.Advance(PostgresAlertLedger.LivenessTimeout + TimeSpan.FromSeconds(1));
+
+    [Fact]
+    public async Task A_digest_whose_closer_still_beats_stays_with_it()
+    {
+        var replica = Replica();
+        var closer = replica.GetRequiredService<IDigestStore>();
+        await closer.RecordAsync(Alert("a1"), Minutes(1), default);
+        await closer.CloseAsync("desk", Minutes(10), "desk:digest:1", default);
+        var other = Digests();
+
+        for (var i = 0; i < 3; i++)
+        {
+            Time.Advance(PostgresAlertLedger.HeartbeatInterval * 3);
+            await ((PostgresAlertLedger)replica.GetRequiredService<IAlertLedger>()).BeatAsync(default); // alive, just slow to send
+            (await other.ClaimUnsentAsync(default)).ShouldBeEmpty($"beat {i}: its closer is alive");
+        }
+
+        Time.Advance(PostgresAlertLedger.LivenessTimeout + TimeSpan.FromSeconds(1)); // no beat since: dead
+        (await other.ClaimUnsentAsync(default)).ShouldHaveSingleItem().DigestId.ShouldBe("desk:digest:1");
+    }
 }

@@ -11,7 +11,9 @@ namespace Wirewatch.Alerting.Digests;
 /// <see cref="IDigestStore"/>; at each fire time of the cron (in the time zone) the alerts of the period since the last
 /// one go out as one <see cref="AlertDigest"/> to the other channels. <see cref="RunDueAsync"/> is the whole decision,
 /// driven by the Quartz trigger and once at start, so fires missed while the alerter was down are caught up with one
-/// digest (not one per missed fire), and a digest closed but not sent before a stop is sent at start with its id.
+/// digest (not one per missed fire). A digest is claimed by the alerter that closes it; one closed but not sent (its
+/// alerter died in between) is sent with its id by the alerter that claims it next (<see cref="IDigestStore.ClaimUnsentAsync"/>):
+/// one alerter sends each digest, however many run.
 /// </summary>
 public sealed class ScheduledDigests(
     SubscriptionCatalog catalog, IDigestStore store, DigestSender sender, AlertDispatcher dispatcher, TimeProvider time, AlertMetrics metrics, ILogger<ScheduledDigests> log)
@@ -25,12 +27,47 @@ public sealed class ScheduledDigests(
         metrics.CountDelivery("digest", "held");
     }
 
-    /// <summary>Sends every digest that is due now; returns how many were sent.</summary>
+    // One pass at a time in this process (the Quartz job and the sweep of abandoned digests): a digest this alerter
+    // holds is handed to each of its passes, so two at once would send it twice.
+    private readonly SemaphoreSlim _pass = new(1, 1);
+
+    /// <summary>Sends every digest that is due now, and every closed one left unsent that this alerter may claim; returns how many were sent.</summary>
     public async Task<int> RunDueAsync(CancellationToken cancellationToken)
+    {
+        await _pass.WaitAsync(cancellationToken);
+        try
+        {
+            return await SendClaimedAsync(cancellationToken) + await CloseDueAsync(cancellationToken);
+        }
+        finally
+        {
+            _pass.Release();
+        }
+    }
+
+    /// <summary>
+    /// Sends the digests closed but left unsent by an alerter that died (or by a send of this one that failed), once
+    /// this alerter can claim them (<see cref="IDigestStore.ClaimUnsentAsync"/>); returns how many were sent. Run by the
+    /// sweep of abandoned claims, so a dead alerter's digest goes out within seconds, not at the next fire.
+    /// </summary>
+    public async Task<int> SendAbandonedAsync(CancellationToken cancellationToken)
+    {
+        await _pass.WaitAsync(cancellationToken);
+        try
+        {
+            return await SendClaimedAsync(cancellationToken);
+        }
+        finally
+        {
+            _pass.Release();
+        }
+    }
+
+    private async Task<int> SendClaimedAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var sent = 0;
-        foreach (var unsent in await store.UnsentAsync(cancellationToken))
+        foreach (var unsent in await store.ClaimUnsentAsync(cancellationToken))
         {
             if (catalog.Subscriptions.FirstOrDefault(s => s.Id == unsent.SubscriptionId) is { } subscription)
             {
@@ -39,6 +76,13 @@ public sealed class ScheduledDigests(
             }
         }
 
+        return sent;
+    }
+
+    private async Task<int> CloseDueAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var sent = 0;
         foreach (var subscription in catalog.Subscriptions.Where(s => s.Digest is not null))
         {
             var last = await store.LastPeriodEndAsync(subscription.Id, now, cancellationToken);

@@ -252,6 +252,16 @@ public sealed class PostgresAlertLedger : BackgroundService, IAlertLedger
         }
     }
 
+    /// <summary>
+    /// Before this instance claims anything (a delivery here, a digest in <see cref="PostgresDigestStore"/>): a beat now,
+    /// so no claim names an instance without a liveness row, and the heartbeat from then on.
+    /// </summary>
+    internal async Task BecomeHolderAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await BeatAsync(connection, cancellationToken);
+        _firstClaim.TrySetResult();
+    }
+
     private Task BeatAsync(NpgsqlConnection connection, CancellationToken cancellationToken) =>
         ExecuteSqlAsync(connection, """
             INSERT INTO alerter_instances (instance_id, heartbeat_at) VALUES (@me, @now)
@@ -263,8 +273,7 @@ public sealed class PostgresAlertLedger : BackgroundService, IAlertLedger
     {
         var now = _time.GetUtcNow();
         await using var connection = await _database.OpenAsync(cancellationToken);
-        await BeatAsync(connection, cancellationToken);
-        _firstClaim.TrySetResult();
+        await BecomeHolderAsync(connection, cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var json = JsonSerializer.Serialize(alert, WireJson.Options);
         var inserted = await ExecuteSqlAsync(connection, """

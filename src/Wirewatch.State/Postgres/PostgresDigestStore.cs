@@ -10,8 +10,10 @@ namespace Wirewatch.State.Postgres;
 /// <see cref="IDigestStore"/> in PostgreSQL, shared by every alerter replica. A period is closed by an upsert of the
 /// subscription's <c>digest_periods</c> row that moves its end forward only while it is behind: replicas racing to close
 /// one period queue on that row's lock, and the ones after the first find it moved and get null, so it is closed once.
+/// A closed digest is claimed by its closer, named by the alert ledger's instance (<paramref name="liveness"/>), whose
+/// liveness row says it is alive: another replica takes an unsent digest over only once that row has aged out.
 /// </summary>
-public sealed class PostgresDigestStore(PostgresDatabase database) : IDigestStore
+public sealed class PostgresDigestStore(PostgresDatabase database, PostgresAlertLedger liveness, TimeProvider time) : IDigestStore
 {
     public async Task RecordAsync(AlertRaised alert, DateTimeOffset at, CancellationToken cancellationToken)
     {
@@ -40,6 +42,7 @@ public sealed class PostgresDigestStore(PostgresDatabase database) : IDigestStor
     public async Task<ScheduledDigest?> CloseAsync(string subscriptionId, DateTimeOffset periodEnd, string digestId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
+        await liveness.BecomeHolderAsync(connection, cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var moved = await ExecuteSqlAsync(connection, """
             INSERT INTO digest_periods (subscription_id, last_period_end) VALUES (@sub, @end)
@@ -66,19 +69,35 @@ public sealed class PostgresDigestStore(PostgresDatabase database) : IDigestStor
         if (alerts.Count > 0)
         {
             await ExecuteSqlAsync(connection, """
-                INSERT INTO scheduled_digests (digest_id, subscription_id, period_end) VALUES (@digest, @sub, @end) ON CONFLICT (digest_id) DO NOTHING
-                """, cancellationToken, ("digest", digestId), ("sub", subscriptionId), ("end", periodEnd.ToUniversalTime()));
+                INSERT INTO scheduled_digests (digest_id, subscription_id, period_end, holder, claimed_at) VALUES (@digest, @sub, @end, @me, @now)
+                ON CONFLICT (digest_id) DO NOTHING
+                """, cancellationToken, ("digest", digestId), ("sub", subscriptionId), ("end", periodEnd.ToUniversalTime()), ("me", liveness.InstanceId),
+                ("now", time.GetUtcNow().ToUniversalTime()));
         }
 
         await transaction.CommitAsync(cancellationToken);
         return alerts.Count > 0 ? new ScheduledDigest(digestId, subscriptionId, periodEnd, alerts) : null;
     }
 
-    public async Task<IReadOnlyList<ScheduledDigest>> UnsentAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ScheduledDigest>> ClaimUnsentAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
+        await liveness.BecomeHolderAsync(connection, cancellationToken);
+        var now = time.GetUtcNow().ToUniversalTime();
         var unsent = new List<(string Id, string Subscription, DateTimeOffset End)>();
-        await using (var command = Command(connection, "SELECT digest_id, subscription_id, period_end FROM scheduled_digests WHERE sent_at IS NULL ORDER BY period_end, digest_id"))
+        // One statement: replicas claiming at once queue on each row's lock, and the later ones re-check the row as the
+        // first left it: claimed a moment ago, so they skip it (a claim is taken over only when its holder is gone and
+        // the claim older than the liveness timeout; the second half is what that re-check can see).
+        await using (var command = Command(connection, """
+                         WITH claimed AS (
+                             UPDATE scheduled_digests d SET holder = @me, claimed_at = @now
+                             WHERE d.sent_at IS NULL
+                               AND (d.holder IS NULL OR d.holder = @me
+                                    OR (d.claimed_at <= @aliveCutoff AND NOT EXISTS (
+                                        SELECT 1 FROM alerter_instances i WHERE i.instance_id = d.holder AND i.heartbeat_at > @aliveCutoff)))
+                             RETURNING d.digest_id, d.subscription_id, d.period_end)
+                         SELECT digest_id, subscription_id, period_end FROM claimed ORDER BY period_end, digest_id
+                         """, ("me", liveness.InstanceId), ("now", now), ("aliveCutoff", now - PostgresAlertLedger.LivenessTimeout)))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))

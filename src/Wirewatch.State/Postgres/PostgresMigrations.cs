@@ -186,5 +186,10 @@ internal static class PostgresMigrations
             CREATE INDEX replay_requests_open ON replay_requests (id) WHERE state <> 'done';
             CREATE INDEX replay_requests_alert ON replay_requests (alert_id, id);
             """),
+        // Who is sending a closed digest (an alerter_instances row), so one alerter sends each: another takes it over only
+        // once that holder's liveness row has aged out.
+        new(8, "digest-claims", """
+            ALTER TABLE scheduled_digests ADD COLUMN holder uuid NULL, ADD COLUMN claimed_at timestamptz NULL;
+            """),
     ];
 }

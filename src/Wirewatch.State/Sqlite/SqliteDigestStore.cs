@@ -10,10 +10,13 @@ namespace Wirewatch.State.Sqlite;
 /// <summary>
 /// <see cref="IDigestStore"/> in the SQLite file (tables of migration 3). A period is closed in an immediate
 /// (write-locking) transaction that moves its end forward only if it is still behind, so two alerters on one file
-/// cannot close a period twice: the second finds it closed and gets null.
+/// cannot close a period twice: the second finds it closed and gets null. A closed digest is claimed by its closer (this
+/// store's instance); another takes an unsent one over once the claim is older than <paramref name="claimLease"/>.
 /// </summary>
-public sealed class SqliteDigestStore(SqliteDatabase database) : IDigestStore
+public sealed class SqliteDigestStore(SqliteDatabase database, TimeProvider time, TimeSpan claimLease) : IDigestStore
 {
+    private readonly string _instanceId = Guid.NewGuid().ToString("N");
+
     public async Task RecordAsync(AlertRaised alert, DateTimeOffset at, CancellationToken cancellationToken)
     {
         await using var connection = database.Open();
@@ -53,19 +56,26 @@ public sealed class SqliteDigestStore(SqliteDatabase database) : IDigestStore
         if (alerts.Count > 0)
         {
             await ExecuteSqlAsync(connection, transaction, """
-                INSERT INTO scheduled_digests (digest_id, subscription_id, period_end) VALUES ($digest, $sub, $end) ON CONFLICT (digest_id) DO NOTHING
-                """, cancellationToken, ("$digest", digestId), ("$sub", subscriptionId), ("$end", Stamp(periodEnd)));
+                INSERT INTO scheduled_digests (digest_id, subscription_id, period_end, holder, claimed_at) VALUES ($digest, $sub, $end, $me, $now)
+                ON CONFLICT (digest_id) DO NOTHING
+                """, cancellationToken, ("$digest", digestId), ("$sub", subscriptionId), ("$end", Stamp(periodEnd)), ("$me", _instanceId), ("$now", Stamp(time.GetUtcNow())));
         }
 
         await transaction.CommitAsync(cancellationToken);
         return alerts.Count > 0 ? new ScheduledDigest(digestId, subscriptionId, periodEnd, alerts) : null;
     }
 
-    public async Task<IReadOnlyList<ScheduledDigest>> UnsentAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ScheduledDigest>> ClaimUnsentAsync(CancellationToken cancellationToken)
     {
         await using var connection = database.Open();
+        var now = time.GetUtcNow();
         var unsent = new List<(string Id, string Subscription, string End)>();
-        await using (var command = Command(connection, null, "SELECT digest_id, subscription_id, period_end FROM scheduled_digests WHERE sent_at IS NULL ORDER BY period_end, digest_id"))
+        // One statement, under SQLite's write lock: two alerters on the file claim one after the other.
+        await using (var command = Command(connection, null, """
+                         UPDATE scheduled_digests SET holder = $me, claimed_at = $now
+                         WHERE sent_at IS NULL AND (holder IS NULL OR holder = $me OR claimed_at <= $leaseCutoff)
+                         RETURNING digest_id, subscription_id, period_end
+                         """, ("$me", _instanceId), ("$now", Stamp(now)), ("$leaseCutoff", Stamp(now - claimLease))))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
@@ -73,6 +83,8 @@ public sealed class SqliteDigestStore(SqliteDatabase database) : IDigestStore
                 unsent.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
             }
         }
+
+        unsent.Sort((a, b) => string.CompareOrdinal(a.End + "\n" + a.Id, b.End + "\n" + b.Id)); // RETURNING keeps no ORDER BY
 
         var digests = new List<ScheduledDigest>();
         foreach (var (id, subscription, end) in unsent)

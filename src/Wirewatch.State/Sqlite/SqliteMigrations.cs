@@ -172,5 +172,11 @@ internal static class SqliteMigrations
             CREATE INDEX replay_requests_state ON replay_requests (state, id);
             CREATE INDEX replay_requests_alert ON replay_requests (alert_id, id);
             """),
+        // Who is sending a closed digest and since when, so one alerter sends each: another takes it over once the claim
+        // is older than Wirewatch:Alerts:ClaimLease (a file has no liveness rows; its alerters share one host at most).
+        new(8, "digest-claims", """
+            ALTER TABLE scheduled_digests ADD COLUMN holder TEXT;
+            ALTER TABLE scheduled_digests ADD COLUMN claimed_at TEXT; -- sortable UTC text
+            """),
     ];
 }

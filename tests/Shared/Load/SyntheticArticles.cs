@@ -73,6 +73,19 @@ internal static class SyntheticArticles
         return articles;
     }
 
+    /// <summary>
+    /// A <c>(LEAD)</c> update of <paramref name="article"/>, as the wire files one: the headline marked, one paragraph
+    /// more. Same story, no new topic and no higher severity, so it joins the story without an update alert.
+    /// </summary>
+    public static Article LeadUpdate(Article article, int index, string fileName)
+    {
+        var lines = article.Text.Split('\n');
+        var headline = Array.FindIndex(lines, l => l.StartsWith("N. Korea", StringComparison.Ordinal));
+        lines[headline] = "(LEAD) " + lines[headline];
+        var text = string.Join('\n', lines).Replace("(END)", "Officials said more details would be released later.\n\n(END)", StringComparison.Ordinal);
+        return article with { Index = index, FileName = fileName, Text = text };
+    }
+
     private static string Write(int index, Topic topic, int sizeFactor, Random random)
     {
         var text = new StringBuilder();

@@ -6,6 +6,7 @@ using RabbitMQ.Client;
 using Wirewatch.Contracts;
 
 using Wirewatch.Tests.Shared.Load;
+using Wirewatch.Tests.Shared.Postgres;
 
 namespace Wirewatch.Benchmarks.Pipeline;
 
@@ -23,6 +24,7 @@ public sealed class PipelineHarness
     private readonly TextWriter _out;
     private readonly string _workerDll;
     private readonly string _workRoot = Directory.CreateTempSubdirectory("wirewatch-bench-").FullName;
+    private PostgresCluster? _postgres;
 
     public PipelineHarness(PipelineSettings settings, TextWriter output, string workerDll)
     {
@@ -34,10 +36,16 @@ public sealed class PipelineHarness
     public async Task<int> RunAsync()
     {
         var s = _settings;
-        await _out.WriteLineAsync($"# Wirewatch pipeline benchmark ({(s.Quick ? "quick" : "full")}): {s.Articles} articles, concurrency {s.Concurrency}, {Environment.ProcessorCount} cores, {TimeProvider.System.GetUtcNow():yyyy-MM-dd HH:mm} UTC");
+        await _out.WriteLineAsync($"# Wirewatch pipeline benchmark ({(s.Quick ? "quick" : "full")}): {s.Articles} articles, concurrency {s.Concurrency}, state on {(s.Postgres ? "PostgreSQL" : "SQLite")}, {Environment.ProcessorCount} cores, {TimeProvider.System.GetUtcNow():yyyy-MM-dd HH:mm} UTC");
         await using var broker = await Broker.StartAsync();
         try
         {
+            if (s.Postgres)
+            {
+                _postgres = new PostgresCluster();
+                await _postgres.InitializeAsync();
+            }
+
             var articles = SyntheticArticles.Create(s.Articles);
             var stages = await MeasureStagesAsync(broker, articles);
             var pipeline = await MeasurePipelineAsync(broker, articles, "pipeline", cleaners: 1);
@@ -93,9 +101,21 @@ public sealed class PipelineHarness
         }
         finally
         {
+            if (_postgres is not null)
+            {
+                await _postgres.DisposeAsync();
+            }
+
             TryDelete(_workRoot);
         }
     }
+
+    /// <summary>The state settings of a phase's processes: none (each its SQLite file in its data folder), or a fresh PostgreSQL database they share.</summary>
+    private async Task<IReadOnlyDictionary<string, string>?> StateAsync(string phase) => _postgres is null ? null : new Dictionary<string, string>
+    {
+        ["Wirewatch__State__Provider"] = "Postgres",
+        ["Wirewatch__State__ConnectionString"] = await _postgres.CreateDatabaseAsync(new string([.. phase.Where(char.IsAsciiLetterOrDigit)])),
+    };
 
     /// <summary>Each stage in its own process, alone on its own virtual host; its output feeds the next stage's run.</summary>
     private async Task<StageRuns> MeasureStagesAsync(Broker broker, IReadOnlyList<SyntheticArticles.Article> articles)
@@ -104,23 +124,27 @@ public sealed class PipelineHarness
         var count = articles.Count;
 
         // Fetcher: a directory source with every article in it, read on the first cycle.
+        var state = await StateAsync("fetcher");
         var (fetchedResult, fetched) = await MeasureStageAsync(broker, "fetcher", WireNames.ArticlesFetchedExchange, ExchangeType.Fanout, count,
-            startRole: (vhost, folder) => StartFetcher(broker, vhost, folder, articles),
+            startRole: (vhost, folder) => StartFetcher(broker, vhost, folder, articles, state),
             feed: null);
         results.Add(fetchedResult);
 
+        state = await StateAsync("cleaner");
         var (cleanedResult, cleaned) = await MeasureStageAsync(broker, "cleaner", WireNames.ArticlesCleanedExchange, ExchangeType.Fanout, count,
-            startRole: (vhost, folder) => WorkerProcess.Start(_workerDll, "cleaner", broker.AmqpPort, vhost, folder, null, _settings.Concurrency),
+            startRole: (vhost, folder) => WorkerProcess.Start(_workerDll, "cleaner", broker.AmqpPort, vhost, folder, null, _settings.Concurrency, state),
             feed: (connection) => Broker.PublishAllAsync(connection, WireNames.ArticlesFetchedExchange, fetched), readyQueue: WireNames.CleanerQueue);
         results.Add(cleanedResult);
 
+        state = await StateAsync("classifier");
         var (classifiedResult, classified) = await MeasureStageAsync(broker, "classifier", WireNames.ArticlesClassifiedExchange, ExchangeType.Fanout, count,
-            startRole: (vhost, folder) => WorkerProcess.Start(_workerDll, "classifier", broker.AmqpPort, vhost, folder, null, _settings.Concurrency),
+            startRole: (vhost, folder) => WorkerProcess.Start(_workerDll, "classifier", broker.AmqpPort, vhost, folder, null, _settings.Concurrency, state),
             feed: (connection) => Broker.PublishAllAsync(connection, WireNames.ArticlesCleanedExchange, cleaned), readyQueue: WireNames.ClassifierQueue);
         results.Add(classifiedResult);
 
+        state = await StateAsync("alerter");
         var (alertResult, alerts) = await MeasureStageAsync(broker, "alerter", WireNames.AlertsExchange, ExchangeType.Topic, count,
-            startRole: (vhost, folder) => WorkerProcess.Start(_workerDll, "alerter", broker.AmqpPort, vhost, folder, null, _settings.Concurrency),
+            startRole: (vhost, folder) => WorkerProcess.Start(_workerDll, "alerter", broker.AmqpPort, vhost, folder, null, _settings.Concurrency, state),
             feed: (connection) => Broker.PublishAllAsync(connection, WireNames.ArticlesClassifiedExchange, classified), readyQueue: WireNames.AlerterQueue);
         results.Add(alertResult);
 
@@ -203,6 +227,7 @@ public sealed class PipelineHarness
         await using var fetched = await AmqpRecorder.StartAsync(connection, WireNames.ArticlesFetchedExchange, ExchangeType.Fanout, keepBodies: false);
         await using var alerts = await AmqpRecorder.StartAsync(connection, WireNames.AlertsExchange, ExchangeType.Topic, keepBodies: false);
         var processes = new List<WorkerProcess>();
+        var state = await StateAsync(name);
         var depths = new Dictionary<string, long>(StringComparer.Ordinal);
         using var stopSampling = new CancellationTokenSource();
         Task? sampling = null;
@@ -210,11 +235,11 @@ public sealed class PipelineHarness
         {
             for (var i = 0; i < cleaners; i++)
             {
-                processes.Add(WorkerProcess.Start(_workerDll, "cleaner", broker.AmqpPort, vhost, Path.Combine(folder, $"cleaner-{i}"), null, _settings.Concurrency));
+                processes.Add(WorkerProcess.Start(_workerDll, "cleaner", broker.AmqpPort, vhost, Path.Combine(folder, $"cleaner-{i}"), null, _settings.Concurrency, state));
             }
 
-            processes.Add(WorkerProcess.Start(_workerDll, "classifier", broker.AmqpPort, vhost, Path.Combine(folder, "classifier"), null, _settings.Concurrency));
-            processes.Add(WorkerProcess.Start(_workerDll, "alerter", broker.AmqpPort, vhost, Path.Combine(folder, "alerter"), null, _settings.Concurrency));
+            processes.Add(WorkerProcess.Start(_workerDll, "classifier", broker.AmqpPort, vhost, Path.Combine(folder, "classifier"), null, _settings.Concurrency, state));
+            processes.Add(WorkerProcess.Start(_workerDll, "alerter", broker.AmqpPort, vhost, Path.Combine(folder, "alerter"), null, _settings.Concurrency, state));
             string Errors() => string.Join(Environment.NewLine, processes.Select(p => $"[{p.Role}] {p.ErrorTail()}"));
             await Broker.WaitForConsumersAsync(connection, WireNames.CleanerQueue, cleaners, ReadyDeadline, Errors);
             await Broker.WaitForConsumersAsync(connection, WireNames.ClassifierQueue, 1, ReadyDeadline, Errors);
@@ -222,7 +247,7 @@ public sealed class PipelineHarness
 
             var cpuAtReady = processes.ToDictionary(p => p, p => p.CpuTime);
             sampling = SampleDepthsAsync(connection, depths, stopSampling.Token);
-            processes.Add(StartFetcher(broker, vhost, Path.Combine(folder, "fetcher"), articles));
+            processes.Add(StartFetcher(broker, vhost, Path.Combine(folder, "fetcher"), articles, state));
             var finished = await WaitUntilQuietAsync(connection, WireNames.AlerterQueue, alerts, articles.Count);
             if (!finished)
             {
@@ -257,7 +282,7 @@ public sealed class PipelineHarness
         }
     }
 
-    private WorkerProcess StartFetcher(Broker broker, string vhost, string folder, IReadOnlyList<SyntheticArticles.Article> articles)
+    private WorkerProcess StartFetcher(Broker broker, string vhost, string folder, IReadOnlyList<SyntheticArticles.Article> articles, IReadOnlyDictionary<string, string>? state)
     {
         var inbox = Path.Combine(folder, "inbox");
         Directory.CreateDirectory(inbox);
@@ -271,7 +296,7 @@ public sealed class PipelineHarness
         {
             sources = new[] { new { id = "bench-inbox", kind = "directory", path = inbox, interval = "00:10:00", enabled = true } },
         }));
-        return WorkerProcess.Start(_workerDll, "fetcher", broker.AmqpPort, vhost, folder, sources, _settings.Concurrency);
+        return WorkerProcess.Start(_workerDll, "fetcher", broker.AmqpPort, vhost, folder, sources, _settings.Concurrency, state);
     }
 
     /// <summary>
@@ -414,4 +439,5 @@ public sealed class PipelineHarness
     private sealed record PipelineRun(PhaseResult Result, IReadOnlyList<RoleFigures> Roles, double P50, double P95, double P99, IReadOnlyDictionary<string, long> MaxDepths);
 }
 
-public sealed record PipelineSettings(int Articles, bool Quick, int Concurrency);
+/// <param name="Postgres">Every role keeps its state in a private PostgreSQL (a fresh database per phase) instead of its SQLite file.</param>
+public sealed record PipelineSettings(int Articles, bool Quick, int Concurrency, bool Postgres = false);
