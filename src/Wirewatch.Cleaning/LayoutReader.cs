@@ -9,6 +9,9 @@ namespace Wirewatch.Cleaning;
 /// </summary>
 internal sealed partial class LayoutReader(SourceClock clock, IReadOnlyList<Regex> dropLines, string? knownHeadline, DateTimeOffset? reference = null)
 {
+    /// <summary>A deck (a standfirst that ends no sentence) is short; a longer block is the story, signed without a full stop.</summary>
+    private const int DeckWords = 60;
+
     public sealed record Result(string? Headline, string? EditorNote, DateTimeOffset? Stamp, List<string> Paragraphs, bool Paywalled);
 
     public Result Read(IReadOnlyList<string> lines)
@@ -115,7 +118,7 @@ internal sealed partial class LayoutReader(SourceClock clock, IReadOnlyList<Rege
                     }
 
                     if (line == headline || LoneDate().IsMatch(line) || (WireArticleCleaner.CountWords(line) < 4 && !IsSentence(line))
-                        || (!IsSentence(line) && (i + 1 == lines.Count || lines[i + 1].Length == 0)))
+                        || (!IsSentence(line) && (i + 1 == lines.Count || lines[i + 1].Length == 0) && WireArticleCleaner.CountWords(line) <= DeckWords))
                     {
                         continue; // Furniture between the headline and the story: decks, section labels, dates.
                     }

@@ -56,6 +56,7 @@ internal sealed record PageText(
                        ?? HeadlineChooser.TitleWithoutSite(inventory.Meta("og:title"), inventory.Meta("og:site_name"), HostOf(inventory.Canonical))
                        ?? HeadlineChooser.TitleWithoutSite(document.Title, inventory.Meta("og:site_name"), HostOf(inventory.Canonical));
         var stampText = Whitespace.Normalize(timeElement?.GetAttribute("datetime")) ?? Whitespace.Normalize(timeElement?.TextContent);
+        var headlineParent = headlineElement?.ParentElement;
         headlineElement?.Remove();
         timeElement?.Remove();
 
@@ -64,7 +65,7 @@ internal sealed record PageText(
         var sizes = ruleBody is null
             ? TextSizes.Measure(document.DocumentElement, inventory.Elements)
             : TextSizes.Measure(ruleBody, inventory.Elements, insideLink: ElementKinds.HasAncestor(ruleBody, "a"));
-        var root = ruleBody ?? BodyChooser.Choose(document, inventory, sizes);
+        var root = ruleBody ?? BodyChooser.Choose(document, inventory, sizes, headlineParent);
         var lines = new List<string>();
         if (headline is not null)
         {

@@ -242,8 +242,13 @@ public sealed partial class WireArticleCleaner(CleanerOptions options, CleaningR
             or '\uFF01' or '\uFF1F' or '\u300D' or '\u300F' or '\uFF09' or '\u0964'; // 。！？」』） and the Devanagari danda
     }
 
-    /// <summary>A sentence of some length: what an article has and an index page of headlines does not.</summary>
-    private static bool IsProse(string paragraph) => CountWords(paragraph) >= 8 && EndsLikeAnArticle(paragraph);
+    /// <summary>
+    /// A sentence of some length: what an article has and an index page of headlines does not. A long paragraph of
+    /// sentences is prose even when it ends in a signature ("... multiplicada. Lívia Barros Calado").
+    /// </summary>
+    private static bool IsProse(string paragraph) =>
+        CountWords(paragraph) is var words && words >= 8
+        && (EndsLikeAnArticle(paragraph) || (words >= 40 && (paragraph.Contains(". ", StringComparison.Ordinal) || paragraph.Contains('\u3002'))));
 
     /// <summary>
     /// Whitespace-separated words, without allocating. Scripts written without spaces (Chinese, Japanese kana, Thai, Lao,

@@ -32,9 +32,12 @@ internal static class ElementKinds
         "blockquote", "pre", "table", "tr", "td", "th", "hr", "address", "center",
     };
 
-    /// <summary>Asked of every element the line writer visits: the words of class, id and role, looked up as spans.</summary>
+    /// <summary>
+    /// Asked of every element the line writer visits: the words of class, id and role, looked up as spans. A table row's
+    /// class names its data (<c>class="oddrow player-2020"</c> in a results table), not furniture.
+    /// </summary>
     public static bool IsFurniture(IElement element) =>
-        ((HasFurnitureWord(element.ClassName) || HasFurnitureWord(element.Id) || HasFurnitureWord(element.GetAttribute("role"))) && !IsEmbed(element))
+        (element.LocalName != "tr" && (HasFurnitureWord(element.ClassName) || HasFurnitureWord(element.Id) || HasFurnitureWord(element.GetAttribute("role"))) && !IsEmbed(element))
         || IsHidden(element);
 
     /// <summary>An embedded post the article quotes (<c>class="social-media-embed"</c> around a tweet): content, though its class says "social".</summary>

@@ -11,6 +11,9 @@ internal sealed class PageInventory
     public List<IElement> Headings { get; } = [];
     public List<IElement> ArticleBodies { get; } = [];
     public List<IElement> Paragraphs { get; } = [];
+
+    /// <summary><c>article</c> elements: a blog page may list other posts, each an <c>article</c>, below its own.</summary>
+    public List<IElement> Articles { get; } = [];
     public List<string> JsonLd { get; } = [];
     public string? Canonical { get; set; }
     public string? ItemPropTime { get; private set; }
@@ -45,6 +48,9 @@ internal sealed class PageInventory
                 break;
             case "h1":
                 Headings.Add(element);
+                break;
+            case "article":
+                Articles.Add(element);
                 break;
             case "p" or "pre" or "blockquote" or "div" or "td":
                 Paragraphs.Add(element);
