@@ -126,6 +126,47 @@ public sealed class GenericReadingTests
     }
 
     [Fact]
+    public void A_results_table_whose_rows_carry_a_furniture_word_in_their_class_is_kept()
+    {
+        // Sports tables name their rows after the data ("player-118"); "player" is otherwise a video player's word.
+        var article = Clean(Html($"""
+            <html><body><h1>Portvale regatta standings</h1>
+            <div class="entry"><p>{Lead}</p>
+            <table class="standings"><tr class="head"><td>Pos.</td><td>Crew</td><td>Points</td><td>Wins</td></tr>
+            <tr class="oddrow player-118"><td>1</td><td>Northern Berth</td><td>125</td><td>4</td></tr>
+            <tr class="evenrow player-207"><td>2</td><td>Old Pier Rowers</td><td>118</td><td>2</td></tr>
+            <tr class="oddrow player-311"><td>3</td><td>Harbour Lights</td><td>97</td><td>1</td></tr></table>
+            <p>{Second}</p></div>
+            </body></html>
+            """));
+
+        article.Text.ShouldContain("1 Northern Berth 125 4");
+        article.Text.ShouldContain("3 Harbour Lights 97 1");
+    }
+
+    [Fact]
+    public void A_blog_post_with_other_posts_listed_below_it_keeps_its_own_only()
+    {
+        // Each of the other posts is longer than this one, and together they outweigh it by far. The post ends in a
+        // signature rather than a full stop, in one block.
+        var others = string.Concat(Enumerable.Range(1, 4).Select(i => $"""
+            <article class="post postbox"><a href="/post-{i}"><img src="/p{i}.jpg"></a>
+            <p>Another post, number {i}, about the lighthouse keepers of the northern coast and the long winters they spent alone with the lamp, the logbook and the sea. It was written for another day and another reader. Then it goes on about the ferry, the fog and the gulls, and about the bell that rang when the fog came in from the bay.</p></article>
+            """));
+        var article = Clean(Html($"""
+            <html><body><div id="primary">
+            <article class="post articlebox"><h1>Letter from the old pier</h1>
+            <p class="brand" id="breadcrumbs"><a href="/">Home</a> » <a href="/letters">Letters</a></p>
+            <p>{Lead} {Second} {Third} {Fourth} Dana Whitfield</p></article>
+            {others}
+            </div></body></html>
+            """));
+
+        article.Value.Paragraphs.ShouldBe([$"{Lead} {Second} {Third} {Fourth} Dana Whitfield"]);
+        article.Text.ShouldNotContain("lighthouse");
+    }
+
+    [Fact]
     public void Itemprop_articleBody_in_a_token_list_marks_the_body()
     {
         var article = Clean(Html($"""
