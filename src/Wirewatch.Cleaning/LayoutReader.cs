@@ -12,12 +12,12 @@ internal sealed partial class LayoutReader(SourceClock clock, IReadOnlyList<Rege
     /// <summary>A deck (a standfirst that ends no sentence) is short; a longer block is the story, signed without a full stop.</summary>
     private const int DeckWords = 60;
 
-    public sealed record Result(string? Headline, string? EditorNote, DateTimeOffset? Stamp, List<string> Paragraphs, bool Paywalled);
+    public sealed record Result(string? Headline, string? EditorNote, Stamp? Stamp, List<string> Paragraphs, bool Paywalled);
 
     public Result Read(IReadOnlyList<string> lines)
     {
         string? headline = null, note = null;
-        DateTimeOffset? stamp = null;
+        Stamp? stamp = null;
         var paragraphs = new List<string>();
         var block = new List<string>();
         var menu = MenuRuns(lines);

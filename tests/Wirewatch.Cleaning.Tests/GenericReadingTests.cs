@@ -315,6 +315,60 @@ public sealed class GenericReadingTests
         article.Value.PublishedAt.ShouldBe(new DateTimeOffset(2025, 3, 7, 8, 30, 0, TimeSpan.Zero));
     }
 
+    private string ZonelessPage(string meta) => $"""
+        <html><head>{meta}</head>
+        <body><h1>Old pier to close for repairs</h1><div><p>{Lead}</p><p>{Second}</p></div></body></html>
+        """;
+
+    [Fact]
+    public void A_time_without_a_zone_on_a_site_with_no_rule_is_read_as_UTC_and_flagged_not_given_Seoul_s_offset()
+    {
+        var article = Clean(Html(ZonelessPage("""<meta property="article:published_time" content="2025-03-07T08:30:00">""")));
+
+        article.Value.PublishedAt.ShouldBe(new DateTimeOffset(2025, 3, 7, 8, 30, 0, TimeSpan.Zero));
+        article.Value.PublishedAt!.Value.Offset.ShouldBe(TimeSpan.Zero);
+        article.Value.Warnings.ShouldContain(CleaningCodes.ZonelessTime);
+    }
+
+    [Fact]
+    public void A_time_with_its_zone_on_a_site_with_no_rule_keeps_the_instant_and_is_not_flagged()
+    {
+        var article = Clean(Html(ZonelessPage("""<meta property="article:published_time" content="2025-03-07T08:30:00-05:00">""")));
+
+        article.Value.PublishedAt!.Value.UtcDateTime.ShouldBe(new DateTime(2025, 3, 7, 13, 30, 0, DateTimeKind.Utc));
+        article.Value.Warnings.ShouldNotContain(CleaningCodes.ZonelessTime);
+    }
+
+    [Fact]
+    public void A_time_without_a_zone_takes_the_zone_of_the_site_s_rule()
+    {
+        var rules = CleaningRules.Parse("""{"sources":[{"id":"portvale","hosts":["portvale-news.example"],"timeZone":"+09:00"}]}""", "test");
+        var result = new WireArticleCleaner(new CleanerOptions(), rules)
+            .Clean(Html(ZonelessPage("""<meta property="article:published_time" content="2025-03-07T08:30:00">""")));
+
+        result.Article!.PublishedAt.ShouldBe(new DateTimeOffset(2025, 3, 7, 8, 30, 0, TimeSpan.FromHours(9)));
+        result.Article.Warnings.ShouldNotContain(CleaningCodes.ZonelessTime);
+    }
+
+    [Fact]
+    public void A_stamp_line_without_a_zone_in_a_text_rendering_of_an_unknown_site_is_flagged_too()
+    {
+        var article = Clean(Articles.FromText($"Old pier to close for repairs\n\nPosted 2025-03-07 08:30\n\n{Lead}\n\n{Second}\n"));
+
+        article.Value.PublishedAt.ShouldBe(new DateTimeOffset(2025, 3, 7, 8, 30, 0, TimeSpan.Zero));
+        article.Value.Warnings.ShouldContain(CleaningCodes.ZonelessTime);
+    }
+
+    [Fact]
+    public void An_operator_s_StampOffset_is_the_clock_of_sites_with_no_rule_and_nothing_is_flagged()
+    {
+        var result = new WireArticleCleaner(new CleanerOptions { StampOffset = TimeSpan.FromHours(-5) })
+            .Clean(Html(ZonelessPage("""<meta property="article:published_time" content="2025-03-07T08:30:00">""")));
+
+        result.Article!.PublishedAt.ShouldBe(new DateTimeOffset(2025, 3, 7, 8, 30, 0, TimeSpan.FromHours(-5)));
+        result.Article.Warnings.ShouldNotContain(CleaningCodes.ZonelessTime);
+    }
+
     /// <summary>The cleaned article and its paragraphs as one text, for "contains" checks.</summary>
     private sealed record CleanedArticle(ArticleCleaned Value)
     {
