@@ -167,6 +167,24 @@ public sealed class GenericReadingTests
     }
 
     [Fact]
+    public void Furniture_named_in_camel_case_is_dropped_like_its_dashed_form()
+    {
+        // newsCaption, authorInfo-shortBiography and a NewsletterModule: the same furniture as news-caption or author-info.
+        var article = Clean(Html($"""
+            <html><body><h1>Old pier to close for repairs</h1>
+            <article><div class="storyBody"><p>{Lead}</p>
+            <div class="photo"><img src="/pier.jpg"><span class="newsCaption">Divers found cracks in three of the pillars under the old pier</span></div>
+            <p>{Second}</p>
+            <div class="NewsletterModule"><div class="NewsletterModule-title">Get our weekly harbour newsletter</div></div>
+            <p>{Third}</p></div>
+            <div class="authorInfo"><div class="authorInfo-shortBiography">Dana Whitfield has covered the harbour and its ferries for the paper since the year the northern berth opened to traffic.</div></div>
+            </article></body></html>
+            """));
+
+        article.Value.Paragraphs.ShouldBe([Lead, Second, Third]);
+    }
+
+    [Fact]
     public void Itemprop_articleBody_in_a_token_list_marks_the_body()
     {
         var article = Clean(Html($"""

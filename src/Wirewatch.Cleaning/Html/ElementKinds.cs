@@ -63,13 +63,33 @@ internal static class ElementKinds
             var end = rest.IndexOfAny(' ', '-', '_');
             var word = end < 0 ? rest : rest[..end];
             rest = end < 0 ? [] : rest[(end + 1)..];
-            if (word.Length > 0 && words.Contains(word.TrimEnd("0123456789")))
+            if (word.Length > 0 && (words.Contains(word.TrimEnd("0123456789")) || HasCamelWord(word, words)))
             {
                 return true;
             }
         }
 
         return false;
+    }
+
+    /// <summary>The parts of a camel-case name (<c>newsCaption</c>, <c>NewsletterModule</c>, <c>authorInfo</c>).</summary>
+    private static bool HasCamelWord(ReadOnlySpan<char> word, HashSet<string>.AlternateLookup<ReadOnlySpan<char>> words)
+    {
+        var start = 0;
+        for (var i = 1; i < word.Length; i++)
+        {
+            if (char.IsUpper(word[i]) && char.IsLower(word[i - 1]))
+            {
+                if (words.Contains(word[start..i].TrimEnd("0123456789")))
+                {
+                    return true;
+                }
+
+                start = i;
+            }
+        }
+
+        return start > 0 && words.Contains(word[start..].TrimEnd("0123456789"));
     }
 
     /// <summary>Characters that are not white space.</summary>
