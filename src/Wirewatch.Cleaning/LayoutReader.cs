@@ -125,6 +125,12 @@ internal sealed partial class LayoutReader(SourceClock clock, IReadOnlyList<Rege
                 }
             }
 
+            if (bodyStarted && MayBeStamp(line) && StampParser.ParseLine(line, clock, reference) is not null)
+            {
+                FlushBlock(block, paragraphs); // "First Published on Nov 20, 2019 01:38 pm" under the story: a stamp, not a paragraph
+                continue;
+            }
+
             if (MayBeCaption(line) && Caption().IsMatch(line))
             {
                 FlushBlock(block, paragraphs);

@@ -185,6 +185,35 @@ public sealed class GenericReadingTests
     }
 
     [Fact]
+    public void An_embedded_picture_s_caption_is_dropped_though_its_class_says_embed()
+    {
+        var article = Clean(Html($"""
+            <html><body><h1>Old pier to close for repairs</h1>
+            <div class="ArticleBody-articleBody"><p>{Lead}</p>
+            <div class="InlineImage-imageEmbed"><img src="/pier.jpg"><div class="InlineImage-imageEmbedCaption">The old pier at low tide, with the ferry berth behind it, photographed from the harbour wall last winter.</div></div>
+            <p>{Second}</p></div>
+            </body></html>
+            """));
+
+        article.Value.Paragraphs.ShouldBe([Lead, Second]);
+    }
+
+    [Fact]
+    public void Previous_and_next_story_teasers_and_a_publication_stamp_under_the_story_are_not_body()
+    {
+        var article = Clean(Html($"""
+            <html><body><h1>Old pier to close for repairs</h1>
+            <div class="post-content"><p>{Lead}</p><p>{Second}</p><p>{Third}</p>
+            <div class="arttidate_pub">First Published on Mar 7, 2025 08:30 am</div>
+            <div class="next-prev"><div class="row-desc"><a href="/ferry"><h5>New ferry timetable starts in spring</h5></a>
+            <p>The harbour's ferries will sail every half hour from April, with an extra late boat on Fridays and Saturdays.</p></div></div>
+            </div></body></html>
+            """));
+
+        article.Value.Paragraphs.ShouldBe([Lead, Second, Third]);
+    }
+
+    [Fact]
     public void Itemprop_articleBody_in_a_token_list_marks_the_body()
     {
         var article = Clean(Html($"""

@@ -23,7 +23,7 @@ internal static class ElementKinds
         "adunit", "banner", "comment", "comments", "feedback", "breadcrumb", "breadcrumbs", "menu", "navbar", "nav",
         "sidebar", "popular", "trending", "mostread", "caption", "byline", "toolbar", "util", "utility", "print",
         "fontsize", "copyright", "modal", "popup", "overlay", "sr-only", "skip", "outbrain", "taboola", "tags", "keywords",
-        "author", "reporter", "footer", "header", "masthead", "video", "player", "gallery", "signup", "login",
+        "author", "reporter", "footer", "header", "masthead", "video", "player", "gallery", "signup", "login", "prev", "recent",
     };
 
     public static readonly HashSet<string> BlockTags = new(StringComparer.OrdinalIgnoreCase)
@@ -40,9 +40,16 @@ internal static class ElementKinds
         (element.LocalName != "tr" && (HasFurnitureWord(element.ClassName) || HasFurnitureWord(element.Id) || HasFurnitureWord(element.GetAttribute("role"))) && !IsEmbed(element))
         || IsHidden(element);
 
-    /// <summary>An embedded post the article quotes (<c>class="social-media-embed"</c> around a tweet): content, though its class says "social".</summary>
+    /// <summary>
+    /// An embedded post the article quotes (<c>class="social-media-embed"</c> around a tweet): content, though its class
+    /// says "social". An embedded picture (<c>InlineImage-imageEmbedCaption</c>) is a figure, not a post.
+    /// </summary>
     public static bool IsEmbed(IElement element) =>
-        element.ClassName is { } c && c.Contains("embed", StringComparison.OrdinalIgnoreCase);
+        element.ClassName is { } c && c.Contains("embed", StringComparison.OrdinalIgnoreCase) && !HasWord(c, PictureWordSpans);
+
+    private static readonly HashSet<string> PictureWords = new(StringComparer.OrdinalIgnoreCase) { "image", "img", "photo", "picture", "caption" };
+
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> PictureWordSpans = PictureWords.GetAlternateLookup<ReadOnlySpan<char>>();
 
     private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> FurnitureWordSpans =
         FurnitureWords.GetAlternateLookup<ReadOnlySpan<char>>();
