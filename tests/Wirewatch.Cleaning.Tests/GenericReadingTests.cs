@@ -213,6 +213,35 @@ public sealed class GenericReadingTests
         article.Value.Paragraphs.ShouldBe([Lead, Second, Third]);
     }
 
+    private static string JsonLdWithBody(string body) =>
+        "<script type=\"application/ld+json\">" + System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["@context"] = "https://schema.org", ["@type"] = "NewsArticle", ["headline"] = "Old pier to close for repairs", ["articleBody"] = body,
+        }) + "</script>";
+
+    [Fact]
+    public void A_body_built_by_a_script_is_read_from_the_JSON_LD_articleBody()
+    {
+        var article = Clean(Html($"""
+            <html><head>{JsonLdWithBody($"{Lead}\n{Second}\n\n{Third}\n{Fourth}")}</head>
+            <body><h1>Old pier to close for repairs</h1><div id="app"><div class="story-root"><p>Loading the story…</p></div></div>
+            <script src="/bundle.js"></script></body></html>
+            """));
+
+        article.Value.Paragraphs.ShouldBe([Lead, Second, Third, Fourth]);
+    }
+
+    [Fact]
+    public void A_body_in_the_markup_is_read_from_the_markup_whatever_the_JSON_LD_says()
+    {
+        var article = Clean(Html($"""
+            <html><head>{JsonLdWithBody("A short summary of the pier story for search engines, which is not what the page shows its readers at all, and says so at length.")}</head>
+            <body><h1>Old pier to close for repairs</h1><div class="story"><p>{Lead}</p><p>{Second}</p><p>{Third}</p></div></body></html>
+            """));
+
+        article.Value.Paragraphs.ShouldBe([Lead, Second, Third]);
+    }
+
     [Fact]
     public void Itemprop_articleBody_in_a_token_list_marks_the_body()
     {
