@@ -100,6 +100,21 @@ public sealed class GenericReadingTests
     }
 
     [Fact]
+    public void A_quoted_tweet_in_a_wrapper_named_for_video_is_kept()
+    {
+        var article = Clean(Html($"""
+            <html><body><h1>Old pier to close for repairs</h1>
+            <article class="entry"><p>{Lead}</p>
+            <div class="video-container"><blockquote class="twitter-tweet"><p lang="en">Divers found the cracks on Friday and the harbour master closed the walkway within the hour, which was the right call.</p>— Portvale Harbour (@portvaleharbour) March 7, 2025</blockquote></div>
+            <p>{Second}</p></article>
+            </body></html>
+            """));
+
+        article.Text.ShouldContain("Divers found the cracks on Friday and the harbour master closed the walkway within the hour");
+        article.Value.Paragraphs[^1].ShouldBe(Second);
+    }
+
+    [Fact]
     public void A_related_list_under_a_heading_with_an_ellipsis_is_not_body()
     {
         var result = _cleaner.Clean(Articles.FromText($"Old pier to close for repairs\n\n{Lead}\n\n{Second}\n\nVocê pode gostar...\n\nUm texto sobre outra coisa\n\nOutro texto sobre o tempo\n"));

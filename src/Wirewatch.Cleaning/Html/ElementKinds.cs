@@ -47,6 +47,22 @@ internal static class ElementKinds
     public static bool IsEmbed(IElement element) =>
         element.ClassName is { } c && c.Contains("embed", StringComparison.OrdinalIgnoreCase) && !HasWord(c, PictureWordSpans);
 
+    /// <summary>A wrapper whose child is a quoted post: <c>blockquote class="twitter-tweet"</c>, <c>instagram-media</c>, <c>tiktok-embed</c>.</summary>
+    public static bool WrapsQuotedPost(IElement element)
+    {
+        for (var child = element.FirstElementChild; child is not null; child = child.NextElementSibling)
+        {
+            if (child.LocalName == "blockquote" && child.ClassName is { } c
+                && (c.Contains("tweet", StringComparison.OrdinalIgnoreCase) || c.Contains("instagram", StringComparison.OrdinalIgnoreCase)
+                    || c.Contains("embed", StringComparison.OrdinalIgnoreCase)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static readonly HashSet<string> PictureWords = new(StringComparer.OrdinalIgnoreCase) { "image", "img", "photo", "picture", "caption" };
 
     private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> PictureWordSpans = PictureWords.GetAlternateLookup<ReadOnlySpan<char>>();
