@@ -100,6 +100,36 @@ public sealed class GenericReadingTests
     }
 
     [Fact]
+    public void Blog_widget_lines_and_ad_labels_in_other_languages_are_not_body()
+    {
+        var article = Clean(Articles.FromText($"""
+            Old pier to close for repairs
+
+            {Lead}
+
+            Iklan
+
+            {Second}
+
+            Related post: Ferry timetable changes for the spring
+
+            This slideshow requires JavaScript.
+
+            {Third}
+
+            Click here to subscribe to the Portvale Newsletter
+
+            Like this:
+
+            Like Loading...
+
+            Filed under: Harbour | Ferries
+            """));
+
+        article.Value.Paragraphs.ShouldBe([Lead, Second, Third]);
+    }
+
+    [Fact]
     public void A_quoted_tweet_in_a_wrapper_named_for_video_is_kept()
     {
         var article = Clean(Html($"""
