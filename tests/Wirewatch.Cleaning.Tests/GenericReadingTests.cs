@@ -130,6 +130,26 @@ public sealed class GenericReadingTests
     }
 
     [Fact]
+    public void A_more_stories_list_under_a_heading_with_words_between_is_not_body()
+    {
+        var article = Clean(Articles.FromText($"""
+            Old pier to close for repairs
+
+            {Lead}
+
+            {Second}
+
+            More Great Harbour Stories
+
+            Why the ferry to the islands still runs on a timetable from 1987
+
+            Lighthouse keepers remember the long winters, and the one summer without fog
+            """));
+
+        article.Value.Paragraphs.ShouldBe([Lead, Second]);
+    }
+
+    [Fact]
     public void A_quoted_tweet_in_a_wrapper_named_for_video_is_kept()
     {
         var article = Clean(Html($"""
