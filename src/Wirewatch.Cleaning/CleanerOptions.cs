@@ -6,10 +6,11 @@ public sealed class CleanerOptions
     public const string Section = "Wirewatch:Cleaner";
 
     /// <summary>
-    /// The offset of page stamps that carry no zone of their own. Yonhap stamps are Korea Standard Time, +09:00
-    /// (Korea has no daylight saving time, so a fixed offset is exact).
+    /// The offset of page stamps that carry no zone of their own, on sources whose rule in <c>cleaning-rules.json</c>
+    /// gives no <c>timeZone</c> (Yonhap's rule gives +09:00). Unset (the default), no offset is invented for an unknown
+    /// site: such a stamp is read as UTC and the article carries the <c>zoneless-time</c> warning.
     /// </summary>
-    public TimeSpan StampOffset { get; set; } = TimeSpan.FromHours(9);
+    public TimeSpan? StampOffset { get; set; }
 
     /// <summary>Bodies shorter than this many words get the <c>short-body</c> warning.</summary>
     public int ShortBodyWords { get; set; } = 60;

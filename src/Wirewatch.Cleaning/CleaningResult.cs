@@ -26,6 +26,7 @@ public static class CleaningCodes
     public const string ShortBody = "short-body";
     public const string Truncated = "truncated";
     public const string EncodingRepaired = "encoding-repaired";
+    public const string ZonelessTime = "zoneless-time";
 
     public const string Empty = "empty";
     public const string Binary = "binary";

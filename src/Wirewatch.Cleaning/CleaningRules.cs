@@ -45,6 +45,10 @@ public sealed class CleaningRules
         return Sources.FirstOrDefault(s => s.Detect is not null && document.QuerySelector(s.Detect) is not null);
     }
 
+    /// <summary>For a text rendering with no source id or host to go by: the first rule whose <c>detectText</c> pattern it matches.</summary>
+    public SourceRule? ForText(string text) =>
+        Sources.FirstOrDefault(s => s.DetectText is { } pattern && pattern.IsMatch(text));
+
     private SourceRule? ForHost(string host) =>
         Sources.FirstOrDefault(s => s.Hosts.Any(h =>
             host.Equals(h, StringComparison.OrdinalIgnoreCase) || host.EndsWith("." + h, StringComparison.OrdinalIgnoreCase)));
@@ -97,6 +101,7 @@ public sealed class CleaningRules
                 SourceIds = entry.SourceIds ?? [],
                 Hosts = entry.Hosts ?? [],
                 Detect = Selector(entry.Detect, where, "detect"),
+                DetectText = entry.DetectText is null ? null : Patterns([entry.DetectText], where, "detectText", RegexOptions.Multiline)[0],
                 Headline = Selector(entry.Headline, where, "headline"),
                 Time = Selector(entry.Time, where, "time"),
                 Body = Selector(entry.Body, where, "body"),
@@ -130,14 +135,14 @@ public sealed class CleaningRules
 
     private static readonly IDocument Probe = new AngleSharp.Html.Parser.HtmlParser().ParseDocument("");
 
-    private static Regex[] Patterns(IReadOnlyList<string>? patterns, string where, string key)
+    private static Regex[] Patterns(IReadOnlyList<string>? patterns, string where, string key, RegexOptions extra = RegexOptions.None)
     {
         var result = new List<Regex>();
         foreach (var pattern in patterns ?? [])
         {
             try
             {
-                result.Add(new Regex(pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled, TimeSpan.FromMilliseconds(100)));
+                result.Add(new Regex(pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled | extra, TimeSpan.FromMilliseconds(100)));
             }
             catch (ArgumentException e)
             {
@@ -151,7 +156,7 @@ public sealed class CleaningRules
     private sealed record RulesFile(IReadOnlyList<string>? DropLines, IReadOnlyList<SourceRuleFile>? Sources);
 
     private sealed record SourceRuleFile(
-        string? Id, IReadOnlyList<string>? SourceIds, IReadOnlyList<string>? Hosts, string? Detect,
+        string? Id, IReadOnlyList<string>? SourceIds, IReadOnlyList<string>? Hosts, string? Detect, string? DetectText,
         string? Headline, string? Time, string? Body, IReadOnlyList<string>? Drop, IReadOnlyList<string>? DropLines, string? TimeZone);
 }
 
@@ -164,6 +169,9 @@ public sealed record SourceRule
 
     /// <summary>A selector only this site's pages match, for pages read from disk (no URL to go by).</summary>
     public string? Detect { get; init; }
+
+    /// <summary>A pattern (multiline) only this site's text renderings match, for text read from disk (no URL to go by).</summary>
+    public Regex? DetectText { get; init; }
 
     public string? Headline { get; init; }
     public string? Time { get; init; }

@@ -9,12 +9,15 @@ namespace Wirewatch.Cleaning;
 /// </summary>
 internal sealed partial class LayoutReader(SourceClock clock, IReadOnlyList<Regex> dropLines, string? knownHeadline, DateTimeOffset? reference = null)
 {
-    public sealed record Result(string? Headline, string? EditorNote, DateTimeOffset? Stamp, List<string> Paragraphs, bool Paywalled);
+    /// <summary>A deck (a standfirst that ends no sentence) is short; a longer block is the story, signed without a full stop.</summary>
+    private const int DeckWords = 60;
+
+    public sealed record Result(string? Headline, string? EditorNote, Stamp? Stamp, List<string> Paragraphs, bool Paywalled);
 
     public Result Read(IReadOnlyList<string> lines)
     {
         string? headline = null, note = null;
-        DateTimeOffset? stamp = null;
+        Stamp? stamp = null;
         var paragraphs = new List<string>();
         var block = new List<string>();
         var menu = MenuRuns(lines);
@@ -115,11 +118,17 @@ internal sealed partial class LayoutReader(SourceClock clock, IReadOnlyList<Rege
                     }
 
                     if (line == headline || LoneDate().IsMatch(line) || (WireArticleCleaner.CountWords(line) < 4 && !IsSentence(line))
-                        || (!IsSentence(line) && (i + 1 == lines.Count || lines[i + 1].Length == 0)))
+                        || (!IsSentence(line) && (i + 1 == lines.Count || lines[i + 1].Length == 0) && WireArticleCleaner.CountWords(line) <= DeckWords))
                     {
                         continue; // Furniture between the headline and the story: decks, section labels, dates.
                     }
                 }
+            }
+
+            if (bodyStarted && MayBeStamp(line) && StampParser.ParseLine(line, clock, reference) is not null)
+            {
+                FlushBlock(block, paragraphs); // "First Published on Nov 20, 2019 01:38 pm" under the story: a stamp, not a paragraph
+                continue;
             }
 
             if (MayBeCaption(line) && Caption().IsMatch(line))
@@ -288,7 +297,7 @@ internal sealed partial class LayoutReader(SourceClock clock, IReadOnlyList<Rege
         line.Length > 0 && line[^1] is '.' or '!' or '?' or '"' or '\u201D' or '\'' or '\u2019' or ')' or ':';
 
     // Lines that are never part of an article: site navigation, share bars, feedback widgets, markers, credits.
-    [GeneratedRegex("""^(?:(?:Go to (?:Contents|Navigation)\s*)+|All News|HOME(?: TOP)?|TOP|Back to top|\(END\)|Send Feedback|How can we improve\?|Thanks for your feedback!|Was this (?:article|story) helpful\??|Rate this (?:article|story)|Report an? (?:error|typo)|Advertisement|Sponsored|Scroll to continue(?: with content)?|Skip (?:to (?:main )?content|navigation)|Share(?: this(?: article| story)?| on \w+| via \w+)?|Print(?: this article)?|E-?mail(?: this)?|Facebook|Twitter|X|LinkedIn|WhatsApp|Telegram|Reddit|Line|Naver|Band|Kakao(?:Talk| Story)?|Copy(?: link| URL)?(?: copied)?|Link copied|Font size|Text size|A\+? ?A-?|Listen(?: to this article)?|\d+ min(?:ute)? read|Sign (?:in|up)|Log ?in|Subscribe(?: now)?|Menu|Search|Close|Comments?(?: \(\d+\))?|Photo(?:s)?|Yonhap photo|(?:AP|AFP|UPI|Reuters|Getty Images|EPA) Photo.*|(?:Copyright|\u00A9|\u24D2|\(c\)).*|All rights reserved\.?.*|Unauthorized reproduction.*|(?:Additional )?(?:Reporting|Writing|Editing|Compiled) by .*|Our Standards:.*|.*Thomson Reuters Trust Principles.*|무단 ?전재.*|Follow (?:us|NK News|VOA) on .*|(?:Updated|Published|Posted)?\s*\d+ (?:seconds?|minutes?|mins?|hours?|days?) ago|[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+)$""", RegexOptions.IgnoreCase)]
+    [GeneratedRegex("""^(?:(?:Go to (?:Contents|Navigation)\s*)+|All News|HOME(?: TOP)?|TOP|Back to top|\(END\)|Send Feedback|How can we improve\?|Thanks for your feedback!|Was this (?:article|story) helpful\??|Rate this (?:article|story)|Report an? (?:error|typo)|Advertisement|Advert|Anzeige|Publicidad|Publicit\u00E9|Pubblicit\u00E0|Iklan|\u0420\u0435\u043A\u043B\u0430\u043C\u0430|Sponsored|Like this:|Like Loading\.\.\.|This slideshow requires JavaScript\.|Related (?:post|posts|article|articles|story|stories|roundup|reading)\s*:\s*\S.*|Filed under\s*:.*|Click here to subscribe\b.*|Scroll to continue(?: with content)?|Skip (?:to (?:main )?content|navigation)|Share(?: this(?: article| story)?| on \w+| via \w+)?|Print(?: this article)?|E-?mail(?: this)?|Facebook|Twitter|X|LinkedIn|WhatsApp|Telegram|Reddit|Line|Naver|Band|Kakao(?:Talk| Story)?|Copy(?: link| URL)?(?: copied)?|Link copied|Font size|Text size|A\+? ?A-?|Listen(?: to this article)?|\d+ min(?:ute)? read|Sign (?:in|up)|Log ?in|Subscribe(?: now)?|Menu|Search|Close|Comments?(?: \(\d+\))?|Photo(?:s)?|Yonhap photo|(?:AP|AFP|UPI|Reuters|Getty Images|EPA) Photo.*|(?:Copyright|\u00A9|\u24D2|\(c\)).*|All rights reserved\.?.*|Unauthorized reproduction.*|(?:Additional )?(?:Reporting|Writing|Editing|Compiled) by .*|Our Standards:.*|.*Thomson Reuters Trust Principles.*|무단 ?전재.*|Follow (?:us|NK News|VOA) on .*|(?:Updated|Published|Posted)?\s*\d+ (?:seconds?|minutes?|mins?|hours?|days?) ago|[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+)$""", RegexOptions.IgnoreCase)]
     private static partial Regex Boilerplate();
 
     [GeneratedRegex("""(?:\bcookies?\b.*\b(?:we use|this (?:site|website) uses|accept|consent|policy|settings|preferences|agree)\b|^(?:Accept(?: all)?(?: cookies)?|Reject all|Manage (?:preferences|settings|cookies)|Got it|I agree|OK)$|\bprivacy policy\b.*\bterms\b|\bterms of (?:use|service)\b)""", RegexOptions.IgnoreCase)]
@@ -298,7 +307,7 @@ internal sealed partial class LayoutReader(SourceClock clock, IReadOnlyList<Rege
     [GeneratedRegex("""^(?:[^|\u00B7\u2022\u00BB\u203A>]{1,30}\s*[|\u00B7\u2022\u00BB\u203A>]\s*){2,}[^|\u00B7\u2022\u00BB\u203A>]{0,30}$""")]
     private static partial Regex SeparatedMenu();
 
-    [GeneratedRegex("""^(?:related(?: articles| news| stories| coverage| content| links)?|more (?:stories|news|(?:from|in|on|about) [^.]{1,40})|(?:you may|you might|we think you.ll) like|você (?:pode|também pode) gostar|leia também|veja também|lee también|à lire aussi|lire aussi|lesen sie auch|mehr zum thema|leggi anche|читайте также|関連記事|相关阅读|相關新聞|most (?:viewed|read|popular)(?: stories| articles)?|latest(?: news| stories| headlines)?|top stories|you (?:may|might) also like|recommended(?: stories| for you| articles)?|trending(?: now)?|editor'?s picks|read (?:more|next|also)|see also|also read|keywords?|tags?|topics|관련 ?기사|많이 본 기사|인기 ?기사|최신 ?기사)\s*(?::|\.\.\.|\u2026)?$""", RegexOptions.IgnoreCase)]
+    [GeneratedRegex("""^(?:related(?: articles| news| stories| coverage| content| links)?|more (?:stories|news|(?:from|in|on|about) [^.]{1,40}|(?:[\w'\u2019]+ ){1,3}stories)|(?:you may|you might|we think you.ll) like|você (?:pode|também pode) gostar|leia também|veja também|lee también|à lire aussi|lire aussi|lesen sie auch|mehr zum thema|leggi anche|читайте также|関連記事|相关阅读|相關新聞|most (?:viewed|read|popular)(?: stories| articles)?|latest(?: news| stories| headlines)?|top stories|you (?:may|might) also like|recommended(?: stories| for you| articles)?|trending(?: now)?|editor'?s picks|read (?:more|next|also)|see also|also read|keywords?|tags?|topics|관련 ?기사|많이 본 기사|인기 ?기사|최신 ?기사)\s*(?::|\.\.\.|\u2026)?$""", RegexOptions.IgnoreCase)]
     private static partial Regex RelatedHeading();
 
     [GeneratedRegex("""^(?:To continue reading|Subscribe to (?:continue|read)|This (?:article|story|content) is (?:for|available to) (?:subscribers|members)|Become a member to (?:read|continue)|Log in to (?:read|continue))""", RegexOptions.IgnoreCase)]

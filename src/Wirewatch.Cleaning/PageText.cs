@@ -56,6 +56,7 @@ internal sealed record PageText(
                        ?? HeadlineChooser.TitleWithoutSite(inventory.Meta("og:title"), inventory.Meta("og:site_name"), HostOf(inventory.Canonical))
                        ?? HeadlineChooser.TitleWithoutSite(document.Title, inventory.Meta("og:site_name"), HostOf(inventory.Canonical));
         var stampText = Whitespace.Normalize(timeElement?.GetAttribute("datetime")) ?? Whitespace.Normalize(timeElement?.TextContent);
+        var headlineParent = headlineElement?.ParentElement;
         headlineElement?.Remove();
         timeElement?.Remove();
 
@@ -64,13 +65,20 @@ internal sealed record PageText(
         var sizes = ruleBody is null
             ? TextSizes.Measure(document.DocumentElement, inventory.Elements)
             : TextSizes.Measure(ruleBody, inventory.Elements, insideLink: ElementKinds.HasAncestor(ruleBody, "a"));
-        var root = ruleBody ?? BodyChooser.Choose(document, inventory, sizes);
+        var root = ruleBody ?? BodyChooser.Choose(document, inventory, sizes, headlineParent);
         var lines = new List<string>();
         if (headline is not null)
         {
             // Headline first, as in a text rendering, so that the layout reader sees one shape.
             lines.Add(headline);
             lines.Add("");
+        }
+
+        if (ruleBody is null && ScriptBuiltBody(root, sizes, inventory) is { } scripted)
+        {
+            // The markup holds a placeholder ("Loading...", a teaser); the page's JSON-LD holds the article.
+            root = Parser.ParseDocument("<body>" + scripted + "</body>").Body;
+            sizes = TextSizes.Measure(root, 64);
         }
 
         if (root is not null)
@@ -81,6 +89,29 @@ internal sealed record PageText(
         }
 
         return new PageText(lines, headline, stampText, inventory.MachineTime(), rule);
+    }
+
+    /// <summary>Under this many characters of unlinked text the chosen body is a placeholder, when JSON-LD holds a longer article.</summary>
+    private const int PlaceholderChars = 400;
+
+    /// <summary>
+    /// The JSON-LD <c>articleBody</c>, with its line breaks as paragraphs, when the chosen body is nearly empty and the
+    /// JSON-LD text is several times longer; null otherwise (nearly every page: the DOM body is read as it is).
+    /// </summary>
+    private static string? ScriptBuiltBody(IElement? root, TextSizes sizes, PageInventory inventory)
+    {
+        var domText = root is null ? 0 : sizes.Unlinked(root);
+        if (domText >= PlaceholderChars || inventory.JsonLd.Count == 0 || inventory.JsonLdArticleBody() is not { } body
+            || ElementKinds.NonWhitespace(body) < Math.Max(PlaceholderChars, 3 * domText))
+        {
+            return null;
+        }
+
+        // Plain text with line breaks (most sites) or HTML (some): either way, blocks become lines.
+        return body.Contains('<', StringComparison.Ordinal)
+            ? body
+            : string.Concat(body.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(p => "<p>" + System.Net.WebUtility.HtmlEncode(p) + "</p>"));
     }
 
     private static string? HostOf(string? url) =>

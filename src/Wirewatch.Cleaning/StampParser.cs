@@ -8,6 +8,9 @@ namespace Wirewatch.Cleaning;
 /// "Published: March 7, 2025 8:30 AM EST", "Updated 10:05 KST, 7 March 2025") and machine times
 /// ("2025-03-07T08:30:00+00:00"). A stamp line is short and holds a date, a time, maybe a zone and a label, nothing else.
 /// </summary>
+/// <summary>A publication time as read, and whether the page stated its zone (else the source's clock gave it).</summary>
+internal readonly record struct Stamp(DateTimeOffset Time, bool Zoned);
+
 internal static partial class StampParser
 {
     private static readonly Dictionary<string, TimeSpan> Zones = new(StringComparer.OrdinalIgnoreCase)
@@ -30,7 +33,7 @@ internal static partial class StampParser
     /// ("Nov. 1 11:29") takes the year that makes it the latest date not after <paramref name="reference"/> (the page's
     /// other dates, the feed's or the HTTP date, else the fetch time); without a reference it is not read.
     /// </summary>
-    public static DateTimeOffset? ParseLine(string line, SourceClock clock, DateTimeOffset? reference = null)
+    public static Stamp? ParseLine(string line, SourceClock clock, DateTimeOffset? reference = null)
     {
         if (line.Length > 110)
         {
@@ -115,7 +118,7 @@ internal static partial class StampParser
         try
         {
             var wallClock = new DateTime(year, month, day, hour, Int(time, "m"), 0, DateTimeKind.Unspecified);
-            return offset is { } o ? clock.Convert(new DateTimeOffset(wallClock, o)) : clock.Local(wallClock);
+            return offset is { } o ? new Stamp(clock.Convert(new DateTimeOffset(wallClock, o)), true) : new Stamp(clock.Local(wallClock), false);
         }
         catch (ArgumentOutOfRangeException)
         {
@@ -127,7 +130,7 @@ internal static partial class StampParser
     public static bool HasExplicitZone(string value) => HasZone().IsMatch(value.Trim());
 
     /// <summary>An ISO 8601 or RFC 1123 time from markup; without a zone it is read in the source's clock.</summary>
-    public static DateTimeOffset? ParseMachine(string? value, SourceClock clock)
+    public static Stamp? ParseMachine(string? value, SourceClock clock)
     {
         if (string.IsNullOrWhiteSpace(value))
         {
@@ -138,12 +141,12 @@ internal static partial class StampParser
         if (HasZone().IsMatch(text)
             && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces, out var instant))
         {
-            return clock.Convert(instant);
+            return new Stamp(clock.Convert(instant), true);
         }
 
         if (DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces, out var wall))
         {
-            return text.Contains(':', StringComparison.Ordinal) ? clock.Local(wall) : null; // a date alone is not a time
+            return text.Contains(':', StringComparison.Ordinal) ? new Stamp(clock.Local(wall), false) : null; // a date alone is not a time
         }
 
         return ParseLine(text, clock);

@@ -29,12 +29,21 @@ public sealed partial class WireArticleCleaner(CleanerOptions options, CleaningR
         var content = raw.Content;
         var repaired = EncodingRepair.TryRepair(ref content);
         var rule = _rules.ForArticle(raw.SourceId, raw.Url);
-        var page = IsHtml(raw) ? PageText.FromHtml(content, rule, _rules) : PageText.FromText(content);
-        rule = page.Rule ?? rule;
-        var clock = rule?.Clock ?? SourceClock.Fixed(options.StampOffset);
+        var html = IsHtml(raw);
+        if (rule is null && !html)
+        {
+            rule = _rules.ForText(content); // a saved text rendering: its site known by its layout (Yonhap's "All News 04:22 ...")
+        }
 
-        var machineTime = (page.StampText is { } stampText ? StampParser.ParseMachine(stampText, clock) : null)
-                          ?? StampParser.ParseMachine(page.MachineTime, clock);
+        var page = html ? PageText.FromHtml(content, rule, _rules) : PageText.FromText(content);
+        rule = page.Rule ?? rule;
+        // A stamp without a zone is read in the site's clock: its rule's, else the configured one, else UTC, flagged.
+        var clock = rule?.Clock ?? SourceClock.Fixed(options.StampOffset ?? TimeSpan.Zero);
+        var zoneAssumed = rule?.Clock is null && options.StampOffset is null;
+
+        var machineStamp = (page.StampText is { } stampText ? StampParser.ParseMachine(stampText, clock) : null)
+                           ?? StampParser.ParseMachine(page.MachineTime, clock);
+        var machineTime = machineStamp?.Time;
         // What a date without a year is read against: the page's other dates, the feed's or the HTTP date, the fetch.
         var reference = machineTime ?? raw.Feed?.PublishedAt ?? raw.Http?.LastModified ?? raw.FetchedAt;
         var layout = new LayoutReader(clock, DropLinesOf(rule), page.Headline ?? raw.Feed?.Title, reference)
@@ -67,8 +76,8 @@ public sealed partial class WireArticleCleaner(CleanerOptions options, CleaningR
                 : "No paragraph reads as prose (an index or list page?).");
         }
 
-        var published = machineTime
-                        ?? layout.Stamp
+        var pageStamp = machineStamp ?? layout.Stamp;
+        var published = pageStamp?.Time
                         ?? (raw.Feed?.PublishedAt is { } feedTime ? clock.Convert(feedTime) : null);
         var words = paragraphs.Sum(p => CountWords(p));
         var warnings = new List<string>();
@@ -80,6 +89,10 @@ public sealed partial class WireArticleCleaner(CleanerOptions options, CleaningR
         if (published is null)
         {
             warnings.Add(CleaningCodes.NoTimestamp);
+        }
+        else if (zoneAssumed && pageStamp is { Zoned: false })
+        {
+            warnings.Add(CleaningCodes.ZonelessTime);
         }
 
         if (dateline is null)
@@ -242,8 +255,13 @@ public sealed partial class WireArticleCleaner(CleanerOptions options, CleaningR
             or '\uFF01' or '\uFF1F' or '\u300D' or '\u300F' or '\uFF09' or '\u0964'; // 。！？」』） and the Devanagari danda
     }
 
-    /// <summary>A sentence of some length: what an article has and an index page of headlines does not.</summary>
-    private static bool IsProse(string paragraph) => CountWords(paragraph) >= 8 && EndsLikeAnArticle(paragraph);
+    /// <summary>
+    /// A sentence of some length: what an article has and an index page of headlines does not. A long paragraph of
+    /// sentences is prose even when it ends in a signature ("... multiplicada. Lívia Barros Calado").
+    /// </summary>
+    private static bool IsProse(string paragraph) =>
+        CountWords(paragraph) is var words && words >= 8
+        && (EndsLikeAnArticle(paragraph) || (words >= 40 && (paragraph.Contains(". ", StringComparison.Ordinal) || paragraph.Contains('\u3002'))));
 
     /// <summary>
     /// Whitespace-separated words, without allocating. Scripts written without spaces (Chinese, Japanese kana, Thai, Lao,

@@ -9,7 +9,8 @@ namespace Wirewatch.Benchmarks;
 /// <c>dotnet run -c Release --project tests/Wirewatch.Benchmarks -- pipeline [--articles N] [--quick] [--postgres]</c>: the load
 /// harness on a private RabbitMQ node (with <c>--postgres</c>, the roles' state on a private PostgreSQL).
 /// <c>-- store-costs</c>: each role's state per article on SQLite and on PostgreSQL. Anything else goes to BenchmarkDotNet's kernel benchmarks, e.g.
-/// <c>-- --filter '*Cleaning*'</c>. <c>-- feed-candidates</c> compares the feed readers issue 17 names on the fixture feeds. Each benchmark holds Wirewatch's stage and its raw baseline side by side, so
+/// <c>-- --filter '*Cleaning*'</c>. <c>-- feed-candidates</c> compares the feed readers issue 17 names on the fixture feeds;
+/// <c>-- extraction-candidates --corpus DIR</c> compares SmartReader with our cleaner on the extraction benchmark. Each benchmark holds Wirewatch's stage and its raw baseline side by side, so
 /// ratios come from one run.
 /// </summary>
 public static class Program
@@ -19,6 +20,11 @@ public static class Program
         if (args is ["feed-candidates"])
         {
             return Feeds.FeedCandidates.Run(Console.Out);
+        }
+
+        if (args is ["extraction-candidates", "--corpus", var corpus])
+        {
+            return Extraction.ExtractionCandidates.Run(corpus, Console.Out);
         }
 
         if (args.Length == 0 || args[0] is not ("pipeline" or "synthetic" or "profile-cleaner" or "store-costs"))

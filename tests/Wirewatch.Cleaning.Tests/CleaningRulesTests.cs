@@ -73,4 +73,19 @@ public sealed class CleaningRulesTests
     {
         Should.Throw<InvalidDataException>(() => CleaningRules.Parse(json, "rules.json")).Message.ShouldContain(message);
     }
+
+    [Fact]
+    public void A_saved_text_rendering_in_Yonhap_s_layout_gets_Yonhap_s_rule_and_clock()
+    {
+        var page = "Go to Contents Go to Navigation\n\nHarbour pilots strike over pay\n\nAll News 09:15 March 07, 2025\n\n"
+                   + "BUSAN, March 7 (Yonhap) -- Harbour pilots in the southern port city went on strike on Friday over pay, delaying the departure of a dozen container ships, port officials said.\n\n"
+                   + "The pilots' union said talks with the port authority had broken down on Thursday evening.\n(END)\n";
+        var cleaner = new WireArticleCleaner(new CleanerOptions(), Shipped);
+
+        var article = cleaner.Clean(Articles.FromText(page, url: "file:///saved/pilots.txt")).Article!;
+
+        Shipped.ForText(page)!.Id.ShouldBe("yonhap");
+        article.PublishedAt.ShouldBe(new DateTimeOffset(2025, 3, 7, 9, 15, 0, TimeSpan.FromHours(9)));
+        article.Warnings.ShouldNotContain(CleaningCodes.ZonelessTime);
+    }
 }

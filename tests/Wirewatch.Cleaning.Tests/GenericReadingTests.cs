@@ -100,6 +100,71 @@ public sealed class GenericReadingTests
     }
 
     [Fact]
+    public void Blog_widget_lines_and_ad_labels_in_other_languages_are_not_body()
+    {
+        var article = Clean(Articles.FromText($"""
+            Old pier to close for repairs
+
+            {Lead}
+
+            Iklan
+
+            {Second}
+
+            Related post: Ferry timetable changes for the spring
+
+            This slideshow requires JavaScript.
+
+            {Third}
+
+            Click here to subscribe to the Portvale Newsletter
+
+            Like this:
+
+            Like Loading...
+
+            Filed under: Harbour | Ferries
+            """));
+
+        article.Value.Paragraphs.ShouldBe([Lead, Second, Third]);
+    }
+
+    [Fact]
+    public void A_more_stories_list_under_a_heading_with_words_between_is_not_body()
+    {
+        var article = Clean(Articles.FromText($"""
+            Old pier to close for repairs
+
+            {Lead}
+
+            {Second}
+
+            More Great Harbour Stories
+
+            Why the ferry to the islands still runs on a timetable from 1987
+
+            Lighthouse keepers remember the long winters, and the one summer without fog
+            """));
+
+        article.Value.Paragraphs.ShouldBe([Lead, Second]);
+    }
+
+    [Fact]
+    public void A_quoted_tweet_in_a_wrapper_named_for_video_is_kept()
+    {
+        var article = Clean(Html($"""
+            <html><body><h1>Old pier to close for repairs</h1>
+            <article class="entry"><p>{Lead}</p>
+            <div class="video-container"><blockquote class="twitter-tweet"><p lang="en">Divers found the cracks on Friday and the harbour master closed the walkway within the hour, which was the right call.</p>— Portvale Harbour (@portvaleharbour) March 7, 2025</blockquote></div>
+            <p>{Second}</p></article>
+            </body></html>
+            """));
+
+        article.Text.ShouldContain("Divers found the cracks on Friday and the harbour master closed the walkway within the hour");
+        article.Value.Paragraphs[^1].ShouldBe(Second);
+    }
+
+    [Fact]
     public void A_related_list_under_a_heading_with_an_ellipsis_is_not_body()
     {
         var result = _cleaner.Clean(Articles.FromText($"Old pier to close for repairs\n\n{Lead}\n\n{Second}\n\nVocê pode gostar...\n\nUm texto sobre outra coisa\n\nOutro texto sobre o tempo\n"));
@@ -123,6 +188,123 @@ public sealed class GenericReadingTests
 
         article.Text.ShouldContain("1 Northern Berth 41:05 25");
         article.Text.ShouldContain("3 Harbour Lights 42:10 15");
+    }
+
+    [Fact]
+    public void A_results_table_whose_rows_carry_a_furniture_word_in_their_class_is_kept()
+    {
+        // Sports tables name their rows after the data ("player-118"); "player" is otherwise a video player's word.
+        var article = Clean(Html($"""
+            <html><body><h1>Portvale regatta standings</h1>
+            <div class="entry"><p>{Lead}</p>
+            <table class="standings"><tr class="head"><td>Pos.</td><td>Crew</td><td>Points</td><td>Wins</td></tr>
+            <tr class="oddrow player-118"><td>1</td><td>Northern Berth</td><td>125</td><td>4</td></tr>
+            <tr class="evenrow player-207"><td>2</td><td>Old Pier Rowers</td><td>118</td><td>2</td></tr>
+            <tr class="oddrow player-311"><td>3</td><td>Harbour Lights</td><td>97</td><td>1</td></tr></table>
+            <p>{Second}</p></div>
+            </body></html>
+            """));
+
+        article.Text.ShouldContain("1 Northern Berth 125 4");
+        article.Text.ShouldContain("3 Harbour Lights 97 1");
+    }
+
+    [Fact]
+    public void A_blog_post_with_other_posts_listed_below_it_keeps_its_own_only()
+    {
+        // Each of the other posts is longer than this one, and together they outweigh it by far. The post ends in a
+        // signature rather than a full stop, in one block.
+        var others = string.Concat(Enumerable.Range(1, 4).Select(i => $"""
+            <article class="post postbox"><a href="/post-{i}"><img src="/p{i}.jpg"></a>
+            <p>Another post, number {i}, about the lighthouse keepers of the northern coast and the long winters they spent alone with the lamp, the logbook and the sea. It was written for another day and another reader. Then it goes on about the ferry, the fog and the gulls, and about the bell that rang when the fog came in from the bay.</p></article>
+            """));
+        var article = Clean(Html($"""
+            <html><body><div id="primary">
+            <article class="post articlebox"><h1>Letter from the old pier</h1>
+            <p class="brand" id="breadcrumbs"><a href="/">Home</a> » <a href="/letters">Letters</a></p>
+            <p>{Lead} {Second} {Third} {Fourth} Dana Whitfield</p></article>
+            {others}
+            </div></body></html>
+            """));
+
+        article.Value.Paragraphs.ShouldBe([$"{Lead} {Second} {Third} {Fourth} Dana Whitfield"]);
+        article.Text.ShouldNotContain("lighthouse");
+    }
+
+    [Fact]
+    public void Furniture_named_in_camel_case_is_dropped_like_its_dashed_form()
+    {
+        // newsCaption, authorInfo-shortBiography and a NewsletterModule: the same furniture as news-caption or author-info.
+        var article = Clean(Html($"""
+            <html><body><h1>Old pier to close for repairs</h1>
+            <article><div class="storyBody"><p>{Lead}</p>
+            <div class="photo"><img src="/pier.jpg"><span class="newsCaption">Divers found cracks in three of the pillars under the old pier</span></div>
+            <p>{Second}</p>
+            <div class="NewsletterModule"><div class="NewsletterModule-title">Get our weekly harbour newsletter</div></div>
+            <p>{Third}</p></div>
+            <div class="authorInfo"><div class="authorInfo-shortBiography">Dana Whitfield has covered the harbour and its ferries for the paper since the year the northern berth opened to traffic.</div></div>
+            </article></body></html>
+            """));
+
+        article.Value.Paragraphs.ShouldBe([Lead, Second, Third]);
+    }
+
+    [Fact]
+    public void An_embedded_picture_s_caption_is_dropped_though_its_class_says_embed()
+    {
+        var article = Clean(Html($"""
+            <html><body><h1>Old pier to close for repairs</h1>
+            <div class="ArticleBody-articleBody"><p>{Lead}</p>
+            <div class="InlineImage-imageEmbed"><img src="/pier.jpg"><div class="InlineImage-imageEmbedCaption">The old pier at low tide, with the ferry berth behind it, photographed from the harbour wall last winter.</div></div>
+            <p>{Second}</p></div>
+            </body></html>
+            """));
+
+        article.Value.Paragraphs.ShouldBe([Lead, Second]);
+    }
+
+    [Fact]
+    public void Previous_and_next_story_teasers_and_a_publication_stamp_under_the_story_are_not_body()
+    {
+        var article = Clean(Html($"""
+            <html><body><h1>Old pier to close for repairs</h1>
+            <div class="post-content"><p>{Lead}</p><p>{Second}</p><p>{Third}</p>
+            <div class="arttidate_pub">First Published on Mar 7, 2025 08:30 am</div>
+            <div class="next-prev"><div class="row-desc"><a href="/ferry"><h5>New ferry timetable starts in spring</h5></a>
+            <p>The harbour's ferries will sail every half hour from April, with an extra late boat on Fridays and Saturdays.</p></div></div>
+            </div></body></html>
+            """));
+
+        article.Value.Paragraphs.ShouldBe([Lead, Second, Third]);
+    }
+
+    private static string JsonLdWithBody(string body) =>
+        "<script type=\"application/ld+json\">" + System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["@context"] = "https://schema.org", ["@type"] = "NewsArticle", ["headline"] = "Old pier to close for repairs", ["articleBody"] = body,
+        }) + "</script>";
+
+    [Fact]
+    public void A_body_built_by_a_script_is_read_from_the_JSON_LD_articleBody()
+    {
+        var article = Clean(Html($"""
+            <html><head>{JsonLdWithBody($"{Lead}\n{Second}\n\n{Third}\n{Fourth}")}</head>
+            <body><h1>Old pier to close for repairs</h1><div id="app"><div class="story-root"><p>Loading the story…</p></div></div>
+            <script src="/bundle.js"></script></body></html>
+            """));
+
+        article.Value.Paragraphs.ShouldBe([Lead, Second, Third, Fourth]);
+    }
+
+    [Fact]
+    public void A_body_in_the_markup_is_read_from_the_markup_whatever_the_JSON_LD_says()
+    {
+        var article = Clean(Html($"""
+            <html><head>{JsonLdWithBody("A short summary of the pier story for search engines, which is not what the page shows its readers at all, and says so at length.")}</head>
+            <body><h1>Old pier to close for repairs</h1><div class="story"><p>{Lead}</p><p>{Second}</p><p>{Third}</p></div></body></html>
+            """));
+
+        article.Value.Paragraphs.ShouldBe([Lead, Second, Third]);
     }
 
     [Fact]
@@ -272,6 +454,60 @@ public sealed class GenericReadingTests
             """));
 
         article.Value.PublishedAt.ShouldBe(new DateTimeOffset(2025, 3, 7, 8, 30, 0, TimeSpan.Zero));
+    }
+
+    private string ZonelessPage(string meta) => $"""
+        <html><head>{meta}</head>
+        <body><h1>Old pier to close for repairs</h1><div><p>{Lead}</p><p>{Second}</p></div></body></html>
+        """;
+
+    [Fact]
+    public void A_time_without_a_zone_on_a_site_with_no_rule_is_read_as_UTC_and_flagged_not_given_Seoul_s_offset()
+    {
+        var article = Clean(Html(ZonelessPage("""<meta property="article:published_time" content="2025-03-07T08:30:00">""")));
+
+        article.Value.PublishedAt.ShouldBe(new DateTimeOffset(2025, 3, 7, 8, 30, 0, TimeSpan.Zero));
+        article.Value.PublishedAt!.Value.Offset.ShouldBe(TimeSpan.Zero);
+        article.Value.Warnings.ShouldContain(CleaningCodes.ZonelessTime);
+    }
+
+    [Fact]
+    public void A_time_with_its_zone_on_a_site_with_no_rule_keeps_the_instant_and_is_not_flagged()
+    {
+        var article = Clean(Html(ZonelessPage("""<meta property="article:published_time" content="2025-03-07T08:30:00-05:00">""")));
+
+        article.Value.PublishedAt!.Value.UtcDateTime.ShouldBe(new DateTime(2025, 3, 7, 13, 30, 0, DateTimeKind.Utc));
+        article.Value.Warnings.ShouldNotContain(CleaningCodes.ZonelessTime);
+    }
+
+    [Fact]
+    public void A_time_without_a_zone_takes_the_zone_of_the_site_s_rule()
+    {
+        var rules = CleaningRules.Parse("""{"sources":[{"id":"portvale","hosts":["portvale-news.example"],"timeZone":"+09:00"}]}""", "test");
+        var result = new WireArticleCleaner(new CleanerOptions(), rules)
+            .Clean(Html(ZonelessPage("""<meta property="article:published_time" content="2025-03-07T08:30:00">""")));
+
+        result.Article!.PublishedAt.ShouldBe(new DateTimeOffset(2025, 3, 7, 8, 30, 0, TimeSpan.FromHours(9)));
+        result.Article.Warnings.ShouldNotContain(CleaningCodes.ZonelessTime);
+    }
+
+    [Fact]
+    public void A_stamp_line_without_a_zone_in_a_text_rendering_of_an_unknown_site_is_flagged_too()
+    {
+        var article = Clean(Articles.FromText($"Old pier to close for repairs\n\nPosted 2025-03-07 08:30\n\n{Lead}\n\n{Second}\n"));
+
+        article.Value.PublishedAt.ShouldBe(new DateTimeOffset(2025, 3, 7, 8, 30, 0, TimeSpan.Zero));
+        article.Value.Warnings.ShouldContain(CleaningCodes.ZonelessTime);
+    }
+
+    [Fact]
+    public void An_operator_s_StampOffset_is_the_clock_of_sites_with_no_rule_and_nothing_is_flagged()
+    {
+        var result = new WireArticleCleaner(new CleanerOptions { StampOffset = TimeSpan.FromHours(-5) })
+            .Clean(Html(ZonelessPage("""<meta property="article:published_time" content="2025-03-07T08:30:00">""")));
+
+        result.Article!.PublishedAt.ShouldBe(new DateTimeOffset(2025, 3, 7, 8, 30, 0, TimeSpan.FromHours(-5)));
+        result.Article.Warnings.ShouldNotContain(CleaningCodes.ZonelessTime);
     }
 
     /// <summary>The cleaned article and its paragraphs as one text, for "contains" checks.</summary>

@@ -7,7 +7,8 @@ namespace Wirewatch.Cleaning.Tests;
 /// <summary>The cleaner against ../shared/seeds/expected.json, field by field.</summary>
 public sealed class SeedCleaningTests
 {
-    private readonly WireArticleCleaner _cleaner = new(new CleanerOptions());
+    // The shipped rules, as the product runs: a saved Yonhap text rendering is known by its layout and read on Seoul's clock.
+    private readonly WireArticleCleaner _cleaner = new(new CleanerOptions(), CleaningRules.Load(TestPaths.Defaults("cleaning-rules.json")));
 
     public static TheoryData<string> SeedFiles()
     {

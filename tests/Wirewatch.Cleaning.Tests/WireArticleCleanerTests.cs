@@ -4,7 +4,8 @@ namespace Wirewatch.Cleaning.Tests;
 
 public sealed class WireArticleCleanerTests
 {
-    private readonly WireArticleCleaner _cleaner = new(new CleanerOptions());
+    // The shipped rules: the page below is in Yonhap's layout, which its rule knows (and reads on Seoul's clock).
+    private readonly WireArticleCleaner _cleaner = new(new CleanerOptions(), CleaningRules.Load(TestPaths.Defaults("cleaning-rules.json")));
 
     private const string Page = """
         Go to Contents Go to Navigation

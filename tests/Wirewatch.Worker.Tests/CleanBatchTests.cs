@@ -56,7 +56,10 @@ public sealed class CleanBatchTests
         var article = Cli.JsonLines(stdout).Single();
         article.GetProperty("url").GetString().ShouldBe("https://www.reuters.com/world/pier-repairs-2025-03-07/");
         article.GetProperty("publishedAt").GetString().ShouldBe("2025-03-07T08:30:00+00:00"); // Reuters' rule: UTC
-        Cli.JsonLines(unruled).Single().GetProperty("publishedAt").GetString().ShouldBe("2025-03-07T08:30:00+09:00"); // StampOffset
+        article.GetProperty("warnings").ToString().ShouldNotContain("zoneless-time");
+        var alone = Cli.JsonLines(unruled).Single();
+        alone.GetProperty("publishedAt").GetString().ShouldBe("2025-03-07T08:30:00+00:00"); // no rule: UTC assumed, and said
+        alone.GetProperty("warnings").ToString().ShouldContain("zoneless-time");
     }
 
     [Fact]

@@ -18,6 +18,9 @@ internal sealed class BodyChooser
     /// <summary>What a character of boilerplate costs against one of prose: under 1, so that an ad slot or a link box inside the body does not split it.</summary>
     private const double Alpha = 0.7;
 
+    /// <summary>Unlinked characters the post that held the headline needs to be the body rather than its headline's wrapper.</summary>
+    private const int OwnPostChars = 200;
+
     /// <summary>Class or id words that mark a region as never the article, whatever its size (unlike <c>share</c> or <c>print</c>, which article wrappers carry).</summary>
     private static readonly HashSet<string> NeverArticleWords = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -53,7 +56,8 @@ internal sealed class BodyChooser
 
     private BodyChooser(TextSizes sizes, int pageText) => (_sizes, _pageText) = (sizes, pageText);
 
-    public static IElement? Choose(IDocument document, PageInventory inventory, TextSizes sizes)
+    /// <param name="headlineParent">Where the headline stood before it was taken out of the page, if it came from the body.</param>
+    public static IElement? Choose(IDocument document, PageInventory inventory, TextSizes sizes, IElement? headlineParent = null)
     {
         if (document.Body is not { } body)
         {
@@ -62,7 +66,7 @@ internal sealed class BodyChooser
 
         var chooser = new BodyChooser(sizes, Math.Max(1, sizes.Unlinked(body)));
         chooser.Visit(body, boilerplate: false, linked: false, owner: null);
-        var best = chooser._best ?? body;
+        var best = OwnPost(chooser._best ?? body, inventory, sizes, headlineParent);
 
         // itemprop="articleBody" (also in a list: itemprop="description articleBody") is the site saying where the body is.
         if (inventory.ArticleBodies is [var marked] && marked.ParentElement is not null && sizes.Text(marked) >= ProseChars)
@@ -140,6 +144,41 @@ internal sealed class BodyChooser
         return (prose, against);
     }
 
+    /// <summary>
+    /// A blog page that lists other posts below its own, each an <c>article</c>: together they outweigh the post, so the
+    /// best element holds them all. The page's own post is the <c>article</c> that held its headline.
+    /// </summary>
+    private static IElement OwnPost(IElement best, PageInventory inventory, TextSizes sizes, IElement? headlineParent)
+    {
+        if (headlineParent is null || inventory.Articles.Count < 2)
+        {
+            return best;
+        }
+
+        IElement? own = null;
+        for (var e = headlineParent; e is not null && e != best; e = e.ParentElement)
+        {
+            if (e.LocalName == "article")
+            {
+                own = e; // the outermost article under the best element
+            }
+        }
+
+        if (own is null || sizes.Unlinked(own) < OwnPostChars)
+        {
+            return best;
+        }
+
+        foreach (var other in inventory.Articles)
+        {
+            if (other != own && !own.Contains(other) && !other.Contains(own) && best.Contains(other) && sizes.Unlinked(other) >= ProseChars)
+            {
+                return own;
+            }
+        }
+
+        return best;
+    }
 
     private static bool IsNeverArticle(IElement element) =>
         ElementKinds.HasWord(element.ClassName, NeverArticleSpans) || ElementKinds.HasWord(element.Id, NeverArticleSpans);

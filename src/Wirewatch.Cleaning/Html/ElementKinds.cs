@@ -23,7 +23,7 @@ internal static class ElementKinds
         "adunit", "banner", "comment", "comments", "feedback", "breadcrumb", "breadcrumbs", "menu", "navbar", "nav",
         "sidebar", "popular", "trending", "mostread", "caption", "byline", "toolbar", "util", "utility", "print",
         "fontsize", "copyright", "modal", "popup", "overlay", "sr-only", "skip", "outbrain", "taboola", "tags", "keywords",
-        "author", "reporter", "footer", "header", "masthead", "video", "player", "gallery", "signup", "login",
+        "author", "reporter", "footer", "header", "masthead", "video", "player", "gallery", "signup", "login", "prev", "recent",
     };
 
     public static readonly HashSet<string> BlockTags = new(StringComparer.OrdinalIgnoreCase)
@@ -32,14 +32,40 @@ internal static class ElementKinds
         "blockquote", "pre", "table", "tr", "td", "th", "hr", "address", "center",
     };
 
-    /// <summary>Asked of every element the line writer visits: the words of class, id and role, looked up as spans.</summary>
+    /// <summary>
+    /// Asked of every element the line writer visits: the words of class, id and role, looked up as spans. A table row's
+    /// class names its data (<c>class="oddrow player-2020"</c> in a results table), not furniture.
+    /// </summary>
     public static bool IsFurniture(IElement element) =>
-        ((HasFurnitureWord(element.ClassName) || HasFurnitureWord(element.Id) || HasFurnitureWord(element.GetAttribute("role"))) && !IsEmbed(element))
+        (element.LocalName != "tr" && (HasFurnitureWord(element.ClassName) || HasFurnitureWord(element.Id) || HasFurnitureWord(element.GetAttribute("role"))) && !IsEmbed(element))
         || IsHidden(element);
 
-    /// <summary>An embedded post the article quotes (<c>class="social-media-embed"</c> around a tweet): content, though its class says "social".</summary>
+    /// <summary>
+    /// An embedded post the article quotes (<c>class="social-media-embed"</c> around a tweet): content, though its class
+    /// says "social". An embedded picture (<c>InlineImage-imageEmbedCaption</c>) is a figure, not a post.
+    /// </summary>
     public static bool IsEmbed(IElement element) =>
-        element.ClassName is { } c && c.Contains("embed", StringComparison.OrdinalIgnoreCase);
+        element.ClassName is { } c && c.Contains("embed", StringComparison.OrdinalIgnoreCase) && !HasWord(c, PictureWordSpans);
+
+    /// <summary>A wrapper whose child is a quoted post: <c>blockquote class="twitter-tweet"</c>, <c>instagram-media</c>, <c>tiktok-embed</c>.</summary>
+    public static bool WrapsQuotedPost(IElement element)
+    {
+        for (var child = element.FirstElementChild; child is not null; child = child.NextElementSibling)
+        {
+            if (child.LocalName == "blockquote" && child.ClassName is { } c
+                && (c.Contains("tweet", StringComparison.OrdinalIgnoreCase) || c.Contains("instagram", StringComparison.OrdinalIgnoreCase)
+                    || c.Contains("embed", StringComparison.OrdinalIgnoreCase)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static readonly HashSet<string> PictureWords = new(StringComparer.OrdinalIgnoreCase) { "image", "img", "photo", "picture", "caption" };
+
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> PictureWordSpans = PictureWords.GetAlternateLookup<ReadOnlySpan<char>>();
 
     private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> FurnitureWordSpans =
         FurnitureWords.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -60,13 +86,33 @@ internal static class ElementKinds
             var end = rest.IndexOfAny(' ', '-', '_');
             var word = end < 0 ? rest : rest[..end];
             rest = end < 0 ? [] : rest[(end + 1)..];
-            if (word.Length > 0 && words.Contains(word.TrimEnd("0123456789")))
+            if (word.Length > 0 && (words.Contains(word.TrimEnd("0123456789")) || HasCamelWord(word, words)))
             {
                 return true;
             }
         }
 
         return false;
+    }
+
+    /// <summary>The parts of a camel-case name (<c>newsCaption</c>, <c>NewsletterModule</c>, <c>authorInfo</c>).</summary>
+    private static bool HasCamelWord(ReadOnlySpan<char> word, HashSet<string>.AlternateLookup<ReadOnlySpan<char>> words)
+    {
+        var start = 0;
+        for (var i = 1; i < word.Length; i++)
+        {
+            if (char.IsUpper(word[i]) && char.IsLower(word[i - 1]))
+            {
+                if (words.Contains(word[start..i].TrimEnd("0123456789")))
+                {
+                    return true;
+                }
+
+                start = i;
+            }
+        }
+
+        return start > 0 && words.Contains(word[start..].TrimEnd("0123456789"));
     }
 
     /// <summary>Characters that are not white space.</summary>

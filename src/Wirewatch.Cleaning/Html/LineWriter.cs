@@ -82,8 +82,9 @@ internal sealed class LineWriter(List<string> lines, TextSizes sizes, int rootLe
 
         if (ElementKinds.IsFurniture(element))
         {
-            // A wrapper that merely carries a furniture word (class="article share-on") holds most of the text: keep it.
-            return sizes.Text(element) < rootLength * 0.4;
+            // A wrapper that merely carries a furniture word (class="article share-on") holds most of the text: keep it;
+            // so is one around a post the article quotes (<div class="video-container"><blockquote class="twitter-tweet">).
+            return sizes.Text(element) < rootLength * 0.4 && !ElementKinds.WrapsQuotedPost(element);
         }
 
         var tag = element.LocalName;

@@ -11,6 +11,9 @@ internal sealed class PageInventory
     public List<IElement> Headings { get; } = [];
     public List<IElement> ArticleBodies { get; } = [];
     public List<IElement> Paragraphs { get; } = [];
+
+    /// <summary><c>article</c> elements: a blog page may list other posts, each an <c>article</c>, below its own.</summary>
+    public List<IElement> Articles { get; } = [];
     public List<string> JsonLd { get; } = [];
     public string? Canonical { get; set; }
     public string? ItemPropTime { get; private set; }
@@ -45,6 +48,9 @@ internal sealed class PageInventory
                 break;
             case "h1":
                 Headings.Add(element);
+                break;
+            case "article":
+                Articles.Add(element);
                 break;
             case "p" or "pre" or "blockquote" or "div" or "td":
                 Paragraphs.Add(element);
@@ -107,31 +113,53 @@ internal sealed class PageInventory
         yield return TimeDatetime;
     }
 
-    private static string? JsonLdDatePublished(string json)
+    /// <summary>
+    /// The longest JSON-LD <c>articleBody</c> (nested <c>@graph</c>s too): the body of a page whose article is built by a
+    /// script, which the markup holds only as a placeholder. Only looked for when the chosen body is nearly empty.
+    /// </summary>
+    public string? JsonLdArticleBody()
+    {
+        string? longest = null;
+        foreach (var json in JsonLd)
+        {
+            if (json.Contains("\"articleBody\"", StringComparison.Ordinal) && JsonLdString(json, "articleBody") is { } body
+                && body.Length > (longest?.Length ?? 0))
+            {
+                longest = body;
+            }
+        }
+
+        return longest;
+    }
+
+    private static string? JsonLdDatePublished(string json) => JsonLdString(json, "datePublished");
+
+    /// <summary>The first string value of <paramref name="property"/> anywhere in a JSON-LD block.</summary>
+    private static string? JsonLdString(string json, string property)
     {
         try
         {
             using var doc = JsonDocument.Parse(json);
-            return Find(doc.RootElement);
+            return Find(doc.RootElement, property);
         }
         catch (JsonException)
         {
             return null; // A broken JSON-LD block is the site's problem, not a reason to lose the article.
         }
 
-        static string? Find(JsonElement element)
+        static string? Find(JsonElement element, string property)
         {
             switch (element.ValueKind)
             {
                 case JsonValueKind.Object:
-                    if (element.TryGetProperty("datePublished", out var value) && value.ValueKind == JsonValueKind.String)
+                    if (element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String)
                     {
                         return value.GetString();
                     }
 
-                    foreach (var property in element.EnumerateObject())
+                    foreach (var child in element.EnumerateObject())
                     {
-                        if (Find(property.Value) is { } found)
+                        if (Find(child.Value, property) is { } found)
                         {
                             return found;
                         }
@@ -141,7 +169,7 @@ internal sealed class PageInventory
                 case JsonValueKind.Array:
                     foreach (var item in element.EnumerateArray())
                     {
-                        if (Find(item) is { } found)
+                        if (Find(item, property) is { } found)
                         {
                             return found;
                         }
