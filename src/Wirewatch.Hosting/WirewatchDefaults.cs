@@ -72,6 +72,9 @@ public static class WirewatchDefaults
                 var rabbit = settings.Options.RabbitMq;
                 var tls = BrokerTls.For(rabbit); // Reads the certificate files now: a bad one stops the start, naming the key.
                 var nodes = BrokerNodes.Of(rabbit);
+                services.AddSingleton<RefusedPublishWatchdog>();
+                services.AddHostedService(sp => sp.GetRequiredService<RefusedPublishWatchdog>());
+                services.AddPublishObserver(sp => sp.GetRequiredService<RefusedPublishWatchdog>());
                 bus.AddConfigureEndpointsCallback((_, _, endpoint) => DeclareConsumerQueue(endpoint, rabbit));
                 bus.UsingRabbitMq((context, cfg) =>
                 {

@@ -73,6 +73,14 @@ public sealed class RabbitMqOptions
     /// </summary>
     public string QueueType { get; set; } = QueueTypes.Quorum;
 
+    /// <summary>
+    /// How long the broker may refuse every publication (negative confirms, nothing accepted in between) before the
+    /// worker stops with exit code 75 so its orchestrator starts a fresh one; zero never. RabbitMQ 3.10 can leave a
+    /// channel that published to a quorum queue whose leader died refusing every later message; only new channels
+    /// mend it, and MassTransit keeps the channel (<see cref="Wirewatch.Hosting.RefusedPublishWatchdog"/>).
+    /// </summary>
+    public TimeSpan RefusedPublishExitAfter { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Returns (unacknowledged deliveries) after which a message goes to <c>&lt;queue&gt;_error</c> unprocessed.</summary>
     public int DeliveryLimit { get; set; } = 5;
 }

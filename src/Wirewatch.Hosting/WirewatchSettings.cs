@@ -192,6 +192,11 @@ public sealed class WirewatchOptionsValidator : IValidateOptions<WirewatchOption
                 failures.Add($"Wirewatch:RabbitMq:QueueType must be '{QueueTypes.Quorum}' or '{QueueTypes.Classic}' (was '{options.RabbitMq.QueueType}').");
             }
 
+            if (options.RabbitMq.RefusedPublishExitAfter < TimeSpan.Zero)
+            {
+                failures.Add($"Wirewatch:RabbitMq:RefusedPublishExitAfter must be zero (never) or positive (was {options.RabbitMq.RefusedPublishExitAfter}).");
+            }
+
             if (options.RabbitMq.DeliveryLimit is < 1 or > 100)
             {
                 failures.Add($"Wirewatch:RabbitMq:DeliveryLimit must be between 1 and 100 (was {options.RabbitMq.DeliveryLimit}).");

@@ -178,7 +178,34 @@ internal sealed class FaultRun : IAsyncDisposable
     private readonly Dictionary<string, string> _alerterSettings = new(StringComparer.Ordinal);
     private string? _sourcesFile;
 
+    private readonly Dictionary<WorkerProcess, string> _dataFolders = [];
+
+    /// <summary>Processes started again because they stopped themselves asking for it (exit code 75), as an orchestrator would.</summary>
+    public int Restarted { get; private set; }
+
+    /// <summary>
+    /// What an orchestrator does for a worker that stopped itself for a restart (<c>RefusedPublishWatchdog</c>, exit
+    /// code 75): starts a new one on the same volume. A process the case killed (137) or stopped (143) is the case's own.
+    /// </summary>
+    private void RestartThoseAskingForIt()
+    {
+        foreach (var process in _processes.Where(p => p.ExitCode == 75 && _dataFolders.ContainsKey(p)).ToList())
+        {
+            var folder = _dataFolders[process];
+            _dataFolders.Remove(process);
+            _processes.Add(StartRole(process.Role, folder));
+            Restarted++;
+        }
+    }
+
     private WorkerProcess StartRole(string role, string dataFolder)
+    {
+        var process = StartRoleProcess(role, dataFolder);
+        _dataFolders[process] = dataFolder;
+        return process;
+    }
+
+    private WorkerProcess StartRoleProcess(string role, string dataFolder)
     {
         var settings = new Dictionary<string, string>(role == "alerter" ? _alerterSettings : role == "fetcher" ? _options.FetcherSettings : [], StringComparer.Ordinal);
         foreach (var (key, value) in _options.RoleSettings)
@@ -247,6 +274,7 @@ internal sealed class FaultRun : IAsyncDisposable
         var clock = Stopwatch.StartNew();
         while (Processed < articles)
         {
+            RestartThoseAskingForIt();
             if (clock.Elapsed > deadline)
             {
                 throw new TimeoutException($"{Name}: {Processed} of {articles} articles processed after {deadline.TotalSeconds:0} s " +
@@ -266,6 +294,7 @@ internal sealed class FaultRun : IAsyncDisposable
         var clock = Stopwatch.StartNew();
         while (Processed < Articles.Count && clock.Elapsed < deadline)
         {
+            RestartThoseAskingForIt();
             await Task.Delay(100);
         }
 
@@ -334,7 +363,8 @@ internal sealed class FaultRun : IAsyncDisposable
     }
 
     public string Diagnostics() =>
-        string.Join(Environment.NewLine, _processes.Select(p => $"[{p.Role}{(p.HasExited ? ", exited" : "")}] {p.ErrorTail()}"));
+        $"restarted (exit code 75)={Restarted}{Environment.NewLine}" +
+        string.Join(Environment.NewLine, _processes.Select(p => $"[{p.Role}{(p.ExitCode is { } code ? $", exited {code}" : "")}] {p.ErrorTail()}"));
 
     /// <summary>Each queue's messages and consumers, for a failure message (what is stuck where).</summary>
     private async Task<string> QueueTableAsync()

@@ -15,7 +15,8 @@ internal static class RunCommand
     {
         await using var app = Build(configFile);
         await app.RunAsync(cancellationToken);
-        return WirewatchCli.Success;
+        // A worker that stopped itself for a restart says so in its exit code, for the orchestrator.
+        return app.Services.GetService<RefusedPublishWatchdog>() is { StoppedForRestart: true } ? RefusedPublishWatchdog.ExitCode : WirewatchCli.Success;
     }
 
     /// <summary>The worker as <c>run</c> starts it: every configured role, Quartz schedules, health endpoints, the console (role <c>console</c>).</summary>
