@@ -12,6 +12,7 @@ public sealed class SqliteDatabase : IStateDatabase
 {
     private readonly string _connectionString;
     private readonly Lock _migrationGate = new();
+    private readonly SqliteGroupCommit _writes;
     private MigrationResult? _migrated;
 
     public SqliteDatabase(string databasePath, IReadOnlyList<Migration>? migrations = null)
@@ -20,6 +21,7 @@ public sealed class SqliteDatabase : IStateDatabase
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
         _connectionString = new SqliteConnectionStringBuilder { DataSource = Path, DefaultTimeout = 30, Pooling = true }.ToString();
         Migrations = migrations ?? SqliteMigrations.All;
+        _writes = new SqliteGroupCommit(() => Open());
     }
 
     public string Path { get; }
@@ -54,6 +56,23 @@ public sealed class SqliteDatabase : IStateDatabase
 
         return connection;
     }
+
+    /// <summary>
+    /// Runs <paramref name="write"/> in an immediate transaction, committed (with a full sync) before the returned task
+    /// completes; writes that arrive together share that transaction and its commit (<see cref="SqliteGroupCommit"/>).
+    /// <paramref name="write"/> must only use the connection and transaction it is given: no other write of this file,
+    /// no waiting on anything else.
+    /// </summary>
+    public Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, CancellationToken, Task<T>> write, CancellationToken cancellationToken) =>
+        _writes.WriteAsync(write, cancellationToken);
+
+    /// <inheritdoc cref="WriteAsync{T}"/>
+    public Task WriteAsync(Func<SqliteConnection, SqliteTransaction, CancellationToken, Task> write, CancellationToken cancellationToken) =>
+        _writes.WriteAsync(async (connection, transaction, ct) =>
+        {
+            await write(connection, transaction, ct);
+            return true;
+        }, cancellationToken);
 
     private MigrationResult Migrate()
     {
