@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace Wirewatch.State.Sqlite;
 
@@ -13,6 +15,7 @@ public sealed class SqliteDatabase : IStateDatabase
     private readonly string _connectionString;
     private readonly Lock _migrationGate = new();
     private readonly SqliteGroupCommit _writes;
+    private readonly ConditionalWeakTable<sqlite3, object> _relaxed = new(); // native connections set to synchronous = NORMAL
     private MigrationResult? _migrated;
 
     public SqliteDatabase(string databasePath, IReadOnlyList<Migration>? migrations = null)
@@ -49,9 +52,21 @@ public sealed class SqliteDatabase : IStateDatabase
     {
         Migrate();
         var connection = OpenRaw();
-        if (relaxedSync)
+
+        // The mode belongs to the native connection, which the pool hands out again: a connection relaxed for the story
+        // store must not come back relaxed for the ledger, and setting the mode on every open was a statement per query.
+        var handle = connection.Handle!;
+        if (_relaxed.TryGetValue(handle, out _) != relaxedSync)
         {
-            Execute(connection, null, "PRAGMA synchronous = NORMAL");
+            Execute(connection, null, relaxedSync ? "PRAGMA synchronous = NORMAL" : "PRAGMA synchronous = FULL");
+            if (relaxedSync)
+            {
+                _relaxed.AddOrUpdate(handle, handle);
+            }
+            else
+            {
+                _relaxed.Remove(handle);
+            }
         }
 
         return connection;
