@@ -58,7 +58,7 @@ public sealed class AlertDispatcher(IAlertLedger ledger, IEnumerable<IAlertChann
         metrics.CountDelivery(channel.Type, label);
         if (outcome == DeliveryOutcome.Delivered)
         {
-            log.LogInformation("Alert {AlertId} delivered to {Channel} {Endpoint}", alert.AlertId, channel.Type, channel.Endpoint);
+            log.LogDebug("Alert {AlertId} delivered to {Channel} {Endpoint}", alert.AlertId, channel.Type, channel.Endpoint);
         }
         else if (result is { Success: false } failed)
         {

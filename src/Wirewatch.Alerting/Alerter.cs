@@ -33,7 +33,7 @@ public sealed class Alerter(
             var raised = await ledger.RaiseAsync(candidate, cancellationToken);
             if (raised is null)
             {
-                log.LogInformation("{ArticleId} v{Version} adds nothing to the alerts of story {StoryId} for {SubscriptionId}",
+                log.LogDebug("{ArticleId} v{Version} adds nothing to the alerts of story {StoryId} for {SubscriptionId}",
                     article.ArticleId, article.Version, candidate.StoryId, subscription.Id);
                 continue;
             }
@@ -42,7 +42,7 @@ public sealed class Alerter(
             if (raised.IsNew)
             {
                 metrics.Raised.Add(1, new KeyValuePair<string, object?>("severity", alert.Severity), new KeyValuePair<string, object?>("kind", alert.IsUpdate ? "update" : "alert"));
-                log.LogInformation("Alert {AlertId} ({Severity}) for {SubscriptionId}: {Headline}", alert.AlertId, alert.Severity, subscription.Id, alert.Headline);
+                log.LogDebug("Alert {AlertId} ({Severity}) for {SubscriptionId}: {Headline}", alert.AlertId, alert.Severity, subscription.Id, alert.Headline);
                 foreach (var observer in observers)
                 {
                     observer.Raised(alert);

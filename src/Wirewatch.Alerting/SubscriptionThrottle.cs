@@ -37,7 +37,7 @@ public sealed class SubscriptionThrottle(AlertDispatcher dispatcher, Digests.Dig
         else
         {
             metrics.CountDelivery("throttle", "throttled");
-            log.LogInformation("Alert {AlertId} held for a digest: {SubscriptionId} reached {MaxPerHour} alerts this hour", alert.AlertId, subscription.Id, throttle.MaxPerHour);
+            log.LogDebug("Alert {AlertId} held for a digest: {SubscriptionId} reached {MaxPerHour} alerts this hour", alert.AlertId, subscription.Id, throttle.MaxPerHour);
         }
 
         if (taken.Count > 0)

@@ -141,7 +141,7 @@ public sealed class FetchCycle(
                 new SeenArticle(canonical, message.ArticleId, message.Version, hash, content.Validators, now), cancellationToken);
             result.Published.Add(message);
             Count(result, source, message.Version == 1 ? "new" : "updated");
-            log.LogInformation("Source {SourceId}: published {ArticleId} v{Version} {Url}", source.Id, message.ArticleId, message.Version, canonical);
+            log.LogDebug("Source {SourceId}: published {ArticleId} v{Version} {Url}", source.Id, message.ArticleId, message.Version, canonical);
         }
 
         // The listing's validators are kept only when every item was handled (published, unchanged or refused for good):

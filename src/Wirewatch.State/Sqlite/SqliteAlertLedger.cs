@@ -10,7 +10,8 @@ namespace Wirewatch.State.Sqlite;
 /// <summary>
 /// The alert ledger in the SQLite file under the data directory; what an alert means for its story is
 /// <see cref="AlertUpdatePolicy"/>'s call. Every decision runs in an immediate (write-locking)
-/// transaction and leans on a unique constraint: <c>story_alerts</c> is unique per subscription, story and sequence and
+/// transaction, shared with the decisions that arrive at the same moment (<see cref="SqliteDatabase.WriteAsync{T}"/>: one
+/// commit for several alerts, each durable before its caller goes on), and leans on a unique constraint: <c>story_alerts</c> is unique per subscription, story and sequence and
 /// per triggering article version; <c>alert_deliveries</c> per alert and channel. Processes sharing the file (replicas
 /// on one volume) are serialised by SQLite's lock.
 /// </summary>
@@ -42,13 +43,13 @@ public sealed class SqliteAlertLedger : IAlertLedger
     {
     }
 
-    public async Task<RaisedAlert?> RaiseAsync(AlertRaised candidate, CancellationToken cancellationToken)
+    public Task<RaisedAlert?> RaiseAsync(AlertRaised candidate, CancellationToken cancellationToken) =>
+        _database.WriteAsync((connection, transaction, ct) => RaiseAsync(connection, transaction, candidate, ct), cancellationToken);
+
+    private async Task<RaisedAlert?> RaiseAsync(SqliteConnection connection, SqliteTransaction transaction, AlertRaised candidate, CancellationToken cancellationToken)
     {
         var subscription = candidate.SubscriptionId;
         var story = AlertUpdatePolicy.StoryOf(candidate);
-        await using var connection = Open();
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken); // BEGIN IMMEDIATE
-
         var earlier = new List<StoryAlertRecord>();
         await using (var read = Command(connection, transaction,
                          "SELECT alert_id, sequence, article_id, version, severity, topics FROM story_alerts WHERE subscription_id = $sub AND story_id = $story ORDER BY sequence",
@@ -77,7 +78,6 @@ public sealed class SqliteAlertLedger : IAlertLedger
                 ("$version", candidate.Version), ("$severity", candidate.Severity), ("$topics", AlertUpdatePolicy.FormatTopics(candidate)),
                 ("$now", Now()));
             await insert.ExecuteNonQueryAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
         }
 
         return new RaisedAlert(decision.Alert, decision.IsNew);
@@ -180,10 +180,12 @@ public sealed class SqliteAlertLedger : IAlertLedger
         await ExecuteAsync("DELETE FROM disabled_channels WHERE channel = $channel", cancellationToken, ("$channel", channel)) > 0;
 
     /// <summary>Null when this caller now holds the claim; otherwise why it may not deliver.</summary>
-    private async Task<DeliveryOutcome?> ClaimAsync(AlertRaised alert, string channel, string claim, bool replay, CancellationToken cancellationToken)
+    private Task<DeliveryOutcome?> ClaimAsync(AlertRaised alert, string channel, string claim, bool replay, CancellationToken cancellationToken) =>
+        _database.WriteAsync((connection, transaction, ct) => ClaimAsync(connection, transaction, alert, channel, claim, replay, ct), cancellationToken);
+
+    private async Task<DeliveryOutcome?> ClaimAsync(SqliteConnection connection, SqliteTransaction transaction, AlertRaised alert, string channel, string claim, bool replay,
+        CancellationToken cancellationToken)
     {
-        await using var connection = Open();
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         string? state = null, claimedAt = null;
         await using (var read = Command(connection, transaction, "SELECT state, claimed_at FROM alert_deliveries WHERE alert_id = $id AND channel = $channel",
                          ("$id", alert.AlertId), ("$channel", channel)))
@@ -218,16 +220,11 @@ public sealed class SqliteAlertLedger : IAlertLedger
             await write.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await transaction.CommitAsync(cancellationToken);
         return null;
     }
 
-    private async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
-    {
-        await using var connection = Open();
-        await using var command = Command(connection, null, sql, parameters);
-        return await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    private Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters) =>
+        _database.WriteAsync((connection, transaction, ct) => ExecuteSqlAsync(connection, transaction, sql, ct, parameters), cancellationToken);
 
     private string Now() => Format(_time.GetUtcNow());
 

@@ -36,12 +36,17 @@ public sealed class SqliteArticleStore : IArticleStore
     /// <summary>
     /// One row per version, whichever of the cleaned and the classified message comes first; each fills its own column.
     /// The FTS row is rewritten from the stored texts (the body comes from the cleaned message, the summary until then).
+    /// In <c>all</c> mode the console records every article twice and every alert once, beside the stages' own writes:
+    /// these share the commits of the moment (<see cref="SqliteDatabase.WriteAsync"/>) instead of one fsync each.
     /// </summary>
-    private async Task UpsertAsync(string articleId, int version, string? storyId, string sourceId, string url, string headline, DateTimeOffset? publishedAt,
-        string jsonColumn, string json, string? matchedTopics, string? body, CancellationToken cancellationToken)
+    private Task UpsertAsync(string articleId, int version, string? storyId, string sourceId, string url, string headline, DateTimeOffset? publishedAt,
+        string jsonColumn, string json, string? matchedTopics, string? body, CancellationToken cancellationToken) =>
+        _database.WriteAsync((connection, transaction, ct) => UpsertAsync(connection, transaction, articleId, version, storyId, sourceId, url, headline, publishedAt,
+            jsonColumn, json, matchedTopics, body, ct), cancellationToken);
+
+    private async Task UpsertAsync(SqliteConnection connection, SqliteTransaction transaction, string articleId, int version, string? storyId, string sourceId,
+        string url, string headline, DateTimeOffset? publishedAt, string jsonColumn, string json, string? matchedTopics, string? body, CancellationToken cancellationToken)
     {
-        await using var connection = Open();
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await using (var command = connection.CreateCommand())
         {
             command.Transaction = transaction;
@@ -80,14 +85,15 @@ public sealed class SqliteArticleStore : IArticleStore
             command.Parameters.AddWithValue("$body", (object?)body ?? DBNull.Value);
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
-
-        await transaction.CommitAsync(cancellationToken);
     }
 
-    public async Task RecordAlertAsync(AlertRaised alert, CancellationToken cancellationToken)
+    public Task RecordAlertAsync(AlertRaised alert, CancellationToken cancellationToken) =>
+        _database.WriteAsync((connection, transaction, ct) => RecordAlertAsync(connection, transaction, alert, ct), cancellationToken);
+
+    private async Task RecordAlertAsync(SqliteConnection connection, SqliteTransaction transaction, AlertRaised alert, CancellationToken cancellationToken)
     {
-        await using var connection = Open();
         await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = """
             INSERT INTO console_alerts (alert_id, subscription_id, article_id, version, severity, recorded_at, alert_json)
             VALUES ($id, $subscription, $article, $version, $severity, $now, $json)

@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace Wirewatch.State.Sqlite;
 
@@ -12,6 +14,8 @@ public sealed class SqliteDatabase : IStateDatabase
 {
     private readonly string _connectionString;
     private readonly Lock _migrationGate = new();
+    private readonly SqliteGroupCommit _writes;
+    private readonly ConditionalWeakTable<sqlite3, object> _relaxed = new(); // native connections set to synchronous = NORMAL
     private MigrationResult? _migrated;
 
     public SqliteDatabase(string databasePath, IReadOnlyList<Migration>? migrations = null)
@@ -20,6 +24,7 @@ public sealed class SqliteDatabase : IStateDatabase
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
         _connectionString = new SqliteConnectionStringBuilder { DataSource = Path, DefaultTimeout = 30, Pooling = true }.ToString();
         Migrations = migrations ?? SqliteMigrations.All;
+        _writes = new SqliteGroupCommit(() => Open());
     }
 
     public string Path { get; }
@@ -47,13 +52,42 @@ public sealed class SqliteDatabase : IStateDatabase
     {
         Migrate();
         var connection = OpenRaw();
-        if (relaxedSync)
+
+        // The mode belongs to the native connection, which the pool hands out again: a connection relaxed for the story
+        // store must not come back relaxed for the ledger, and setting the mode on every open was a statement per query.
+        var handle = connection.Handle!;
+        if (_relaxed.TryGetValue(handle, out _) != relaxedSync)
         {
-            Execute(connection, null, "PRAGMA synchronous = NORMAL");
+            Execute(connection, null, relaxedSync ? "PRAGMA synchronous = NORMAL" : "PRAGMA synchronous = FULL");
+            if (relaxedSync)
+            {
+                _relaxed.AddOrUpdate(handle, handle);
+            }
+            else
+            {
+                _relaxed.Remove(handle);
+            }
         }
 
         return connection;
     }
+
+    /// <summary>
+    /// Runs <paramref name="write"/> in an immediate transaction, committed (with a full sync) before the returned task
+    /// completes; writes that arrive together share that transaction and its commit (<see cref="SqliteGroupCommit"/>).
+    /// <paramref name="write"/> must only use the connection and transaction it is given: no other write of this file,
+    /// no waiting on anything else.
+    /// </summary>
+    public Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, CancellationToken, Task<T>> write, CancellationToken cancellationToken) =>
+        _writes.WriteAsync(write, cancellationToken);
+
+    /// <inheritdoc cref="WriteAsync{T}"/>
+    public Task WriteAsync(Func<SqliteConnection, SqliteTransaction, CancellationToken, Task> write, CancellationToken cancellationToken) =>
+        _writes.WriteAsync(async (connection, transaction, ct) =>
+        {
+            await write(connection, transaction, ct);
+            return true;
+        }, cancellationToken);
 
     private MigrationResult Migrate()
     {

@@ -45,10 +45,14 @@ public sealed class SqliteSeenStore : ISeenStore
             DateTimeOffset.Parse(reader.GetString(5), CultureInfo.InvariantCulture));
     }
 
-    public async Task MarkPublishedAsync(SeenArticle article, CancellationToken cancellationToken)
+    /// <summary>Shares its commit with the other writes of the moment (<see cref="SqliteDatabase.WriteAsync"/>), durable before it returns.</summary>
+    public Task MarkPublishedAsync(SeenArticle article, CancellationToken cancellationToken) =>
+        _database.WriteAsync((connection, transaction, ct) => MarkPublishedAsync(connection, transaction, article, ct), cancellationToken);
+
+    private static async Task MarkPublishedAsync(SqliteConnection connection, SqliteTransaction transaction, SeenArticle article, CancellationToken cancellationToken)
     {
-        await using var connection = Open();
         await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = """
             INSERT INTO fetched_articles (canonical_url, article_id, version, content_hash, etag, last_modified, published_at)
             VALUES ($url, $id, $version, $hash, $etag, $lastModified, $at)

@@ -6,14 +6,16 @@ using static Wirewatch.State.Sqlite.SqliteDatabase;
 
 namespace Wirewatch.State.Sqlite;
 
-/// <summary>Throttle windows and held digests in the SQLite file; each update is one immediate (write-locking) transaction.</summary>
+/// <summary>Throttle windows and held digests in the SQLite file; each update is one immediate (write-locking) transaction, shared with the writes that arrive with it (<see cref="SqliteDatabase.WriteAsync{T}"/>).</summary>
 public sealed class SqliteThrottleStore(SqliteDatabase database) : IThrottleStore
 {
-    public async Task<(ThrottleChange Change, IReadOnlyList<AlertRaised> Taken)> UpdateAsync(
+    public Task<(ThrottleChange Change, IReadOnlyList<AlertRaised> Taken)> UpdateAsync(
+        string subscriptionId, DateTimeOffset windowStart, Func<ThrottleWindow, ThrottleChange> decide, CancellationToken cancellationToken) =>
+        database.WriteAsync((connection, transaction, ct) => UpdateAsync(connection, transaction, subscriptionId, windowStart, decide, ct), cancellationToken);
+
+    private static async Task<(ThrottleChange Change, IReadOnlyList<AlertRaised> Taken)> UpdateAsync(SqliteConnection connection, SqliteTransaction transaction,
         string subscriptionId, DateTimeOffset windowStart, Func<ThrottleWindow, ThrottleChange> decide, CancellationToken cancellationToken)
     {
-        await using var connection = database.Open();
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await ExecuteSqlAsync(connection, transaction, "DELETE FROM throttle_sent WHERE subscription_id = $sub AND sent_at < $start", cancellationToken,
             ("$sub", subscriptionId), ("$start", windowStart.ToUnixTimeMilliseconds()));
         var sent = new List<DateTimeOffset>();
@@ -58,7 +60,6 @@ public sealed class SqliteThrottleStore(SqliteDatabase database) : IThrottleStor
                 ("$sub", subscriptionId), ("$at", change.SentAt.ToUnixTimeMilliseconds()));
         }
 
-        await transaction.CommitAsync(cancellationToken);
         return (change, taken);
     }
 
