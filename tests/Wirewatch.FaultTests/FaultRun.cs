@@ -374,9 +374,11 @@ internal sealed class FaultRun : IAsyncDisposable
             var messages = await _control().QueueColumnAsync(VirtualHost, "messages");
             var consumers = await _control().QueueColumnAsync(VirtualHost, "consumers");
             var unacknowledged = await _control().QueueColumnAsync(VirtualHost, "messages_unacknowledged");
+            var leaders = await _control().CtlAsync("list_queues", "-p", VirtualHost, "name", "leader", "online", "--no-table-headers");
             var channels = await _control().CtlAsync("list_channels", "name", "messages_unconfirmed", "messages_unacknowledged", "consumer_count", "--no-table-headers");
             return "queues: " + string.Join(", ", messages.OrderBy(m => m.Key, StringComparer.Ordinal)
                 .Select(m => $"{m.Key} messages={m.Value} unacked={unacknowledged.GetValueOrDefault(m.Key)} consumers={consumers.GetValueOrDefault(m.Key)}"))
+                + Environment.NewLine + "leaders (queue, leader, online members):" + Environment.NewLine + leaders
                 + Environment.NewLine + "channels (name, unconfirmed, unacked, consumers):" + Environment.NewLine + channels;
         }
         catch (Exception e) when (e is InvalidOperationException or TimeoutException)

@@ -150,7 +150,10 @@ internal sealed class WorkerProcess : IAsyncDisposable
     {
         lock (_errors)
         {
-            return string.Join(Environment.NewLine, _errors.TakeLast(15));
+            // Stack frames left out: a logged exception's frames would push its message, and every line before, out of the tail.
+            return string.Join(Environment.NewLine, _errors
+                .Where(line => !line.TrimStart().StartsWith("at ", StringComparison.Ordinal) && !line.TrimStart().StartsWith("--- End of", StringComparison.Ordinal))
+                .TakeLast(15));
         }
     }
 
