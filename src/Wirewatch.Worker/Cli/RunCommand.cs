@@ -14,9 +14,11 @@ internal static class RunCommand
     public static async Task<int> RunAsync(string? configFile, CancellationToken cancellationToken)
     {
         await using var app = Build(configFile);
+        // Taken before the run: RunAsync disposes the host's services when it stops.
+        var watchdog = app.Services.GetService<RefusedPublishWatchdog>();
         await app.RunAsync(cancellationToken);
         // A worker that stopped itself for a restart says so in its exit code, for the orchestrator.
-        return app.Services.GetService<RefusedPublishWatchdog>() is { StoppedForRestart: true } ? RefusedPublishWatchdog.ExitCode : WirewatchCli.Success;
+        return watchdog is { StoppedForRestart: true } ? RefusedPublishWatchdog.ExitCode : WirewatchCli.Success;
     }
 
     /// <summary>The worker as <c>run</c> starts it: every configured role, Quartz schedules, health endpoints, the console (role <c>console</c>).</summary>
