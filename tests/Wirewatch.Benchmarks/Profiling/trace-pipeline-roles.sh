@@ -7,31 +7,16 @@
 set -euo pipefail
 out=$1; seconds=${2:-20}
 mkdir -p "$out"
+source "$(dirname "$0")/pipeline-roles.sh"
 cd "$(dirname "$0")/../../.."
 dotnet tool restore > /dev/null
-declare -A roles
-deadline=$((SECONDS + 1800))
-while [ $SECONDS -lt $deadline ]; do
-  for pid in $(pgrep -f "wirewatch.dll run" || true); do
-    [ -n "${roles[$pid]:-}" ] && continue
-    environment=$(tr '\0' '\n' < /proc/$pid/environ 2>/dev/null || true)
-    # The pipeline phase's processes share a virtual host named pipe-...; the stages alone run on their own.
-    case "$(sed -n 's/^Wirewatch__RabbitMq__VirtualHost=//p' <<< "$environment")" in pipe*) ;; *) continue;; esac
-    roles[$pid]=$(sed -n 's/^Wirewatch__Roles=//p' <<< "$environment")
-  done
-  if [[ " ${roles[*]:-} " == *" fetcher "* ]]; then
-    for pid in "${!roles[@]}"; do
-      echo "tracing ${roles[$pid]} ($pid) for $seconds s"
-      dotnet tool run dotnet-trace -- collect -p "$pid" --profile dotnet-sampled-thread-time \
-        --duration "00:00:00:$seconds" -o "$out/${roles[$pid]}.nettrace" > "$out/${roles[$pid]}.log" 2>&1 &
-    done
-    wait
-    for role in "${roles[@]}"; do
-      dotnet tool run dotnet-trace -- convert --format speedscope "$out/$role.nettrace" -o "$out/$role" > /dev/null # writes $out/$role.speedscope.json
-    done
-    exit 0
-  fi
-  sleep 0.1
+wait_for_pipeline_roles
+for pid in "${!roles[@]}"; do
+  echo "tracing ${roles[$pid]} ($pid) for $seconds s"
+  dotnet tool run dotnet-trace -- collect -p "$pid" --profile dotnet-sampled-thread-time \
+    --duration "00:00:00:$seconds" -o "$out/${roles[$pid]}.nettrace" > "$out/${roles[$pid]}.log" 2>&1 &
 done
-echo "no pipeline phase seen" >&2
-exit 1
+wait
+for role in "${roles[@]}"; do
+  dotnet tool run dotnet-trace -- convert --format speedscope "$out/$role.nettrace" -o "$out/$role" > /dev/null # writes $out/$role.speedscope.json
+done
