@@ -298,9 +298,22 @@ internal sealed class FaultRun : IAsyncDisposable
             await Task.Delay(100);
         }
 
+        // Drained means empty on every look for longer than a quorum queue's metrics tick (5 s): its message count is
+        // refreshed on that tick, so one look right after a burst can read 0 while the messages wait for a restarted
+        // alerter (a run ended at alerted=8 of 150 that way).
         var drained = Stopwatch.StartNew();
-        while (drained.Elapsed < TimeSpan.FromSeconds(60) && !await QueuesDrainedAsync())
+        var emptySince = (TimeSpan?)null;
+        while (drained.Elapsed < TimeSpan.FromSeconds(60))
         {
+            if (!await QueuesDrainedAsync())
+            {
+                emptySince = null;
+            }
+            else if ((emptySince ??= drained.Elapsed) <= drained.Elapsed - TimeSpan.FromSeconds(7))
+            {
+                break;
+            }
+
             await Task.Delay(250);
         }
 
