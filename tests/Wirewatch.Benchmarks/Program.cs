@@ -6,7 +6,7 @@ using Wirewatch.Tests.Shared.Load;
 namespace Wirewatch.Benchmarks;
 
 /// <summary>
-/// <c>dotnet run -c Release --project tests/Wirewatch.Benchmarks -- pipeline [--articles N] [--quick] [--postgres]</c>: the load
+/// <c>dotnet run -c Release --project tests/Wirewatch.Benchmarks -- pipeline [--articles N] [--quick] [--postgres] [--cleaners 1,2,4]</c>: the load
 /// harness on a private RabbitMQ node (with <c>--postgres</c>, the roles' state on a private PostgreSQL).
 /// <c>-- store-costs</c>: each role's state per article on SQLite and on PostgreSQL. Anything else goes to BenchmarkDotNet's kernel benchmarks, e.g.
 /// <c>-- --filter '*Cleaning*'</c>. <c>-- feed-candidates</c> compares the feed readers issue 17 names on the fixture feeds;
@@ -37,14 +37,26 @@ public static class Program
         var quick = new Option<bool>("--quick") { Description = "Smoke mode: fewer articles, classic queues only, no growth runs; a few minutes on 2 cores." };
         var postgres = new Option<bool>("--postgres") { Description = "Every role keeps its state in a private PostgreSQL (a fresh database per phase) instead of its SQLite file." };
         var concurrency = new Option<int>("--concurrency") { Description = "Messages each consumer works on at once (Wirewatch:ConcurrentMessages).", DefaultValueFactory = _ => 8 };
+        var cleaners = new Option<string?>("--cleaners") { Description = "Only the pipeline, once per count of cleaner replicas (e.g. 1,2,4), with each role's CPU per article." };
         var pipeline = new Command("pipeline", "The load harness: each stage alone, the whole pipeline, the bus alone and raw RabbitMQ.Client, on one private broker.")
         {
-            articles, quick, concurrency, postgres,
+            articles, quick, concurrency, postgres, cleaners,
         };
         pipeline.SetAction(async (parse, _) =>
         {
             var isQuick = parse.GetValue(quick);
-            var settings = new PipelineSettings(parse.GetValue(articles) ?? (isQuick ? 300 : 2000), isQuick, parse.GetValue(concurrency), parse.GetValue(postgres));
+            int[]? cleanerCounts = null;
+            if (parse.GetValue(cleaners) is { } list)
+            {
+                cleanerCounts = [.. list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(n => int.TryParse(n, out var c) && c is > 0 and <= 16 ? c : 0)];
+                if (cleanerCounts.Length == 0 || cleanerCounts.Contains(0))
+                {
+                    await Console.Error.WriteLineAsync($"--cleaners: '{list}' is not a comma-separated list of counts from 1 to 16 (e.g. 1,2,4).");
+                    return 2;
+                }
+            }
+
+            var settings = new PipelineSettings(parse.GetValue(articles) ?? (isQuick ? 300 : 2000), isQuick, parse.GetValue(concurrency), parse.GetValue(postgres), cleanerCounts);
             return await new PipelineHarness(settings, Console.Out, WorkerProcess.LocateWorker()).RunAsync();
         });
         var outFolder = new Option<string>("--out") { Description = "Folder to write the articles into.", Required = true };

@@ -48,6 +48,11 @@ public sealed class PipelineHarness
             }
 
             var articles = SyntheticArticles.Create(s.Articles);
+            if (s.CleanerCounts is { Count: > 0 } counts)
+            {
+                return await MeasureCleanerScalingAsync(broker, articles, counts);
+            }
+
             var stages = await MeasureStagesAsync(broker, articles);
             var pipeline = await MeasurePipelineAsync(broker, articles, "pipeline", cleaners: 1);
             var hops = stages.Hops;
@@ -112,6 +117,36 @@ public sealed class PipelineHarness
 
             TryDelete(_workRoot);
         }
+    }
+
+    /// <summary>
+    /// The pipeline with 1, 2, 4... cleaners and nothing else: each role's CPU per article in each run, to show that a
+    /// replica adds no per-article cost (on PostgreSQL the cleaners share one story store, so they also raise the same
+    /// alerts). On 2 cores the throughput cannot grow with replicas; the CPU per article is the figure to read.
+    /// </summary>
+    private async Task<int> MeasureCleanerScalingAsync(Broker broker, IReadOnlyList<SyntheticArticles.Article> articles, IReadOnlyList<int> counts)
+    {
+        var runs = new List<PipelineRun>();
+        foreach (var cleaners in counts)
+        {
+            runs.Add(await MeasurePipelineAsync(broker, articles, $"pipeline, {cleaners} cleaner{(cleaners == 1 ? "" : "s")}", cleaners));
+        }
+
+        var roles = new[] { "fetcher", "cleaner", "classifier", "alerter" };
+        var text = new StringBuilder();
+        text.AppendLine().AppendLine("## Cleaner replicas").AppendLine();
+        text.AppendLine("CPU ms per alerted article, each role's processes summed (the cleaners' CPU over all replicas).").AppendLine();
+        text.AppendLine("| run | alerted | articles/s | " + string.Join(" | ", roles.Select(r => r + " CPU ms")) + " | total CPU ms | p50 ms | p95 ms |");
+        text.AppendLine("|---|---:|---:|" + string.Concat(Enumerable.Repeat("---:|", roles.Length + 3)));
+        foreach (var run in runs)
+        {
+            var r = run.Result;
+            var perRole = roles.Select(role => run.Roles.Where(x => x.Role == role || x.Role.StartsWith(role + " x", StringComparison.Ordinal)).Sum(x => x.CpuSecondsPerArticle) * 1000).ToArray();
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {r.Name}{(r.Finished ? "" : " (INCOMPLETE)")} | {r.Completed}/{r.Sent} | {Broker.Format(r.ArticlesPerSecond)} | {string.Join(" | ", perRole.Select(Broker.Format))} | {Broker.Format(perRole.Sum())} | {run.P50:0} | {run.P95:0} |");
+        }
+
+        await _out.WriteAsync(text.ToString());
+        return runs.All(r => r.Result.Finished) ? 0 : 1;
     }
 
     /// <summary>The state settings of a phase's processes: none (each its SQLite file in its data folder), or a fresh PostgreSQL database they share.</summary>
@@ -444,4 +479,5 @@ public sealed class PipelineHarness
 }
 
 /// <param name="Postgres">Every role keeps its state in a private PostgreSQL (a fresh database per phase) instead of its SQLite file.</param>
-public sealed record PipelineSettings(int Articles, bool Quick, int Concurrency, bool Postgres = false);
+/// <param name="CleanerCounts">When set, only the pipeline runs, once per count of cleaner replicas (<c>--cleaners 1,2,4</c>).</param>
+public sealed record PipelineSettings(int Articles, bool Quick, int Concurrency, bool Postgres = false, IReadOnlyList<int>? CleanerCounts = null);
