@@ -135,14 +135,18 @@ public sealed class PipelineHarness
         var roles = new[] { "fetcher", "cleaner", "classifier", "alerter" };
         var text = new StringBuilder();
         text.AppendLine().AppendLine("## Cleaner replicas").AppendLine();
-        text.AppendLine("CPU ms per alerted article, each role's processes summed (the cleaners' CPU over all replicas).").AppendLine();
+        text.AppendLine("CPU ms per alerted article, each role's processes summed (the cleaners' CPU over all replicas): from the consumers' start, " +
+            "then (after the slash) once warm, from the 10% mark of the alerts on.").AppendLine();
         text.AppendLine("| run | alerted | articles/s | " + string.Join(" | ", roles.Select(r => r + " CPU ms")) + " | total CPU ms | p50 ms | p95 ms |");
         text.AppendLine("|---|---:|---:|" + string.Concat(Enumerable.Repeat("---:|", roles.Length + 3)));
         foreach (var run in runs)
         {
             var r = run.Result;
-            var perRole = roles.Select(role => run.Roles.Where(x => x.Role == role || x.Role.StartsWith(role + " x", StringComparison.Ordinal)).Sum(x => x.CpuSecondsPerArticle) * 1000).ToArray();
-            text.AppendLine(CultureInfo.InvariantCulture, $"| {r.Name}{(r.Finished ? "" : " (INCOMPLETE)")} | {r.Completed}/{r.Sent} | {Broker.Format(r.ArticlesPerSecond)} | {string.Join(" | ", perRole.Select(Broker.Format))} | {Broker.Format(perRole.Sum())} | {run.P50:0} | {run.P95:0} |");
+            var ofRole = roles.Select(role => run.Roles.Where(x => x.Role == role || x.Role.StartsWith(role + " x", StringComparison.Ordinal)).ToArray()).ToArray();
+            var all = ofRole.Select(x => x.Sum(f => f.CpuSecondsPerArticle) * 1000).ToArray();
+            var warm = ofRole.Select(x => x.Sum(f => f.SteadyCpuSecondsPerArticle ?? double.NaN) * 1000).ToArray();
+            static string Pair(double a, double w) => double.IsNaN(w) ? Broker.Format(a) : $"{Broker.Format(a)} / {Broker.Format(w)}";
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {r.Name}{(r.Finished ? "" : " (INCOMPLETE)")} | {r.Completed}/{r.Sent} | {Broker.Format(r.ArticlesPerSecond)} | {string.Join(" | ", all.Zip(warm, Pair))} | {Pair(all.Sum(), warm.Sum())} | {run.P50:0} | {run.P95:0} |");
         }
 
         await _out.WriteAsync(text.ToString());
@@ -287,6 +291,7 @@ public sealed class PipelineHarness
             var cpuAtReady = processes.ToDictionary(p => p, p => p.CpuTime);
             sampling = SampleDepthsAsync(connection, depths, stopSampling.Token);
             processes.Add(StartFetcher(broker, vhost, Path.Combine(folder, "fetcher"), articles, state));
+            var steadyFrom = TakeSteadyMarkAsync(alerts, articles.Count / 10, processes.ToArray(), stopSampling.Token);
             var finished = await WaitUntilQuietAsync(connection, WireNames.AlerterQueue, alerts, articles.Count);
             if (!finished)
             {
@@ -300,10 +305,16 @@ public sealed class PipelineHarness
                 .Order().ToArray();
             var bytes = articles.Sum(a => (long)Encoding.UTF8.GetByteCount(a.Text)) * steady / Math.Max(1, articles.Count);
             var result = new PhaseResult(name, articles.Count, alerts.Articles, elapsed, bytes, finished) { SteadyArticles = steady };
+            var mark = steadyFrom.IsCompletedSuccessfully ? await steadyFrom : null;
+            var steadyArticles = mark is null ? 0 : alerts.Articles - mark.Alerted;
             var roles = processes.GroupBy(p => p.Role).Select(g => new RoleFigures(
                 g.Count() > 1 ? $"{g.Key} x{g.Count()}" : g.Key,
                 g.Sum(p => (p.CpuTime - cpuAtReady.GetValueOrDefault(p)).TotalSeconds) / Math.Max(1, alerts.Articles),
-                g.Max(p => p.PeakRssMegabytes))).ToArray();
+                g.Max(p => p.PeakRssMegabytes))
+            {
+                SteadyCpuSecondsPerArticle = mark is null || steadyArticles <= 0 ? null
+                    : g.Sum(p => (p.CpuTime - mark.Cpu.GetValueOrDefault(p)).TotalSeconds) / steadyArticles,
+            }).ToArray();
             return new PipelineRun(result, roles, Percentile(latencies, 0.50), Percentile(latencies, 0.95), Percentile(latencies, 0.99), new Dictionary<string, long>(depths));
         }
         finally
@@ -319,6 +330,24 @@ public sealed class PipelineHarness
                 await process.DisposeAsync();
             }
         }
+    }
+
+    private sealed record SteadyMark(int Alerted, IReadOnlyDictionary<WorkerProcess, TimeSpan> Cpu);
+
+    /// <summary>
+    /// Each process's CPU time once <paramref name="after"/> articles have alerted: what the roles spend from there on
+    /// is their per-article cost once warm (the first articles pay each process's JIT and connection set-up, a cost per
+    /// process and not per article, which would otherwise grow with the replicas).
+    /// </summary>
+    private static async Task<SteadyMark> TakeSteadyMarkAsync(AmqpRecorder alerts, int after, IReadOnlyList<WorkerProcess> processes, CancellationToken stop)
+    {
+        while (alerts.Articles < after)
+        {
+            await Task.Delay(20, stop);
+        }
+
+        var alerted = alerts.Articles;
+        return new SteadyMark(alerted, processes.ToDictionary(p => p, p => p.CpuTime));
     }
 
     private WorkerProcess StartFetcher(Broker broker, string vhost, string folder, IReadOnlyList<SyntheticArticles.Article> articles, IReadOnlyDictionary<string, string>? state)
@@ -473,7 +502,11 @@ public sealed class PipelineHarness
 
     private sealed record StageRuns(IReadOnlyList<PhaseResult> Results, IReadOnlyList<byte[]>[] Hops);
 
-    private sealed record RoleFigures(string Role, double CpuSecondsPerArticle, double PeakRssMegabytes);
+    private sealed record RoleFigures(string Role, double CpuSecondsPerArticle, double PeakRssMegabytes)
+    {
+        /// <summary>From the 10% mark of the alerts on (warm processes), when the run got that far.</summary>
+        public double? SteadyCpuSecondsPerArticle { get; init; }
+    }
 
     private sealed record PipelineRun(PhaseResult Result, IReadOnlyList<RoleFigures> Roles, double P50, double P95, double P99, IReadOnlyDictionary<string, long> MaxDepths);
 }
