@@ -79,6 +79,12 @@ internal sealed class WorkerProcess : IAsyncDisposable
     /// <summary>wirewatch.dll as built in this repository, in the caller's configuration (bin/&lt;Configuration&gt;/net10.0).</summary>
     public static string LocateWorker()
     {
+        // Another build of the worker, e.g. a ReadyToRun publish as the image ships it (docs/benchmarks.md).
+        if (Environment.GetEnvironmentVariable("WIREWATCH_WORKER_DLL") is { Length: > 0 } other)
+        {
+            return File.Exists(other) ? Path.GetFullPath(other) : throw new FileNotFoundException($"WIREWATCH_WORKER_DLL names no file: {other}");
+        }
+
         var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var framework = output.Name;
         var configuration = output.Parent!.Name;
