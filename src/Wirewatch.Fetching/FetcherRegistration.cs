@@ -83,8 +83,10 @@ public static class FetcherRegistration
     }
 
     /// <summary>
-    /// Starts now, then on the source's interval or cron (in its time zone). After downtime a source runs once, not once
-    /// per missed fire: the cron trigger fires once and proceeds, the interval trigger waits for its next slot.
+    /// Starts now, then on the source's interval or cron (in its time zone). After downtime (or a start slower than
+    /// Quartz's misfire threshold, which would otherwise skip the first cycle) a source runs once at once, not once per
+    /// missed fire: the cron trigger fires once and proceeds; the interval trigger fires now and counts its interval from
+    /// there.
     /// </summary>
     private static ITriggerConfigurator ConfigureTrigger(ITriggerConfigurator trigger, SourceDefinition source)
     {
@@ -97,7 +99,7 @@ public static class FetcherRegistration
         return trigger.WithSimpleSchedule(s => s
             .WithInterval(source.Interval ?? TimeSpan.FromMinutes(5))
             .RepeatForever()
-            .WithMisfireHandlingInstructionNextWithRemainingCount());
+            .WithMisfireHandlingInstructionNowWithExistingCount());
     }
 
     /// <summary>The same schedule for a <see cref="TriggerBuilder"/> (used when sources are reloaded).</summary>
@@ -109,7 +111,7 @@ public static class FetcherRegistration
             : trigger.WithSimpleSchedule(s => s
                 .WithInterval(source.Interval ?? TimeSpan.FromMinutes(5))
                 .RepeatForever()
-                .WithMisfireHandlingInstructionNextWithRemainingCount());
+                .WithMisfireHandlingInstructionNowWithExistingCount());
     }
 
     private static TimeZoneInfo ZoneOf(SourceDefinition source) =>
