@@ -64,6 +64,12 @@ public sealed class FetcherOptions
     /// <summary>How often the scheduled worker looks at sources.json for changes (reload without restart).</summary>
     public TimeSpan SourcesReloadInterval { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How many sources one fetcher fetches at once (Quartz's thread pool). Each cycle mostly waits on the network, so
+    /// thousands of sources need more than Quartz's default of 10 (docs/operations.md, capacity plan).
+    /// </summary>
+    public int MaxConcurrentFetches { get; set; } = 10;
+
     /// <summary>How long one publication may wait for the broker before the fetch job fails (and retries next run).</summary>
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -95,6 +101,11 @@ public sealed class FetcherOptionsValidator : Microsoft.Extensions.Options.IVali
         if (o.MaxRedirects is < 0 or > 20)
         {
             failures.Add($"{P}MaxRedirects must be between 0 and 20 (was {o.MaxRedirects}).");
+        }
+
+        if (o.MaxConcurrentFetches is < 1 or > 1000)
+        {
+            failures.Add($"{P}MaxConcurrentFetches must be between 1 and 1000 (was {o.MaxConcurrentFetches}).");
         }
 
         if (o.Retries is < 0 or > 10)

@@ -72,6 +72,9 @@ public static class FetcherRegistration
                 });
             }
 
+            // Read when the scheduler is built, after configuration binding (AddQuartz's own callback runs earlier).
+            services.AddOptions<QuartzOptions>().Configure<IOptions<FetcherOptions>>((quartz, fetcher) =>
+                quartz["quartz.threadPool.maxConcurrency"] = fetcher.Value.MaxConcurrentFetches.ToString(System.Globalization.CultureInfo.InvariantCulture));
             services.AddQuartzHostedService(q => q.WaitForJobsToComplete = true);
             if (sourcesFile is not null)
             {
