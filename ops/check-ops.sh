@@ -5,7 +5,8 @@
 #   ops/prometheus/alerts.yml  promtool check rules + promtool test rules (alerts.test.yml); every runbook_url absolute,
 #                              and on a real prometheus its base follows the external label wirewatch_runbook_url
 #                              (ops/prometheus/runbook-links.sh)
-#   ops/grafana/*.json         parses
+#   ops/grafana/*.json         parses; its datasource, job, vhost and source variables exist and every query uses
+#                              the datasource, ours filtered by $job and the broker's by $vhost
 #   ops/k8s/overlays/*         kubectl kustomize renders each, and every Deployment has probes, resources, a grace
 #                              period longer than the bus's stop timeout, a PodDisruptionBudget, and (consumers) a
 #                              KEDA ScaledObject on its own queue, its own broker user from a mounted Secret file;
@@ -46,9 +47,31 @@ PY
 step "runbook links follow wirewatch_runbook_url (a private prometheus)"
 bash ops/prometheus/runbook-links.sh
 
-step "dashboards parse"
+step "dashboards parse and follow their template variables"
 for dashboard in ops/grafana/*.json; do
   $python -m json.tool "$dashboard" >/dev/null
+  # Every query on the chosen datasource, ours filtered by $job and the broker's by $vhost (the variables must exist).
+  $python - "$dashboard" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+names = {v["name"] for v in d.get("templating", {}).get("list", [])}
+problems = [f"template variable '{v}' missing" for v in ("datasource", "job", "vhost", "source") if v not in names]
+def panels(ps):
+    for p in ps:
+        yield p
+        yield from panels(p.get("panels", []))
+for p in panels(d.get("panels", [])):
+    for t in p.get("targets", []):
+        expr = t.get("expr", "")
+        if (t.get("datasource") or p.get("datasource") or {}).get("uid") != "${datasource}":
+            problems.append(f"'{p.get('title')}': a query not on ${{datasource}}")
+        if "wirewatch_" in expr and 'job=~"$job"' not in expr:
+            problems.append(f"'{p.get('title')}': {expr!r} does not filter job=~\"$job\"")
+        if "rabbitmq_" in expr and 'vhost=~"$vhost"' not in expr:
+            problems.append(f"'{p.get('title')}': {expr!r} does not filter vhost=~\"$vhost\"")
+if problems:
+    sys.exit("\n".join(f"  {sys.argv[1]}: {m}" for m in problems))
+PY
 done
 
 # The bus's stop timeout, read from the composition root, so the grace-period check follows the code.
