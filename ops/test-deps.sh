@@ -11,6 +11,7 @@ set -euo pipefail
 declare -A probe=(
   [rabbitmq-server]="test -x /usr/lib/rabbitmq/bin/rabbitmq-server"  # private nodes in the integration and fault tests
   [promtool]="command -v promtool"                                     # Prometheus rules and their tests (check-ops)
+  [prometheus]="command -v prometheus"                                 # the runbook links' base URL on a real server (check-ops)
   [docker-compose]="command -v docker-compose"                         # validates docker/compose.yaml (check-ops)
   # kubectl kustomize of the overlays (check-ops): 1.21 or later, whose kustomize (v4+) reads `labels` and `patches`.
   [kubectl]="kubectl version --client -o json | /usr/bin/python3 -c 'import json,sys; v=json.load(sys.stdin)[\"clientVersion\"]; sys.exit(not (int(v[\"major\"]), int(v[\"minor\"].rstrip(\"+\"))) >= (1, 21))'"
@@ -25,6 +26,7 @@ declare -A probe=(
 declare -A package=(
   [rabbitmq-server]=rabbitmq-server
   [promtool]=prometheus
+  [prometheus]=prometheus
   [docker-compose]=docker-compose
   # This machine kind's image ships Google's kubectl package; Debian's kubernetes-client (1.20) is too old to replace it.
   [kubectl]=kubectl
@@ -35,7 +37,7 @@ declare -A package=(
   [chromium]=chromium
   [chromedriver]=chromium-driver
 )
-all_tools=(rabbitmq-server promtool docker-compose kubectl python3-yaml postgresql npm asyncapi-parser chromium chromedriver)
+all_tools=(rabbitmq-server promtool prometheus docker-compose kubectl python3-yaml postgresql npm asyncapi-parser chromium chromedriver)
 
 tools=("$@")
 [ ${#tools[@]} -gt 0 ] || tools=("${all_tools[@]}")

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command: builds the solution in Release (warnings are errors) and runs every test project.
 # Everything it calls is installed when missing (ops/test-deps.sh: rabbitmq-server for the private nodes the integration
-# and fault tests start, promtool, docker-compose, kubectl, python3-yaml for check-ops; chromium and chromium-driver for the console's browser tests).
+# and fault tests start, promtool and prometheus, docker-compose, kubectl, python3-yaml for check-ops; chromium and chromium-driver for the console's browser tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

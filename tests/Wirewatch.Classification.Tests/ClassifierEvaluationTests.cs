@@ -88,7 +88,7 @@ public sealed class ClassifierEvaluationTests
     [InlineData("""{ "articles": [] }""", "at least one article")]
     [InlineData("""{ "articles": [ { "file": "missing.txt", "topics": [], "split": "dev" } ] }""", "'missing.txt': no such file")]
     [InlineData("""{ "articles": [ { "file": "a.txt", "topics": [], "split": "train" } ] }""", "'split' must be")]
-    [InlineData("""{ "articles": [ """, "cannot read")]
+    [InlineData("""{ "articles": [ """, "labels.json' is not valid JSON at line 1, column 17")]
     public void Broken_labels_are_refused_with_a_message_naming_the_problem(string json, string message)
     {
         var folder = TestPaths.TempFolder("corpus");

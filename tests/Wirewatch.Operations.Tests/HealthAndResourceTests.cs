@@ -17,6 +17,7 @@ public sealed class HealthAndResourceTests
     [InlineData("alerter", true)]
     [InlineData("cleaner", true)] // story fingerprints: shared by the cleaner replicas
     [InlineData("classifier", false)]
+    [InlineData("console", true)] // reads and writes the shared state: articles, the ledger's outcomes, replay requests
     [InlineData("all", true)]
     public void Only_the_roles_that_keep_state_wait_for_the_state_store_to_be_ready(string role, bool needsStore)
     {

@@ -26,13 +26,52 @@ public sealed class ActionableMessageTests
 
         var (exit, stdout, stderr) = await Cli.RunAsync(args);
 
+        ShouldNameLineAndColumn(exit, stderr, file);
+        stdout.ShouldNotContain("classified");
+    }
+
+    /// <summary>The data files read by the other commands: the same wording, exit code 2, and nothing half done.</summary>
+    [Theory]
+    [InlineData("sources-import")]
+    [InlineData("subscriptions-check-entities")]
+    [InlineData("eval-labels")]
+    [InlineData("eval-extraction-ground-truth")]
+    public async Task A_malformed_data_file_read_by_another_command_is_named_with_its_line_and_column(string kind)
+    {
+        var (file, args) = kind switch
+        {
+            "sources-import" => Broken("sources.json", f => ["sources", "import", TestPaths.TempFile("feeds.opml", Opml), "--sources", f]),
+            "subscriptions-check-entities" => Broken("entities.json", f =>
+                ["subscriptions", "check", TestPaths.Defaults("subscriptions.json"), "--config", TestPaths.TempFile("settings.json", $$"""{ "Wirewatch": { "EntitiesFile": "{{f}}" } }""")]),
+            "eval-labels" => Broken("labels.json", f => ["eval", "--corpus", Path.GetDirectoryName(f)!]),
+            "eval-extraction-ground-truth" => Broken("ground-truth.json", f => ["eval", "extraction", "--corpus", Path.GetDirectoryName(f)!]),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+        };
+
+        var (exit, stdout, stderr) = await Cli.RunAsync(args);
+
+        ShouldNameLineAndColumn(exit, stderr, file);
+        stdout.ShouldBeEmpty();
+        File.ReadAllText(file).ShouldBe(MissingComma, "a refused command leaves the file as it was");
+
+        static (string File, string[] Args) Broken(string name, Func<string, string[]> args)
+        {
+            var file = TestPaths.TempFile(name, MissingComma);
+            return (file, args(file));
+        }
+    }
+
+    /// <summary>Exit code 2 and the message every data file gets for <see cref="MissingComma"/>, without the reader's own wording.</summary>
+    private static void ShouldNameLineAndColumn(int exit, string stderr, string file)
+    {
         exit.ShouldBe(2, stderr);
         stderr.ShouldContain($"'{file}' is not valid JSON at line 3, column 3");
         stderr.ShouldContain("a comma is missing");
         stderr.ShouldNotContain("LineNumber");
         stderr.ShouldNotContain("reader options");
-        stdout.ShouldNotContain("classified");
     }
+
+    private const string Opml = """<opml version="2.0"><body><outline text="Example" xmlUrl="https://example.org/feed.xml"/></body></opml>""";
 
     [Theory]
     [InlineData("""{ "Wirewatch": { "Transport": "Kafka" } }""", "Wirewatch:Transport must be 'InMemory' or 'RabbitMq' (was 'Kafka')")]

@@ -47,7 +47,11 @@ public sealed class CorpusLabels
         {
             document = JsonSerializer.Deserialize<LabelsDocument>(System.IO.File.ReadAllBytes(path), WireJson.Options);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        catch (JsonException e)
+        {
+            throw new InvalidDataException(JsonErrors.Describe(path, e), e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new InvalidDataException($"cannot read '{path}': {e.Message}", e);
         }

@@ -36,7 +36,7 @@ public sealed class ExtractionEvaluation(WireArticleCleaner cleaner, Func<byte[]
             throw new InvalidDataException($"'{folder}' has no ground-truth.json (the benchmark's layout: ground-truth.json and html/<key>.html.gz).");
         }
 
-        using var truth = JsonDocument.Parse(File.ReadAllBytes(truthPath));
+        using var truth = ReadTruth(truthPath);
         var scores = new List<ExtractionPageScore>();
         var cleaning = TimeSpan.Zero;
         foreach (var page in truth.RootElement.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal))
@@ -78,6 +78,19 @@ public sealed class ExtractionEvaluation(WireArticleCleaner cleaner, Func<byte[]
 
         parts.AddRange(article.Paragraphs);
         return string.Join("\n", parts);
+    }
+
+    /// <summary>A broken ground-truth.json is named with its line and column, as every data file is (exit code 2, not a crash).</summary>
+    private static JsonDocument ReadTruth(string path)
+    {
+        try
+        {
+            return JsonDocument.Parse(File.ReadAllBytes(path));
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException(JsonErrors.Describe(path, e), e);
+        }
     }
 
     private static byte[] ReadPage(string folder, string key)

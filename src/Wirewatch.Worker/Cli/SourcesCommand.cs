@@ -101,16 +101,16 @@ internal static class SourcesCommand
             throw new CliInputException($"'{opmlFile}' is {e.Message}");
         }
 
-        var existing = File.Exists(target) ? await File.ReadAllTextAsync(target, cancellationToken) : null;
-        SourcesOpml.ImportResult result;
-        try
+        // The file merged into is checked as the worker reads it first, so a broken one is named with its line and
+        // column (or its source and field), not reported as the scratch file's problem after the merge.
+        string? existing = null;
+        if (File.Exists(target))
         {
-            result = SourcesOpml.Merge(existing, outlines, kind);
+            SourceCatalog.Load(target);
+            existing = await File.ReadAllTextAsync(target, cancellationToken);
         }
-        catch (JsonException e)
-        {
-            throw new CliInputException($"'{target}' is not a readable sources file: {e.Message}");
-        }
+
+        var result = SourcesOpml.Merge(existing, outlines, kind);
 
         // Written beside the target and validated as the worker would read it; only a valid file replaces the old one.
         var scratch = target + ".importing";

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using RabbitMQ.Client;
 using Wirewatch.Alerting;
 using Wirewatch.Classification;
+using Wirewatch.Contracts;
 using Wirewatch.Fetching;
 using Wirewatch.Hosting;
 using Wirewatch.WebConsole;
@@ -85,7 +86,11 @@ public static class ConsoleComposition
                 entities.AddRange(kind.Value.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!));
             }
         }
-        catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException)
+        catch (JsonException e)
+        {
+            throw new WirewatchConfigurationException($"Entities file {JsonErrors.Describe(entitiesPath, e)}");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new WirewatchConfigurationException($"Cannot read the entities file '{entitiesPath}': {e.Message}");
         }
