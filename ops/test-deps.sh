@@ -72,6 +72,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   if [[ " ${missing[*]} " == *" rabbitmq-server "* ]]; then
     $sudo service rabbitmq-server stop >/dev/null 2>&1 || true
   fi
+  # Debian's prometheus package starts a server of its own on :9090; check-ops runs a private one on a free port.
+  if [[ " ${missing[*]} " == *" prometheus "* || " ${missing[*]} " == *" promtool "* ]]; then
+    $sudo service prometheus stop >/dev/null 2>&1 || true
+  fi
   # Likewise postgresql-15's own cluster: the tests initdb private ones.
   if [[ " ${missing[*]} " == *" postgresql "* ]]; then
     $sudo service postgresql stop >/dev/null 2>&1 || true
