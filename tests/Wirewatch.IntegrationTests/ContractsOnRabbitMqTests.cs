@@ -99,6 +99,11 @@ public sealed class ContractsOnRabbitMqTests(RabbitMqNode node) : IAsyncLifetime
                     problems.Add($"{exchange}: message-id {message.MessageId}, derived {id}");
                 }
 
+                foreach (var header in message.Headers.Keys.Where(h => !Documented(exchange, h)))
+                {
+                    problems.Add($"{exchange}: header {header} is not in docs/asyncapi.yaml");
+                }
+
                 if (!message.Persistent || message.ContentType != "application/json")
                 {
                     problems.Add($"{exchange}: persistent={message.Persistent}, content-type={message.ContentType}");
@@ -276,6 +281,21 @@ public sealed class ContractsOnRabbitMqTests(RabbitMqNode node) : IAsyncLifetime
 
         public Task ConsumeFault<T>(MassTransit.ConsumeContext<T> context, Exception exception) where T : class => Task.CompletedTask;
     }
+
+    /// <summary>MassTransit's own headers, as docs/asyncapi.yaml's <c>transportHeaders</c> lists them (not a contract, but documented).</summary>
+    private static readonly HashSet<string> TransportHeaders =
+        new(
+        [
+            "MessageId", "ConversationId", "MT-Activity-Id", "MT-Activity-Correlation-Context", "CorrelationId", "InitiatorId", "MT-Host-Info",
+            "MT-MessageType", "MT-Source-Address", "x-dotnet-pub-seq-no",
+        ], StringComparer.Ordinal);
+
+    /// <summary>Whether docs/asyncapi.yaml describes a header seen on <paramref name="exchange"/>.</summary>
+    private static bool Documented(string exchange, string header) =>
+        TransportHeaders.Contains(header)
+        || header == WireHeaders.SchemaVersion
+        || (exchange == WireNames.AlertsBySubscriptionExchange
+            && (header is WireHeaders.Subscription or WireHeaders.Severity || header.StartsWith(WireHeaders.TopicPrefix, StringComparison.Ordinal)));
 
     private static object Deserialize(string exchange, byte[] body) => exchange switch
     {
