@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using MassTransit.Testing;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Wirewatch.Alerting.Channels;
 using Wirewatch.Contracts;
 using Wirewatch.Tests.Shared.Http;
@@ -105,6 +106,55 @@ public sealed class ChatChannelTests : IAsyncLifetime
         (await host.Ledger.DeadLettersAsync(null, default)).ShouldAllBe(d => !d.Channel.Contains("SECRET", StringComparison.Ordinal));
         _slack.Accepted.Count.ShouldBe(2, "the other channel goes on");
         host.Logs.Lines.Where(l => l.Contains("SECRETTOKEN", StringComparison.Ordinal)).ShouldBeEmpty("the incoming-webhook URL is a secret");
+    }
+
+    [Fact]
+    public async Task A_chat_endpoint_that_keeps_failing_opens_its_circuit_and_later_alerts_are_dead_lettered_without_a_call()
+    {
+        // The webhook pipeline's breaker, made small: open after two failed calls, for longer than the test.
+        _slack.Script = _ => Results.StatusCode(500);
+        await using var host = await AlerterHost.StartAsync([Chat()], webhook: o =>
+        {
+            o.Retries = 0;
+            o.BreakerMinimumThroughput = 2;
+            o.BreakerFailureRatio = 0.5;
+            o.BreakDuration = TimeSpan.FromMinutes(10);
+        });
+
+        foreach (var story in new[] { "s1", "s2", "s3", "s4" })
+        {
+            await host.ClassifiedAsync(Classified.Article(0.9, story: story));
+        }
+
+        _slack.Requests.ShouldBe(2, "once the circuit is open nothing more reaches the failing endpoint");
+        var slackDeadLetters = (await host.Ledger.DeadLettersAsync(null, default)).Where(d => d.Channel.StartsWith("slack:", StringComparison.Ordinal))
+            .OrderBy(d => d.Alert.AlertId, StringComparer.Ordinal).ToList();
+        slackDeadLetters.Select(d => d.Reason).ShouldBe(["retries-exhausted", "retries-exhausted", "circuit-open", "circuit-open"],
+            "every alert is dead-lettered for replay, the last two without a call");
+        host.Harness.Published.Select<AlertDeliveryFailed>().Select(p => p.Context.Message).Where(f => f.Channel == "slack")
+            .Select(f => f.Reason).Order(StringComparer.Ordinal).ShouldBe(["circuit-open", "circuit-open", "retries-exhausted", "retries-exhausted"]);
+        _teams.Accepted.Count.ShouldBe(4, "another endpoint has its own circuit");
+    }
+
+    [Fact]
+    public async Task A_chat_alert_dead_lettered_after_the_retry_budget_is_delivered_once_by_a_replay()
+    {
+        var up = false;
+        _teams.Script = _ => Volatile.Read(ref up) ? null : Results.StatusCode(503);
+        await using var host = await AlerterHost.StartAsync([Chat()], webhook: o => o.Retries = 2);
+
+        await host.ClassifiedAsync(Classified.Article(0.9));
+
+        _teams.Requests.ShouldBe(3, "the first try and two retries");
+        host.Harness.Published.Select<AlertDeliveryFailed>().ShouldHaveSingleItem().Context.Message.Reason.ShouldBe("retries-exhausted");
+
+        Volatile.Write(ref up, true);
+        var replayer = host.Provider.GetRequiredService<AlertReplayer>();
+        (await replayer.ReplayAsync(null, enableChannels: false, default)).ShouldHaveSingleItem().Outcome.ShouldBe("delivered");
+        (await replayer.ReplayAsync(null, enableChannels: false, default)).ShouldBeEmpty("nothing is left to replay");
+        _teams.Refused.ShouldBeEmpty();
+        _teams.Accepted.Count.ShouldBe(1, "the replayed card, once");
+        _slack.Accepted.Count.ShouldBe(1, "the other channel got it the first time and not again");
     }
 
     [Fact]

@@ -191,13 +191,17 @@ internal sealed class AlerterHost : IAsyncDisposable
     public RecordingLoggerProvider Logs { get; }
     public IAlertLedger Ledger => Provider.GetRequiredService<IAlertLedger>();
 
-    public static async Task<AlerterHost> StartAsync(IEnumerable<Subscription> subscriptions, Action<WebhookOptions>? webhook = null, Action<EmailOptions>? email = null, string? databasePath = null, TimeProvider? time = null)
+    /// <param name="databasePath">The SQLite file (default: a fresh one), unless <paramref name="state"/> is given.</param>
+    /// <param name="state">Where the alerter keeps its state, e.g. a PostgreSQL database.</param>
+    public static async Task<AlerterHost> StartAsync(
+        IEnumerable<Subscription> subscriptions, Action<WebhookOptions>? webhook = null, Action<EmailOptions>? email = null, string? databasePath = null,
+        TimeProvider? time = null, StateLocation? state = null)
     {
         var logs = new RecordingLoggerProvider();
         var services = new ServiceCollection()
             .AddSingleton(time ?? TimeProvider.System)
             .AddLogging(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Debug))
-            .AddWirewatchState(StateLocation.Sqlite(databasePath ?? Path.Combine(TestPaths.TempFolder("alerter"), "wirewatch.db")))
+            .AddWirewatchState(state ?? StateLocation.Sqlite(databasePath ?? Path.Combine(TestPaths.TempFolder("alerter"), "wirewatch.db")))
             .AddAlerter(new SubscriptionCatalog(subscriptions));
         services.Configure<WebhookOptions>(o =>
         {
@@ -227,6 +231,9 @@ internal sealed class AlerterHost : IAsyncDisposable
 
         services.AddMassTransitTestHarness(x => x.AddAlerterConsumer());
         var provider = services.BuildServiceProvider(true);
+        // The state database before the harness, so the provider disposes it after: disposing the harness stops the
+        // hosted services, and the PostgreSQL ledger's stop still writes (it removes its liveness row), as in a host.
+        provider.GetRequiredService<IStateDatabase>();
         var harness = provider.GetRequiredService<ITestHarness>();
         harness.TestTimeout = TimeSpan.FromSeconds(30);
         await harness.Start();

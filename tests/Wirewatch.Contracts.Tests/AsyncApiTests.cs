@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Reflection;
 using System.Text.Json;
 using Wirewatch.Tests.Shared;
 using Wirewatch.Tests.Shared.Schemas;
@@ -43,6 +44,22 @@ public sealed class AsyncApiTests
         var bySubscription = channels[WireNames.AlertsBySubscriptionExchange].Select(m => Headers(messages[m])).Single();
         bySubscription.ShouldContain(WireHeaders.Subscription);
         bySubscription.ShouldContain(WireHeaders.Severity);
+    }
+
+    [Fact]
+    public void Every_exchange_the_contracts_name_is_a_channel_of_the_document()
+    {
+        // WireNames is what the bus declares (BusTopology): a new exchange there without a channel here fails.
+        var named = typeof(WireNames).GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Where(f => f.IsLiteral && f.Name.EndsWith("Exchange", StringComparison.Ordinal))
+            .Select(f => (string)f.GetRawConstantValue()!)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        var addresses = Parsed.Value.GetProperty("channels").EnumerateArray().Select(c => c.GetProperty("address").GetString()!).ToHashSet(StringComparer.Ordinal);
+
+        named.ShouldNotBeEmpty();
+        named.Where(e => !addresses.Contains(e)).ShouldBeEmpty("exchanges missing from docs/asyncapi.yaml");
+        named.ShouldBe(WireSchemas.ByExchange.Keys.Order(StringComparer.Ordinal).ToList(), "every exchange has the schema of what it carries");
     }
 
     [Fact]

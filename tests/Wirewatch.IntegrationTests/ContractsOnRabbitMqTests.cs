@@ -99,6 +99,11 @@ public sealed class ContractsOnRabbitMqTests(RabbitMqNode node) : IAsyncLifetime
                     problems.Add($"{exchange}: message-id {message.MessageId}, derived {id}");
                 }
 
+                foreach (var header in message.Headers.Keys.Where(h => !Documented(exchange, h)))
+                {
+                    problems.Add($"{exchange}: header {header} is not in docs/asyncapi.yaml");
+                }
+
                 if (!message.Persistent || message.ContentType != "application/json")
                 {
                     problems.Add($"{exchange}: persistent={message.Persistent}, content-type={message.ContentType}");
@@ -184,6 +189,113 @@ public sealed class ContractsOnRabbitMqTests(RabbitMqNode node) : IAsyncLifetime
 
         fetchedCopies.Concat(cleanedCopies).Concat(classifiedCopies).Select(c => c.MessageId).Distinct().Count().ShouldBe(3, "each stage's message has its own id");
     }
+
+    [Fact]
+    public async Task A_message_the_broker_redelivers_to_a_stage_is_published_again_under_the_same_message_id()
+    {
+        var vhost = await node.CreateVirtualHostAsync("redelivery");
+        var source = Folder("redelivery-wire", [("001-sanctions.txt", TestArticles.SanctionsFreeze)]);
+        await using var probe = await AmqpProbe.ConnectAsync(node, vhost);
+        await using var roles = await RoleHosts.StartAsync(node, vhost, Path.Combine(_work, "redelivery-roles"), new SourceCatalog([source]), RoleHosts.Fetcher, RoleHosts.Cleaner);
+        var cleaned = await probe.BindPrivateQueueAsync(WireNames.ArticlesCleanedExchange, "");
+        var cleaner = HoldFirstFetched.Watch(roles);
+
+        await roles.RunFetchCycleAsync(source);
+        // The cleaner has cleaned and published the article (confirmed) and not yet acknowledged its input: its
+        // connection drops, so the broker puts the input back and hands it to the reconnected cleaner, redelivered.
+        await cleaner.Held.WaitAsync(Deadline);
+        var closed = await CloseWorkerConnectionsAsync(vhost);
+        cleaner.Release();
+
+        var copies = await DrainAsync(probe, cleaned, 2, "the cleaned article, published again for the redelivered input");
+        cleaner.Deliveries.ShouldBe([false, true], $"the first delivery, then the broker's redelivery (closed {closed} connection(s))");
+        using var json = JsonDocument.Parse(copies[0].Body);
+        var key = $"cleaned:{json.RootElement.GetProperty("articleId").GetString()}:1";
+        copies.Select(c => c.MessageId).ShouldAllBe(id => id == WireMessageIds.FromKey(key).ToString(), $"both copies carry the id of {key}");
+        using var second = JsonDocument.Parse(copies[1].Body);
+        foreach (var field in new[] { "articleId", "version", "storyId", "headline" })
+        {
+            second.RootElement.GetProperty(field).GetRawText().ShouldBe(json.RootElement.GetProperty(field).GetRawText(), $"the same article ({field}): a consumer may drop the copy by its id");
+        }
+    }
+
+    /// <summary>Closes every connection of <paramref name="virtualHost"/> but the probe's (whose private queues would go with it).</summary>
+    private async Task<int> CloseWorkerConnectionsAsync(string virtualHost)
+    {
+        var workers = (await node.CtlAsync("list_connections", "pid", "vhost", "client_properties", "--no-table-headers"))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(line => line.Split('\t'))
+            .Where(row => row.Length >= 3 && row[1] == virtualHost && !row[2].Contains("wirewatch-integration-probe", StringComparison.Ordinal))
+            .Select(row => row[0])
+            .ToList();
+        workers.ShouldNotBeEmpty("the workers' connections");
+        foreach (var pid in workers)
+        {
+            await node.CtlAsync("close_connection", pid, "integration test: a worker's connection dropped before its acknowledgement");
+        }
+
+        return workers.Count;
+    }
+
+    /// <summary>
+    /// Holds the cleaner's first <see cref="ArticleFetched"/> after its consumer ran (the cleaned article published and
+    /// confirmed) and before the broker is acknowledged, until <see cref="Release"/>; records each delivery's redelivered flag.
+    /// </summary>
+    private sealed class HoldFirstFetched : MassTransit.IConsumeObserver
+    {
+        private readonly TaskCompletionSource _held = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly System.Collections.Concurrent.ConcurrentQueue<bool> _deliveries = new();
+
+        public static HoldFirstFetched Watch(RoleHosts roles)
+        {
+            var observer = new HoldFirstFetched();
+            roles[RoleHosts.Cleaner].Services.GetRequiredService<MassTransit.IBus>().ConnectConsumeObserver(observer);
+            return observer;
+        }
+
+        public Task Held => _held.Task;
+
+        public IReadOnlyList<bool> Deliveries => [.. _deliveries];
+
+        public void Release() => _released.TrySetResult();
+
+        // Before the consumer runs, so the flag is recorded before the cleaned copy it publishes can be read.
+        public Task PreConsume<T>(MassTransit.ConsumeContext<T> context) where T : class
+        {
+            if (context.Message is ArticleFetched)
+            {
+                _deliveries.Enqueue(context.ReceiveContext.Redelivered);
+            }
+
+            return Task.CompletedTask;
+        }
+
+        public async Task PostConsume<T>(MassTransit.ConsumeContext<T> context) where T : class
+        {
+            if (context.Message is ArticleFetched && _held.TrySetResult())
+            {
+                await _released.Task;
+            }
+        }
+
+        public Task ConsumeFault<T>(MassTransit.ConsumeContext<T> context, Exception exception) where T : class => Task.CompletedTask;
+    }
+
+    /// <summary>MassTransit's own headers, as docs/asyncapi.yaml's <c>transportHeaders</c> lists them (not a contract, but documented).</summary>
+    private static readonly HashSet<string> TransportHeaders =
+        new(
+        [
+            "MessageId", "ConversationId", "MT-Activity-Id", "MT-Activity-Correlation-Context", "CorrelationId", "InitiatorId", "MT-Host-Info",
+            "MT-MessageType", "MT-Source-Address", "x-dotnet-pub-seq-no",
+        ], StringComparer.Ordinal);
+
+    /// <summary>Whether docs/asyncapi.yaml describes a header seen on <paramref name="exchange"/>.</summary>
+    private static bool Documented(string exchange, string header) =>
+        TransportHeaders.Contains(header)
+        || header == WireHeaders.SchemaVersion
+        || (exchange == WireNames.AlertsBySubscriptionExchange
+            && (header is WireHeaders.Subscription or WireHeaders.Severity || header.StartsWith(WireHeaders.TopicPrefix, StringComparison.Ordinal)));
 
     private static object Deserialize(string exchange, byte[] body) => exchange switch
     {

@@ -110,16 +110,29 @@ public sealed class ScheduledDigests(
     public static DateTimeOffset? LatestFireBetween(DigestDefinition digest, DateTimeOffset after, DateTimeOffset now)
     {
         var cron = new CronExpression(digest.Cron) { TimeZone = digest.Zone };
-        DateTimeOffset? due = null;
-        // Bounded: a per-second cron after a year's downtime would otherwise loop 31 million times; the latest fire is
-        // found by skipping ahead from a day before now once far behind.
-        var from = now - after > TimeSpan.FromDays(2) ? now - TimeSpan.FromDays(1) : after;
-        for (var next = cron.GetTimeAfter(from); next is { } fire && fire <= now; next = cron.GetTimeAfter(fire))
+        // Quartz finds fire times forwards only. Walking every fire since `after` would loop 31 million times for a
+        // per-second cron after a year's downtime, so the range is searched backwards from now in windows that double
+        // (a day, then two, four, ...): the first window holding a fire gives the latest one. A weekly or monthly cron
+        // whose fire came more than a day before now is found too, in the window that reaches back to it.
+        var window = TimeSpan.FromDays(1);
+        for (var end = now; end > after; window *= 2)
         {
-            due = fire;
+            var start = end - after > window ? end - window : after;
+            DateTimeOffset? latest = null;
+            for (var next = cron.GetTimeAfter(start); next is { } fire && fire <= end; next = cron.GetTimeAfter(fire))
+            {
+                latest = fire;
+            }
+
+            if (latest is not null)
+            {
+                return latest;
+            }
+
+            end = start;
         }
 
-        return due;
+        return null;
     }
 
     private async Task SendAsync(Subscription subscription, ScheduledDigest digest, DateTimeOffset now, CancellationToken cancellationToken)
