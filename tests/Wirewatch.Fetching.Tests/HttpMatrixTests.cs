@@ -136,7 +136,7 @@ public sealed class HttpMatrixTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_XXE_feed_is_read_with_its_DTD_ignored_and_reads_no_local_file()
+    public async Task An_XXE_feed_is_read_with_its_DTD_ignored_and_reads_no_local_file_and_fetches_nothing()
     {
         _site.Pages["1"] = LoopbackSite.Article("Story behind an XXE feed", "The entity stays text.");
         await using var fetcher = await TestFetcher.StartAsync(_dataDir);
@@ -145,8 +145,9 @@ public sealed class HttpMatrixTests : IAsyncLifetime
         var result = await fetcher.RunAsync(source);
 
         var article = result.Published.ShouldHaveSingleItem();
-        article.Feed!.Title.ShouldBe("&leak;");
+        article.Feed!.Title.ShouldBe("&leak;&fetched;");
         article.Content.ShouldNotContain("root:");
+        _site.Hits.Keys.ShouldNotContain(path => path.StartsWith("/xxe/", StringComparison.Ordinal), "no external entity or DTD was requested");
     }
 
     [Fact]
