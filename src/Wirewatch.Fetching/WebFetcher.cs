@@ -93,7 +93,14 @@ public sealed class WebFetcher(
             }
             catch (FetchFailedException e)
             {
-                throw new FetchFailedException(e.Reason, $"GET {finalUrl}: {e.Message}", e);
+                // An auto source's body that is a feed falls back to windows-1252 as any feed does; a page is still refused.
+                var asFeed = markupUnderAnyType ? TextDecoding.Decode(bytes, response.Content.Headers.ContentType?.CharSet, policy.Encoding, "windows-1252") : default;
+                if (asFeed.Text is null || !FeedParser.LooksLikeFeed(asFeed.Text))
+                {
+                    throw new FetchFailedException(e.Reason, $"GET {finalUrl}: {e.Message}", e);
+                }
+
+                (text, charset) = asFeed;
             }
 
             return new WebResponse((int)response.StatusCode, false, text, mediaType ?? "text/html", charset, received, finalUrl);

@@ -161,6 +161,19 @@ public sealed class FeedFetchTests : IAsyncLifetime
         fetcher.PublishedCount.ShouldBe(0);
     }
 
+    [Theory]
+    [InlineData(SourceKinds.Rss)]
+    [InlineData(SourceKinds.Auto)]
+    public async Task A_feed_whose_bytes_no_charset_claims_is_read_as_windows_1252_by_any_kind(string kind)
+    {
+        _site.Pages["1"] = LoopbackSite.Article("Latin", "Served without a charset.");
+        // "Café vu" in windows-1252 with no label: not UTF-8, not EUC-KR; feedparser's last resort reads it.
+        Serve("latin", Rss($"<item><title>Caf\u00e9 vu</title><link>{_site.Url("a/1")}</link></item>"), "application/octet-stream", Encoding.Latin1);
+        await using var fetcher = await TestFetcher.StartAsync(_dataDir);
+
+        (await fetcher.RunAsync(Source("latin", kind))).Published.ShouldHaveSingleItem().Feed!.Title.ShouldBe("Caf\u00e9 vu");
+    }
+
     [Fact]
     public async Task An_auto_source_serving_a_page_publishes_the_page()
     {
