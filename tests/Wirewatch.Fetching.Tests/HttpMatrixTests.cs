@@ -264,13 +264,14 @@ public sealed class HttpMatrixTests : IAsyncLifetime
         var failing = Page("always-500", "failing");
         var other = new SourceDefinition { Id = "other", Kind = SourceKinds.Page, Url = _site.OtherHost("a/1").AbsoluteUri };
 
-        var reasons = new List<string>();
+        var failures = new List<FetchFailure>();
         for (var i = 0; i < 4; i++)
         {
-            reasons.Add((await fetcher.RunAsync(failing)).Failures.Single().Reason);
+            failures.Add((await fetcher.RunAsync(failing)).Failures.Single());
         }
 
-        reasons.ShouldBe(["http-500", "http-500", "circuit-open", "circuit-open"]);
+        failures.Select(f => f.Reason).ShouldBe(["http-500", "http-500", "circuit-open", "circuit-open"]);
+        failures[^1].Message.ShouldContain("The last failure was http-500: answered 500", Case.Sensitive, "the open circuit names the first cause");
         _site.Hits["/always-500"].ShouldBe(2, "an open circuit sends nothing");
         (await fetcher.RunAsync(other)).Published.ShouldHaveSingleItem("the breaker is per host");
     }
