@@ -151,6 +151,19 @@ public sealed class FeedFetchTests : IAsyncLifetime
         fetcher.PublishedCount.ShouldBe(1, "neither the broken feed, the error page nor the empty body became a page");
     }
 
+    [Theory]
+    [InlineData("<rss><channel><item><title>cut of")]
+    [InlineData("<!-- cached --><feed xmlns=\"http://www.w3.org/2005/Atom\"><entry><title>no end")]
+    [InlineData("{\"version\":\"https://jsonfeed.org/version/1.1\",\"items\":[{\"url\":")]
+    public async Task A_broken_feed_from_a_new_auto_source_fails_the_cycle_and_never_becomes_a_page(string body)
+    {
+        Serve("broken-auto", body, "text/html");
+        await using var fetcher = await TestFetcher.StartAsync(_dataDir);
+
+        (await Should.ThrowAsync<FetchFailedException>(() => fetcher.RunAsync(Source("broken-auto", SourceKinds.Auto)))).Reason.ShouldBe("invalid-feed");
+        fetcher.PublishedCount.ShouldBe(0);
+    }
+
     [Fact]
     public async Task An_empty_response_to_a_new_auto_source_fails_the_cycle_and_publishes_nothing()
     {
