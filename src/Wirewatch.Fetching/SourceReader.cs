@@ -62,7 +62,7 @@ public sealed class SourceReader(WebFetcher web, ISeenStore seen, IOptions<Fetch
 
         // Feeds, html listings, and 'auto' (a feed if it looks like one, a page otherwise).
         var validators = conditional ? await seen.GetValidatorsAsync(url.AbsoluteUri, cancellationToken) : null;
-        var response = await web.GetAsync(url, validators, policy, cancellationToken, listing: source.Kind != SourceKinds.Auto);
+        var response = await web.GetAsync(url, validators, policy, cancellationToken, listing: source.Kind != SourceKinds.Auto, markupUnderAnyType: true);
         if (response.NotModified)
         {
             log.LogDebug("Source {SourceId}: {Url} not modified", source.Id, url);
@@ -82,10 +82,10 @@ public sealed class SourceReader(WebFetcher web, ISeenStore seen, IOptions<Fetch
         }
 
         var feed = FeedParser.Parse(response.Text!, response.FinalUrl);
-        if (feed.UnreadableDates > 0 || feed.Recovered is not null)
+        if (feed.Problems > 0)
         {
-            log.LogWarning("Source {SourceId}: {Url} read with {Dates} unreadable item dates (dropped){Recovered}",
-                source.Id, url, feed.UnreadableDates, feed.Recovered is null ? "" : $"; {feed.Recovered}");
+            log.LogWarning("Source {SourceId}: {Url} read with {NoLink} entries without a usable link (skipped), {Dates} unreadable item dates (dropped){Recovered}",
+                source.Id, url, feed.Skipped, feed.UnreadableDates, feed.Recovered is null ? "" : $"; {feed.Recovered}");
         }
 
         telemetry.Count(source.Id, feed);

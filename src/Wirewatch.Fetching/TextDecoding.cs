@@ -212,7 +212,7 @@ public static partial class TextDecoding
         return match.Success ? match.Groups["charset"].Value : null;
     }
 
-    [GeneratedRegex(@"^(?:cp|ibm|csibm|cspcp?|windows-|x-cp|ms)?[-_]?(?<n>\d{3,5})(?:[a-z]*)$")]
+    [GeneratedRegex(@"^(?:cp|ibm|csibm|cspcp?|windows-|x-cp|ms)?[-_]?(?<n>[0-9]{3,5})(?:[a-z]*)$")]
     private static partial Regex CodePageNumber();
 
     [GeneratedRegex("""(?:<meta[^>]+charset\s*=\s*["']?|<\?xml[^>]+encoding\s*=\s*["'])(?<charset>[A-Za-z0-9_.:-]+)""", RegexOptions.IgnoreCase)]

@@ -33,7 +33,10 @@ public sealed class WebFetcher(
     /// <param name="listing">A feed or listing: any content type whose body turns out to be markup or JSON is read
     /// (feeds are served as <c>application/octet-stream</c> too), and bytes no charset claims fall back to windows-1252
     /// as feedparser does, instead of being refused.</param>
-    public async Task<WebResponse> GetAsync(Uri url, HttpValidators? validators, FetchPolicy policy, CancellationToken cancellationToken, bool listing = false)
+    /// <param name="markupUnderAnyType">An <c>auto</c> source, which may be a feed: markup or JSON under any content type
+    /// is read, as for a listing, but bytes no charset claims are refused as for a page.</param>
+    public async Task<WebResponse> GetAsync(Uri url, HttpValidators? validators, FetchPolicy policy, CancellationToken cancellationToken, bool listing = false,
+        bool markupUnderAnyType = false)
     {
         var (response, finalUrl) = await SendAsync(url, validators, policy, obeyRobots: true, cancellationToken);
         using (response)
@@ -50,7 +53,7 @@ public sealed class WebFetcher(
             }
 
             var mediaType = response.Content.Headers.ContentType?.MediaType;
-            if (mediaType is not null && !IsText(mediaType) && !listing)
+            if (mediaType is not null && !IsText(mediaType) && !listing && !markupUnderAnyType)
             {
                 throw new FetchFailedException("not-text", $"GET {finalUrl} returned {mediaType}, not a page or a feed.");
             }
@@ -90,7 +93,14 @@ public sealed class WebFetcher(
             }
             catch (FetchFailedException e)
             {
-                throw new FetchFailedException(e.Reason, $"GET {finalUrl}: {e.Message}", e);
+                // An auto source's body that is a feed falls back to windows-1252 as any feed does; a page is still refused.
+                var asFeed = markupUnderAnyType ? TextDecoding.Decode(bytes, response.Content.Headers.ContentType?.CharSet, policy.Encoding, "windows-1252") : default;
+                if (asFeed.Text is null || !FeedParser.LooksLikeFeed(asFeed.Text))
+                {
+                    throw new FetchFailedException(e.Reason, $"GET {finalUrl}: {e.Message}", e);
+                }
+
+                (text, charset) = asFeed;
             }
 
             return new WebResponse((int)response.StatusCode, false, text, mediaType ?? "text/html", charset, received, finalUrl);

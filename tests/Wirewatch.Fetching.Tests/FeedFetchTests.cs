@@ -47,6 +47,75 @@ public sealed class FeedFetchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task What_reading_a_feed_gives_up_is_counted_per_source_and_kind_and_the_rest_is_published()
+    {
+        var sourceId = "warnings-" + Guid.NewGuid().ToString("N")[..8]; // Other tests run in parallel; count only ours.
+        var counted = new Dictionary<string, long>(StringComparer.Ordinal);
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == "Wirewatch" && instrument.Name == "wirewatch.fetch.feed.warnings")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            string? source = null, kind = null;
+            foreach (var tag in tags)
+            {
+                source = tag.Key == "source" ? tag.Value as string : source;
+                kind = tag.Key == "kind" ? tag.Value as string : kind;
+            }
+
+            if (source == sourceId)
+            {
+                lock (counted)
+                {
+                    counted[kind!] = counted.GetValueOrDefault(kind!) + value;
+                }
+            }
+        });
+        listener.Start();
+        _site.Pages["1"] = LoopbackSite.Article("Kept", "Its date could not be read.");
+        _site.Pages["2"] = LoopbackSite.Article("Also kept", "Read before the document broke off.");
+        // Two entries without a usable link, one unreadable date, and a document cut short after its second item.
+        Serve("warned", Rss($"""
+            <item><title>Kept</title><link>{_site.Url("a/1")}</link><pubDate>the twelfth of never</pubDate></item>
+            <item><title>No link at all</title></item>
+            <item><title>Not a permalink</title><guid isPermaLink="false">tag:wire,2016:3</guid></item>
+            <item><title>Also kept</title><link>{_site.Url("a/2")}</link></item>
+            """)[..^"</channel></rss>".Length] + "<item><title>cut of");
+        await using var fetcher = await TestFetcher.StartAsync(_dataDir);
+
+        var result = await fetcher.RunAsync(new SourceDefinition { Id = sourceId, Kind = SourceKinds.Feed, Url = _site.Url("raw/warned").AbsoluteUri });
+
+        result.Published.Select(a => a.Feed!.Title).Order(StringComparer.Ordinal).ShouldBe(["Also kept", "Kept"]);
+        result.Published.Single(a => a.Feed!.Title == "Kept").Feed!.PublishedAt.ShouldBeNull();
+        lock (counted)
+        {
+            counted.ShouldBe(new Dictionary<string, long> { ["no-link"] = 3, ["bad-date"] = 1, ["recovered"] = 1 }, ignoreOrder: true);
+        }
+    }
+
+    [Fact]
+    public async Task Links_that_are_no_web_address_are_refused_one_by_one_and_the_good_item_is_published()
+    {
+        _site.Pages["1"] = LoopbackSite.Article("Good", "The one item worth fetching.");
+        string[] odd = ["javascript:alert(1)", "mailto:desk@wire.example", "data:text/html,hi", "tag:wire.example,2016:4", "urn:isbn:0451450523",
+                        "ftp://wire.example/a", "http://[::1", "news:comp.lang", "about:blank"];
+        Serve("odd-links", Rss(string.Concat(odd.Select((l, i) => $"<item><title>Odd {i}</title><link>{System.Security.SecurityElement.Escape(l)}</link></item>"))
+            + $"<item><title>Good</title><link>{_site.Url("a/1")}</link></item>"));
+        await using var fetcher = await TestFetcher.StartAsync(_dataDir);
+
+        var result = await fetcher.RunAsync(new SourceDefinition { Id = "odd-links", Kind = SourceKinds.Feed, Url = _site.Url("raw/odd-links").AbsoluteUri });
+
+        result.Published.ShouldHaveSingleItem().Feed!.Title.ShouldBe("Good");
+        result.Failures.ShouldAllBe(f => f.IsRejection, string.Join("; ", result.Failures.Select(f => $"{f.Url}: {f.Reason}")));
+        result.Failures.Select(f => f.Reason).Distinct().ShouldBe(["unsupported-scheme"]);
+    }
+
+    [Fact]
     public async Task A_permalink_guid_stands_in_for_a_missing_link_and_the_feed_hints_travel_with_the_article()
     {
         _site.Pages["7"] = LoopbackSite.Article("Guid story", "Linked only by its guid.");
@@ -82,6 +151,19 @@ public sealed class FeedFetchTests : IAsyncLifetime
         fetcher.PublishedCount.ShouldBe(1, "neither the broken feed, the error page nor the empty body became a page");
     }
 
+    [Theory]
+    [InlineData("<rss><channel><item><title>cut of")]
+    [InlineData("<!-- cached --><feed xmlns=\"http://www.w3.org/2005/Atom\"><entry><title>no end")]
+    [InlineData("{\"version\":\"https://jsonfeed.org/version/1.1\",\"items\":[{\"url\":")]
+    public async Task A_broken_feed_from_a_new_auto_source_fails_the_cycle_and_never_becomes_a_page(string body)
+    {
+        Serve("broken-auto", body, "text/html");
+        await using var fetcher = await TestFetcher.StartAsync(_dataDir);
+
+        (await Should.ThrowAsync<FetchFailedException>(() => fetcher.RunAsync(Source("broken-auto", SourceKinds.Auto)))).Reason.ShouldBe("invalid-feed");
+        fetcher.PublishedCount.ShouldBe(0);
+    }
+
     [Fact]
     public async Task An_empty_response_to_a_new_auto_source_fails_the_cycle_and_publishes_nothing()
     {
@@ -90,6 +172,19 @@ public sealed class FeedFetchTests : IAsyncLifetime
 
         (await Should.ThrowAsync<FetchFailedException>(() => fetcher.RunAsync(Source("empty", SourceKinds.Auto)))).Reason.ShouldBe("empty-response");
         fetcher.PublishedCount.ShouldBe(0);
+    }
+
+    [Theory]
+    [InlineData(SourceKinds.Rss)]
+    [InlineData(SourceKinds.Auto)]
+    public async Task A_feed_whose_bytes_no_charset_claims_is_read_as_windows_1252_by_any_kind(string kind)
+    {
+        _site.Pages["1"] = LoopbackSite.Article("Latin", "Served without a charset.");
+        // "Café vu" in windows-1252 with no label: not UTF-8, not EUC-KR; feedparser's last resort reads it.
+        Serve("latin", Rss($"<item><title>Caf\u00e9 vu</title><link>{_site.Url("a/1")}</link></item>"), "application/octet-stream", Encoding.Latin1);
+        await using var fetcher = await TestFetcher.StartAsync(_dataDir);
+
+        (await fetcher.RunAsync(Source("latin", kind))).Published.ShouldHaveSingleItem().Feed!.Title.ShouldBe("Caf\u00e9 vu");
     }
 
     [Fact]
@@ -105,6 +200,7 @@ public sealed class FeedFetchTests : IAsyncLifetime
     [InlineData("utf-16LE-no-bom")]
     [InlineData("utf-32BE-no-bom")]
     [InlineData("octet-stream")]
+    [InlineData("octet-stream-auto")] // An auto source decides by content too, not by the content type.
     public async Task Feeds_in_wide_encodings_without_a_BOM_or_under_a_wrong_content_type_are_read(string variant)
     {
         _site.Pages["1"] = LoopbackSite.Article("Wide", "Served oddly.");
@@ -118,7 +214,8 @@ public sealed class FeedFetchTests : IAsyncLifetime
         Serve("wide", feed, type, encoding);
         await using var fetcher = await TestFetcher.StartAsync(_dataDir);
 
-        (await fetcher.RunAsync(Source("wide"))).Published.ShouldHaveSingleItem().Feed!.Title.ShouldBe("북한");
+        (await fetcher.RunAsync(Source("wide", variant.EndsWith("auto", StringComparison.Ordinal) ? SourceKinds.Auto : SourceKinds.Rss)))
+            .Published.ShouldHaveSingleItem().Feed!.Title.ShouldBe("북한");
     }
 
     [Fact]

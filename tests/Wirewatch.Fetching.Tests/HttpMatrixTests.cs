@@ -136,7 +136,7 @@ public sealed class HttpMatrixTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_XXE_feed_is_read_with_its_DTD_ignored_and_reads_no_local_file()
+    public async Task An_XXE_feed_is_read_with_its_DTD_ignored_and_reads_no_local_file_and_fetches_nothing()
     {
         _site.Pages["1"] = LoopbackSite.Article("Story behind an XXE feed", "The entity stays text.");
         await using var fetcher = await TestFetcher.StartAsync(_dataDir);
@@ -145,8 +145,9 @@ public sealed class HttpMatrixTests : IAsyncLifetime
         var result = await fetcher.RunAsync(source);
 
         var article = result.Published.ShouldHaveSingleItem();
-        article.Feed!.Title.ShouldBe("&leak;");
+        article.Feed!.Title.ShouldBe("&leak;&fetched;");
         article.Content.ShouldNotContain("root:");
+        _site.Hits.Keys.ShouldNotContain(path => path.StartsWith("/xxe/", StringComparison.Ordinal), "no external entity or DTD was requested");
     }
 
     [Fact]
@@ -263,13 +264,14 @@ public sealed class HttpMatrixTests : IAsyncLifetime
         var failing = Page("always-500", "failing");
         var other = new SourceDefinition { Id = "other", Kind = SourceKinds.Page, Url = _site.OtherHost("a/1").AbsoluteUri };
 
-        var reasons = new List<string>();
+        var failures = new List<FetchFailure>();
         for (var i = 0; i < 4; i++)
         {
-            reasons.Add((await fetcher.RunAsync(failing)).Failures.Single().Reason);
+            failures.Add((await fetcher.RunAsync(failing)).Failures.Single());
         }
 
-        reasons.ShouldBe(["http-500", "http-500", "circuit-open", "circuit-open"]);
+        failures.Select(f => f.Reason).ShouldBe(["http-500", "http-500", "circuit-open", "circuit-open"]);
+        failures[^1].Message.ShouldContain("The last failure was http-500: answered 500", Case.Sensitive, "the open circuit names the first cause");
         _site.Hits["/always-500"].ShouldBe(2, "an open circuit sends nothing");
         (await fetcher.RunAsync(other)).Published.ShouldHaveSingleItem("the breaker is per host");
     }

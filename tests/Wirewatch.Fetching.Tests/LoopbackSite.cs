@@ -167,9 +167,9 @@ public sealed class LoopbackSite : IAsyncDisposable
 
         app.MapGet("/xxe.xml", () => Results.Text($"""
             <?xml version="1.0"?>
-            <!DOCTYPE rss [ <!ENTITY leak SYSTEM "file:///etc/passwd"> ]>
+            <!DOCTYPE rss [ <!ENTITY leak SYSTEM "file:///etc/passwd"> <!ENTITY fetched SYSTEM "{Url("xxe/entity.txt")}"> <!ENTITY % dtd SYSTEM "{Url("xxe/evil.dtd")}"> %dtd; ]>
             <rss version="2.0"><channel><title>&leak;</title><link>{BaseUri}</link><description>d</description>
-            <item><title>&leak;</title><link>{Url("a/1")}</link></item></channel></rss>
+            <item><title>&leak;&fetched;</title><link>{Url("a/1")}</link></item></channel></rss>
             """, "application/rss+xml"));
 
         app.MapGet("/private-links.xml", () => Results.Text($"""

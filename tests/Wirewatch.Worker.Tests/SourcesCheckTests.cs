@@ -78,6 +78,41 @@ public sealed class SourcesCheckTests : IAsyncLifetime
         rows["gone"].GetProperty("ms").GetInt64().ShouldBeGreaterThanOrEqualTo(0);
     }
 
+    [Theory]
+    [InlineData("connection-refused")]
+    [InlineData("dns")]
+    public async Task Sources_behind_an_open_circuit_name_the_first_cause(string cause)
+    {
+        // Issue 17: with no network, every row said circuit-open and hid the name that did not resolve. Forty sources on
+        // one host that cannot be reached: the host's circuit opens after two failures, and the rows checked after that
+        // still say what failed first. A ".invalid" name never resolves (RFC 6761); a port nothing listens on refuses.
+        var host = cause == "dns" ? "http://wirewatch-check.invalid" : $"http://127.0.0.1:{ClosedPort()}";
+        var file = SourcesFile([.. Enumerable.Range(1, 40).Select(i => $$"""{ "id": "feed-{{i}}", "kind": "rss", "url": "{{host}}/feed-{{i}}.xml" }""")]);
+        var config = TestPaths.TempFile("appsettings.json", """
+            { "Wirewatch": { "Fetcher": { "MinHostInterval": "00:00:00.010", "Retries": 0, "BreakerMinimumRequests": 2, "BreakerFailureRatio": 0.5 } } }
+            """);
+
+        var (exit, stdout, stderr) = await Cli.RunAsync("sources", "check", "--sources", file, "--json", "--config", config);
+
+        exit.ShouldBe(1, stderr);
+        var rows = Cli.JsonLines(stdout);
+        rows.Count.ShouldBe(40);
+        rows.ShouldAllBe(r => !r.GetProperty("reachable").GetBoolean() && !r.GetProperty("ok").GetBoolean());
+        var errors = rows.Select(r => r.GetProperty("error").GetString()!).ToList();
+        errors.ShouldContain(e => e.StartsWith("circuit-open", StringComparison.Ordinal), "the host's circuit opened: " + string.Join("\n", errors.Distinct()));
+        foreach (var error in errors)
+        {
+            if (error.StartsWith("circuit-open", StringComparison.Ordinal))
+            {
+                error.ShouldContain($"The last failure was {cause}: ");
+            }
+            else
+            {
+                error.ShouldStartWith(cause + ": ");
+            }
+        }
+    }
+
     [Fact]
     public async Task An_invalid_sources_file_is_exit_2_naming_the_source_and_field()
     {
@@ -87,6 +122,15 @@ public sealed class SourcesCheckTests : IAsyncLifetime
 
         exit.ShouldBe(2);
         stderr.ShouldContain("source 'home': 'selector'");
+    }
+
+    private static int ClosedPort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop(); // Nothing listens there now: every connection is refused.
+        return port;
     }
 
     private static string[] Row(string[] lines, string id) =>

@@ -8,6 +8,7 @@ namespace Wirewatch.Fetching;
 /// the day name, seconds or zone (numeric, <c>GMT</c>/<c>UT</c>/<c>Z</c>, North American, Asian and European
 /// abbreviations such as <c>KST</c>; an unknown abbreviation or none is UTC), ISO 8601/W3C-DTF (with or without
 /// separators, seconds or zone), and a few forms seen in the wild. A date nothing reads gives false, never an exception.
+/// Digits are ASCII only: <c>\d</c> would match other scripts' digits, which <c>int.Parse</c> then refuses.
 /// </summary>
 public static partial class FeedDates
 {
@@ -42,9 +43,9 @@ public static partial class FeedDates
         {
             return TryIso(text, out date) || TryRfc822(text, out date) || TryAsctime(text, out date) || TryFallback(text, out date);
         }
-        catch (ArgumentOutOfRangeException)
+        catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
         {
-            date = default; // Day 31 of February and the like.
+            date = default; // Day 31 of February, an offset past 14 hours, and the like.
             return false;
         }
     }
@@ -206,16 +207,16 @@ public static partial class FeedDates
 
     private static TimeSpan H(int hours) => TimeSpan.FromHours(hours);
 
-    [GeneratedRegex(@"^(?<y>\d{4})(?:-?(?<mo>\d{2})(?:-?(?<d>\d{2}))?)?(?:[T ]\s*(?<h>\d{2}):?(?<mi>\d{2})(?::?(?<s>\d{2})(?:[.,](?<f>\d{1,9}))?)?)?\s*(?<z>Z|[+-]\d{2}(?::?\d{2})?|[A-Za-z]{1,5})?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?<y>[0-9]{4})(?:-?(?<mo>[0-9]{2})(?:-?(?<d>[0-9]{2}))?)?(?:[T ]\s*(?<h>[0-9]{2}):?(?<mi>[0-9]{2})(?::?(?<s>[0-9]{2})(?:[.,](?<f>[0-9]{1,9}))?)?)?\s*(?<z>Z|[+-][0-9]{2}(?::?[0-9]{2})?|[A-Za-z]{1,5})?$", RegexOptions.CultureInvariant)]
     private static partial Regex Iso();
 
-    [GeneratedRegex(@"^(?:[A-Za-z]{2,}\.?,?\s*)?(?<d>\d{1,2})[\s-]+(?<mo>[A-Za-z]{3,})\.?,?[\s-]+(?<y>\d{4}|\d{2})(?:,?\s+(?<h>\d{1,2}):(?<mi>\d{2})(?::(?<s>\d{2}))?(?:\.\d+)?)?\s*(?<z>[A-Za-z]{1,5}|[+-]\d{1,2}:?\d{2})?\s*$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?:[A-Za-z]{2,}\.?,?\s*)?(?<d>[0-9]{1,2})[\s-]+(?<mo>[A-Za-z]{3,})\.?,?[\s-]+(?<y>[0-9]{4}|[0-9]{2})(?:,?\s+(?<h>[0-9]{1,2}):(?<mi>[0-9]{2})(?::(?<s>[0-9]{2}))?(?:\.[0-9]+)?)?\s*(?<z>[A-Za-z]{1,5}|[+-][0-9]{1,2}:?[0-9]{2})?\s*$", RegexOptions.CultureInvariant)]
     private static partial Regex Rfc822();
 
-    [GeneratedRegex(@"^(?:[A-Za-z]{2,}\.?,?\s+)?(?<mo>[A-Za-z]{3,})\.?\s+(?<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?:(?<y>\d{4}),?\s*)?(?:(?<h>\d{1,2}):(?<mi>\d{2})(?::(?<s>\d{2}))?\s*(?<ampm>[AaPp]\.?[Mm]\.?)?)?\s*(?<z>[A-Za-z]{1,5}|[+-]\d{2}:?\d{2})?\s*(?(y)|(?<y>\d{4}))\s*$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?:[A-Za-z]{2,}\.?,?\s+)?(?<mo>[A-Za-z]{3,})\.?\s+(?<d>[0-9]{1,2})(?:st|nd|rd|th)?,?\s+(?:(?<y>[0-9]{4}),?\s*)?(?:(?<h>[0-9]{1,2}):(?<mi>[0-9]{2})(?::(?<s>[0-9]{2}))?\s*(?<ampm>[AaPp]\.?[Mm]\.?)?)?\s*(?<z>[A-Za-z]{1,5}|[+-][0-9]{2}:?[0-9]{2})?\s*(?(y)|(?<y>[0-9]{4}))\s*$", RegexOptions.CultureInvariant)]
     private static partial Regex MonthFirst();
 
-    [GeneratedRegex(@"^(?:GMT|UTC)?(?<sign>[+-])(?<h>\d{1,2}):?(?<m>\d{2})?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?:GMT|UTC)?(?<sign>[+-])(?<h>[0-9]{1,2}):?(?<m>[0-9]{2})?$", RegexOptions.CultureInvariant)]
     private static partial Regex NumericZone();
 
     [GeneratedRegex(@"\([^)]*\)")]

@@ -105,7 +105,7 @@ internal static partial class FeedMarkup
     {
         var start = RootStart(xml);
         var text = start > 0 ? xml[start..] : xml;
-        text = Doctype().Replace(text, "", 1);
+        text = CutDoctype(text);
         text = XmlDeclaration().Replace(text, "", 1); // The text is decoded already: its encoding label no longer applies.
         if (text.AsSpan().IndexOfAny(ControlCharacterValues) >= 0)
         {
@@ -124,6 +124,56 @@ internal static partial class FeedMarkup
 
         RepairEntities(text.AsSpan(last), result);
         return result.ToString();
+    }
+
+    /// <summary>
+    /// The first DOCTYPE cut out, internal subset and all: it ends at the first <c>&gt;</c> when it has no subset, else at
+    /// the first <c>]</c> followed by <c>&gt;</c> (whitespace between). Found by scanning once: a pattern tried at every
+    /// <c>&lt;!DOCTYPE [</c> of a document made of them would take quadratic time. One that never closes stays, and
+    /// the reader stops at it.
+    /// </summary>
+    internal static string CutDoctype(string text)
+    {
+        var start = text.IndexOf("<!DOCTYPE", StringComparison.OrdinalIgnoreCase);
+        if (start < 0)
+        {
+            return text;
+        }
+
+        var next = text.AsSpan(start + 9).IndexOfAny('[', '>');
+        if (next < 0)
+        {
+            return text;
+        }
+
+        var at = start + 9 + next;
+        if (text[at] == '[')
+        {
+            while (true)
+            {
+                var close = text.IndexOf(']', at + 1);
+                if (close < 0)
+                {
+                    return text;
+                }
+
+                var after = close + 1;
+                while (after < text.Length && char.IsWhiteSpace(text[after]))
+                {
+                    after++;
+                }
+
+                if (after < text.Length && text[after] == '>')
+                {
+                    at = after;
+                    break;
+                }
+
+                at = close;
+            }
+        }
+
+        return string.Concat(text.AsSpan(0, start), text.AsSpan(at + 1));
     }
 
     /// <summary>Where the document proper begins: the XML declaration, else the first comment, DOCTYPE or element.</summary>
@@ -197,9 +247,6 @@ internal static partial class FeedMarkup
     [GeneratedRegex(@"<(?:[A-Za-z_!?])")]
     private static partial Regex FirstTag();
 
-    [GeneratedRegex(@"<!DOCTYPE(?:[^\[>]*)(?:\[[\s\S]*?\]\s*)?>", RegexOptions.IgnoreCase)]
-    private static partial Regex Doctype();
-
     [GeneratedRegex(@"^\s*<\?xml[^>]*\?>", RegexOptions.IgnoreCase)]
     private static partial Regex XmlDeclaration();
 
@@ -217,6 +264,7 @@ internal static partial class FeedMarkup
 internal sealed class FeedElement(string name, FeedElement? parent)
 {
     private StringBuilder? _text;
+    private Uri? _baseUri;
 
     public string Name { get; } = name;
 
@@ -295,7 +343,13 @@ internal sealed class FeedElement(string name, FeedElement? parent)
     /// <summary>The element's <c>xml:base</c> applied over its ancestors', against the feed's own URL.</summary>
     public Uri BaseUri(Uri feedUrl)
     {
-        var parentBase = Parent?.BaseUri(feedUrl) ?? feedUrl;
-        return Attributes.TryGetValue("xml:base", out var value) && Uri.TryCreate(parentBase, value.Trim(), out var resolved) ? resolved : parentBase;
+        // Kept: many items under one deep chain of xml:base walk it once, not once each. One feed URL per tree.
+        if (_baseUri is null)
+        {
+            var parentBase = Parent?.BaseUri(feedUrl) ?? feedUrl;
+            _baseUri = Attributes.TryGetValue("xml:base", out var value) && Uri.TryCreate(parentBase, value.Trim(), out var resolved) ? resolved : parentBase;
+        }
+
+        return _baseUri;
     }
 }

@@ -77,6 +77,15 @@ add("atom-0.3.xml", f"""<?xml version="1.0" encoding="utf-8"?>
 </feed>
 """, expect={"format": "atom-0.3", "title": "Atom 0.3", "links": links("t"), "dates": ["2016-02-08T04:22:00Z", "2016-02-08T04:23:00Z"], "titles": ["Story t1", "Story t2"]})
 
+# Atom 0.3 known by its namespace alone, without the version attribute.
+add("atom-0.3-noversion.xml", f"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://purl.org/atom/ns#">
+<title>Atom 0.3 unversioned</title><modified>2016-02-08T04:22:00Z</modified>
+<entry><title>Story t1</title><link rel="alternate" type="text/html" href="{W}/t/1"/><id>tag:wire.example,2016:t1</id><modified>2016-02-08T05:00:00Z</modified><issued>2016-02-08T13:22:00+09:00</issued></entry>
+<entry><title>Story t2</title><link rel="alternate" type="text/html" href="{W}/t/2"/><id>tag:wire.example,2016:t2</id><issued>2016-02-08T13:23</issued></entry>
+</feed>
+""", expect={"format": "atom-0.3", "title": "Atom 0.3 unversioned", "links": links("t"), "dates": ["2016-02-08T04:22:00Z", "2016-02-08T13:23:00Z"], "titles": ["Story t1", "Story t2"]})
+
 add("atom-1.0.xml", f"""<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom" xml:base="{W}/news/">
 <title type="text">Atom 1.0</title><id>urn:uuid:60a76c80-d399-11d9-b93C-0003939e0af6</id><updated>2016-02-08T04:22:00Z</updated>
@@ -162,6 +171,11 @@ add("enc-utf16le.xml", enc_feed("utf-16"), encoding="utf-16-le", expect=U)
 add("enc-utf16be.xml", enc_feed("utf-16"), encoding="utf-16-be", expect=U)
 add("enc-utf32le-bom.xml", enc_feed("utf-32"), encoding="utf-32-le", bom=True, expect=U)
 add("enc-utf32be.xml", enc_feed("utf-32"), encoding="utf-32-be", expect=U)
+add("enc-utf32le.xml", enc_feed("utf-32"), encoding="utf-32-le", expect=U)
+add("enc-utf32be-bom.xml", enc_feed("utf-32"), encoding="utf-32-be", bom=True, expect=U)
+# The BOM decides over a declaration and an HTTP charset that both say otherwise.
+add("enc-bom-over-labels-utf8.xml", enc_feed("windows-1252"), bom=True, http="iso-8859-1", expect=U)
+add("enc-bom-over-labels-utf16be.xml", enc_feed("iso-8859-1"), encoding="utf-16-be", bom=True, http="windows-1252", expect=U)
 L = dict(E1, title="Café été", titles=["Déjà vu — encore"])
 add("enc-windows-1252-declared.xml", latin_feed("windows-1252"), encoding="cp1252", expect=L)
 add("enc-windows-1252-http.xml", latin_feed(None), encoding="cp1252", http="windows-1252", expect=L)
