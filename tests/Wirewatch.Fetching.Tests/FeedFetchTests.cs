@@ -170,6 +170,24 @@ public sealed class FeedFetchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_fetcher_that_saw_a_page_refuses_the_error_page_once_another_fetcher_on_the_same_state_saw_a_feed()
+    {
+        _site.Pages["1"] = LoopbackSite.Article("Auto story", "From a feed.");
+        var source = Source("replicas", SourceKinds.Auto);
+        await using var first = await TestFetcher.StartAsync(_dataDir);
+        await using var second = await TestFetcher.StartAsync(_dataDir); // Another replica on the same state.
+        Serve("replicas", LoopbackSite.Article("Coming soon", "The wire opens tomorrow."), "text/html");
+        (await first.RunAsync(source)).Published.ShouldHaveSingleItem("a page, as far as anyone knows");
+
+        Serve("replicas", Rss($"<item><title>t</title><link>{_site.Url("a/1")}</link></item>"));
+        (await second.RunAsync(source)).Published.ShouldHaveSingleItem();
+        Serve("replicas", LoopbackSite.Article("Down for maintenance", "We will be back soon."), "text/html");
+
+        (await Should.ThrowAsync<FetchFailedException>(() => first.RunAsync(source))).Reason.ShouldBe("invalid-feed");
+        first.PublishedCount.ShouldBe(1, "only the page from before the feed");
+    }
+
+    [Fact]
     public async Task An_auto_source_given_a_new_url_decides_afresh_and_publishes_the_page_there()
     {
         Serve("was-feed", Rss(""));
