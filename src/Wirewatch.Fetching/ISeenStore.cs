@@ -2,7 +2,7 @@ namespace Wirewatch.Fetching;
 
 /// <summary>
 /// What the fetcher has already published, per canonical URL (with its version and content hash), the HTTP validators
-/// for conditional GETs, and each host's robots.txt.
+/// for conditional GETs, each host's robots.txt, and what each <c>auto</c> source turned out to be.
 /// Implemented in Wirewatch.State (SQLite by default, PostgreSQL for replicas); the fetcher never knows which.
 /// </summary>
 public interface ISeenStore
@@ -21,12 +21,24 @@ public interface ISeenStore
 
     Task SaveRobotsAsync(StoredRobots robots, CancellationToken cancellationToken);
 
+    /// <summary>What an <c>auto</c> source was last decided to be, at whatever URL it had then; null when never decided.</summary>
+    Task<AutoKind?> GetAutoKindAsync(string sourceId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records a decision. A page never replaces a feed decided for the same URL (another fetcher may have seen the feed
+    /// meanwhile, and a feed's error page must not make it a page); a decision for another URL replaces the old one.
+    /// </summary>
+    Task SaveAutoKindAsync(AutoKind kind, CancellationToken cancellationToken);
+
     /// <summary>Forgets articles last published before <paramref name="olderThan"/>; returns how many went.</summary>
     Task<int> PruneAsync(DateTimeOffset olderThan, CancellationToken cancellationToken);
 }
 
 /// <summary>A host's robots.txt as fetched; <see cref="Body"/> is empty when it had none (everything allowed).</summary>
 public sealed record StoredRobots(string Origin, string Body, DateTimeOffset FetchedAt);
+
+/// <summary>What an <c>auto</c> source at <see cref="Url"/> turned out to be (a feed or a page), and since when.</summary>
+public sealed record AutoKind(string SourceId, string Url, bool IsFeed, DateTimeOffset DecidedAt);
 
 public sealed record SeenArticle(
     string CanonicalUrl,

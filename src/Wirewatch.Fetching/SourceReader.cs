@@ -8,15 +8,17 @@ namespace Wirewatch.Fetching;
 /// Turns a source into items (files of a folder, links of a feed or an html listing, a single page) and reads each item's content.
 /// Listing and reading are separate so that a failing item never hides the rest of a source.
 /// </summary>
-public sealed class SourceReader(WebFetcher web, ISeenStore seen, IOptions<FetcherOptions> options, FetchTelemetry telemetry, ILogger<SourceReader> log)
+public sealed class SourceReader(
+    WebFetcher web, ISeenStore seen, IOptions<FetcherOptions> options, FetchTelemetry telemetry, TimeProvider time, ILogger<SourceReader> log)
 {
     private static readonly HashSet<string> ArticleExtensions = new(StringComparer.OrdinalIgnoreCase) { ".txt", ".html", ".htm" };
 
-    /// <summary>What each <c>auto</c> source turned out to be (true: a feed), so that a feed that later breaks fails its cycle instead of becoming a page.</summary>
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _autoIsFeed = new(StringComparer.Ordinal);
-
-    /// <summary>True when an <c>auto</c> source was last seen serving a feed, false for a page, null when not yet listed.</summary>
-    public bool? AutoIsFeed(string sourceId) => _autoIsFeed.TryGetValue(sourceId, out var feed) ? feed : null;
+    /// <summary>
+    /// The URL at which each <c>auto</c> source was decided a feed (the durable record is in the seen store, shared by
+    /// every fetcher): a feed's cycles cost no database round trip. A page verdict is not cached, because another fetcher
+    /// may have seen the source serve a feed since; a page-looking body asks the store.
+    /// </summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _feedAt = new(StringComparer.Ordinal);
 
     /// <param name="conditional">Send the listing's stored validators (a 304 lists nothing); off for checks.</param>
     public async Task<SourceListing> ListAsync(SourceDefinition source, CancellationToken cancellationToken, bool conditional = true)
@@ -75,7 +77,7 @@ public sealed class SourceReader(WebFetcher web, ISeenStore seen, IOptions<Fetch
             return new SourceListing(links, url.AbsoluteUri, response.Validators) { Status = response.Status };
         }
 
-        if (source.Kind == SourceKinds.Auto && !IsFeed(source, response))
+        if (source.Kind == SourceKinds.Auto && !await IsFeedAsync(source, url, response, cancellationToken))
         {
             var page = new SourceItem(url.AbsoluteUri, null) { Prefetched = response };
             return new SourceListing([page], null, null) { Status = response.Status };
@@ -93,10 +95,12 @@ public sealed class SourceReader(WebFetcher web, ISeenStore seen, IOptions<Fetch
     }
 
     /// <summary>
-    /// Decides by content (the root element after any prolog, comment or BOM), and remembers. An empty body, or anything
-    /// that is not a page from a source that served a feed before, fails the cycle: a broken feed never becomes a page.
+    /// Decides by content (the root element after any prolog, comment or BOM), and remembers it durably per source and
+    /// URL (a new URL decides afresh). An empty body, or anything that is not a feed from a source that served a feed
+    /// before at this URL (in this process, an earlier one or another fetcher), fails the cycle: a broken feed never
+    /// becomes a page.
     /// </summary>
-    private bool IsFeed(SourceDefinition source, WebResponse response)
+    private async Task<bool> IsFeedAsync(SourceDefinition source, Uri url, WebResponse response, CancellationToken cancellationToken)
     {
         var format = FeedSniffer.Detect(response.Text!);
         if (format == FeedFormat.Empty)
@@ -104,15 +108,40 @@ public sealed class SourceReader(WebFetcher web, ISeenStore seen, IOptions<Fetch
             throw new FetchFailedException("empty-response", $"{response.FinalUrl} returned an empty body: neither a feed nor a page.");
         }
 
-        var isFeed = format is not (FeedFormat.Html or FeedFormat.Unknown);
-        if (!isFeed && AutoIsFeed(source.Id) == true)
+        var at = url.AbsoluteUri;
+        if (format is not (FeedFormat.Html or FeedFormat.Unknown))
+        {
+            if (!WasFeed(source.Id, at))
+            {
+                await seen.SaveAutoKindAsync(new AutoKind(source.Id, at, IsFeed: true, time.GetUtcNow()), cancellationToken);
+                _feedAt[source.Id] = at;
+            }
+
+            return true;
+        }
+
+        if (!WasFeed(source.Id, at))
+        {
+            var stored = await seen.GetAutoKindAsync(source.Id, cancellationToken);
+            if (stored is { IsFeed: true } && stored.Url == at)
+            {
+                _feedAt[source.Id] = at;
+            }
+            else if (stored is null || stored.Url != at)
+            {
+                await seen.SaveAutoKindAsync(new AutoKind(source.Id, at, IsFeed: false, time.GetUtcNow()), cancellationToken);
+            }
+        }
+
+        if (WasFeed(source.Id, at))
         {
             throw new FetchFailedException("invalid-feed", $"{response.FinalUrl} served a feed before and now serves no feed (an error page?); the cycle fails rather than publish it as a page.");
         }
 
-        _autoIsFeed[source.Id] = isFeed;
-        return isFeed;
+        return false;
     }
+
+    private bool WasFeed(string sourceId, string url) => _feedAt.TryGetValue(sourceId, out var at) && at == url;
 
     /// <summary>
     /// The item's content, or null when the server said it has not changed since the validators we hold.

@@ -151,6 +151,58 @@ public sealed class FeedFetchTests : IAsyncLifetime
         fetcher.PublishedCount.ShouldBe(1, "neither the broken feed, the error page nor the empty body became a page");
     }
 
+    [Fact]
+    public async Task A_restarted_fetcher_still_refuses_the_error_page_of_an_auto_source_an_earlier_one_found_a_feed()
+    {
+        _site.Pages["1"] = LoopbackSite.Article("Auto story", "From a feed.");
+        Serve("restart", Rss($"<item><title>t</title><link>{_site.Url("a/1")}</link></item>"));
+        var source = Source("restart", SourceKinds.Auto);
+        await using (var before = await TestFetcher.StartAsync(_dataDir))
+        {
+            (await before.RunAsync(source)).Published.ShouldHaveSingleItem();
+        }
+
+        Serve("restart", LoopbackSite.Article("Down for maintenance", "We will be back soon."), "text/html");
+        await using var after = await TestFetcher.StartAsync(_dataDir); // A new process on the same state.
+
+        (await Should.ThrowAsync<FetchFailedException>(() => after.RunAsync(source))).Reason.ShouldBe("invalid-feed");
+        after.PublishedCount.ShouldBe(0, "the error page of a feed never becomes an article, restart or not");
+    }
+
+    [Fact]
+    public async Task A_fetcher_that_saw_a_page_refuses_the_error_page_once_another_fetcher_on_the_same_state_saw_a_feed()
+    {
+        _site.Pages["1"] = LoopbackSite.Article("Auto story", "From a feed.");
+        var source = Source("replicas", SourceKinds.Auto);
+        await using var first = await TestFetcher.StartAsync(_dataDir);
+        await using var second = await TestFetcher.StartAsync(_dataDir); // Another replica on the same state.
+        Serve("replicas", LoopbackSite.Article("Coming soon", "The wire opens tomorrow."), "text/html");
+        (await first.RunAsync(source)).Published.ShouldHaveSingleItem("a page, as far as anyone knows");
+
+        Serve("replicas", Rss($"<item><title>t</title><link>{_site.Url("a/1")}</link></item>"));
+        (await second.RunAsync(source)).Published.ShouldHaveSingleItem();
+        Serve("replicas", LoopbackSite.Article("Down for maintenance", "We will be back soon."), "text/html");
+
+        (await Should.ThrowAsync<FetchFailedException>(() => first.RunAsync(source))).Reason.ShouldBe("invalid-feed");
+        first.PublishedCount.ShouldBe(1, "only the page from before the feed");
+    }
+
+    [Fact]
+    public async Task An_auto_source_given_a_new_url_decides_afresh_and_publishes_the_page_there()
+    {
+        Serve("was-feed", Rss(""));
+        Serve("now-page", LoopbackSite.Article("A page", "Where the source points now."), "text/html");
+        await using (var before = await TestFetcher.StartAsync(_dataDir))
+        {
+            await before.RunAsync(Source("was-feed", SourceKinds.Auto) with { Id = "moved" });
+        }
+
+        await using var after = await TestFetcher.StartAsync(_dataDir);
+
+        (await after.RunAsync(Source("now-page", SourceKinds.Auto) with { Id = "moved" })).Published.ShouldHaveSingleItem()
+            .Content.ShouldContain("Where the source points now.");
+    }
+
     [Theory]
     [InlineData("<rss><channel><item><title>cut of")]
     [InlineData("<!-- cached --><feed xmlns=\"http://www.w3.org/2005/Atom\"><entry><title>no end")]

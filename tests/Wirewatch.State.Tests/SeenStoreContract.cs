@@ -27,6 +27,27 @@ public abstract class SeenStoreContract : StateContract
     }
 
     [Fact]
+    public async Task What_an_auto_source_turned_out_to_be_outlives_its_fetcher_and_a_page_never_replaces_a_feed_at_the_same_url()
+    {
+        const string Feed = "https://wire.example/feed";
+        await Store<ISeenStore>().SaveAutoKindAsync(new AutoKind("wire", Feed, IsFeed: true, At), default);
+        var other = Replica().GetRequiredService<ISeenStore>(); // A restarted or another fetcher.
+
+        (await other.GetAutoKindAsync("wire", default)).ShouldBe(new AutoKind("wire", Feed, true, At));
+        await other.SaveAutoKindAsync(new AutoKind("wire", Feed, IsFeed: false, At.AddHours(1)), default);
+        await other.SaveAutoKindAsync(new AutoKind("wire", Feed, IsFeed: true, At.AddHours(2)), default);
+        (await other.GetAutoKindAsync("wire", default)).ShouldBe(new AutoKind("wire", Feed, true, At),
+            "a feed's error page does not make it a page, and the feed keeps the time it was first decided");
+
+        await other.SaveAutoKindAsync(new AutoKind("wire", "https://wire.example/news", IsFeed: false, At.AddHours(3)), default);
+        (await other.GetAutoKindAsync("wire", default)).ShouldBe(new AutoKind("wire", "https://wire.example/news", false, At.AddHours(3)),
+            "a new URL decides afresh");
+        await other.SaveAutoKindAsync(new AutoKind("wire", "https://wire.example/news", IsFeed: true, At.AddHours(4)), default);
+        (await other.GetAutoKindAsync("wire", default)).ShouldNotBeNull().IsFeed.ShouldBeTrue("a page that becomes a feed is a feed");
+        (await other.GetAutoKindAsync("inbox", default)).ShouldBeNull();
+    }
+
+    [Fact]
     public async Task Validators_and_robots_are_kept_per_url_and_origin()
     {
         var store = Store<ISeenStore>();

@@ -191,5 +191,15 @@ internal static class PostgresMigrations
         new(8, "digest-claims", """
             ALTER TABLE scheduled_digests ADD COLUMN holder uuid NULL, ADD COLUMN claimed_at timestamptz NULL;
             """),
+        // What each 'auto' source turned out to be at its URL, so a restarted or another fetcher still refuses a feed's
+        // error page instead of publishing it as an article (ISeenStore.SaveAutoKindAsync).
+        new(9, "auto-kinds", """
+            CREATE TABLE auto_kinds (
+                source_id  text PRIMARY KEY,
+                url        text NOT NULL,
+                is_feed    boolean NOT NULL,
+                decided_at timestamptz NOT NULL
+            );
+            """),
     ];
 }

@@ -69,6 +69,27 @@ public sealed class PostgresSeenStore(PostgresDatabase database) : ISeenStore
             """, cancellationToken, ("origin", robots.Origin), ("body", robots.Body), ("at", robots.FetchedAt.ToUniversalTime()));
     }
 
+    public async Task<AutoKind?> GetAutoKindAsync(string sourceId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = Command(connection, "SELECT url, is_feed, decided_at FROM auto_kinds WHERE source_id = @id", ("id", sourceId));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new AutoKind(sourceId, reader.GetString(0), reader.GetBoolean(1), reader.GetFieldValue<DateTimeOffset>(2))
+            : null;
+    }
+
+    public async Task SaveAutoKindAsync(AutoKind kind, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        // The WHERE keeps the first decision's time, and keeps a feed against a page at the same URL (see the interface).
+        await ExecuteSqlAsync(connection, """
+            INSERT INTO auto_kinds (source_id, url, is_feed, decided_at) VALUES (@id, @url, @feed, @at)
+            ON CONFLICT (source_id) DO UPDATE SET url = excluded.url, is_feed = excluded.is_feed, decided_at = excluded.decided_at
+            WHERE auto_kinds.url <> excluded.url OR (excluded.is_feed AND NOT auto_kinds.is_feed)
+            """, cancellationToken, ("id", kind.SourceId), ("url", kind.Url), ("feed", kind.IsFeed), ("at", kind.DecidedAt.ToUniversalTime()));
+    }
+
     public async Task<int> PruneAsync(DateTimeOffset olderThan, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

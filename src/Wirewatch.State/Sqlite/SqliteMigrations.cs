@@ -178,5 +178,15 @@ internal static class SqliteMigrations
             ALTER TABLE scheduled_digests ADD COLUMN holder TEXT;
             ALTER TABLE scheduled_digests ADD COLUMN claimed_at TEXT; -- sortable UTC text
             """),
+        // What each 'auto' source turned out to be at its URL, so a restarted or another fetcher still refuses a feed's
+        // error page instead of publishing it as an article (ISeenStore.SaveAutoKindAsync).
+        new(9, "auto-kinds", """
+            CREATE TABLE auto_kinds (
+                source_id  TEXT PRIMARY KEY,
+                url        TEXT NOT NULL,
+                is_feed    INTEGER NOT NULL,
+                decided_at TEXT NOT NULL -- sortable UTC text
+            );
+            """),
     ];
 }

@@ -130,6 +130,35 @@ public sealed class SqliteSeenStore : ISeenStore
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    public async Task<AutoKind?> GetAutoKindAsync(string sourceId, CancellationToken cancellationToken)
+    {
+        await using var connection = Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT url, is_feed, decided_at FROM auto_kinds WHERE source_id = $id";
+        command.Parameters.AddWithValue("$id", sourceId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new AutoKind(sourceId, reader.GetString(0), reader.GetInt32(1) == 1, DateTimeOffset.Parse(reader.GetString(2), CultureInfo.InvariantCulture))
+            : null;
+    }
+
+    public async Task SaveAutoKindAsync(AutoKind kind, CancellationToken cancellationToken)
+    {
+        await using var connection = Open();
+        await using var command = connection.CreateCommand();
+        // The WHERE keeps the first decision's time, and keeps a feed against a page at the same URL (see the interface).
+        command.CommandText = """
+            INSERT INTO auto_kinds (source_id, url, is_feed, decided_at) VALUES ($id, $url, $feed, $at)
+            ON CONFLICT (source_id) DO UPDATE SET url = excluded.url, is_feed = excluded.is_feed, decided_at = excluded.decided_at
+            WHERE auto_kinds.url <> excluded.url OR (excluded.is_feed = 1 AND auto_kinds.is_feed = 0)
+            """;
+        command.Parameters.AddWithValue("$id", kind.SourceId);
+        command.Parameters.AddWithValue("$url", kind.Url);
+        command.Parameters.AddWithValue("$feed", kind.IsFeed ? 1 : 0);
+        command.Parameters.AddWithValue("$at", kind.DecidedAt.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     private SqliteConnection Open() => _database.Open();
 
     private static HttpValidators? ReadValidators(SqliteDataReader reader, int first)
