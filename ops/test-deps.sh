@@ -62,7 +62,9 @@ fi
 
 if [ ${#missing[@]} -gt 0 ]; then
   packages=()
-  for tool in "${missing[@]}"; do packages+=("${package[$tool]}"); done
+  for tool in "${missing[@]}"; do
+    [[ " ${packages[*]} " == *" ${package[$tool]} "* ]] || packages+=("${package[$tool]}")  # promtool and prometheus: one package
+  done
   echo "ops/test-deps.sh: installing ${packages[*]} (missing: ${missing[*]})"
   sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
   $sudo apt-get update -qq || echo "ops/test-deps.sh: apt-get update failed; trying the install with the lists at hand" >&2
