@@ -54,20 +54,7 @@ public sealed class ConsoleFixture : IAsyncLifetime
         await AddRetriedAsync(new SqliteAlertLedger(database));
         await new SqliteSourceStatusStore(database).RecordAsync(new SourceStatus("yonhap-nk", TimeProvider.System.GetUtcNow(), "http-503", 0, 3, Broken: true), default);
 
-        var config = TestPaths.TempFile("console-config.json", $$"""
-            {
-              "Urls": "http://127.0.0.1:0",
-              "Wirewatch": {
-                "Roles": "console,alerter",
-                "DataDir": "{{Json(DataDir)}}",
-                "Alerts": { "ReplayPollInterval": "00:00:00.200" },
-                "Console": {
-                  "OperatorTokenFile": "{{Json(TestPaths.TempFile("operator.token", OperatorToken + "\n"))}}",
-                  "SubscriberTokenFile": "{{Json(TestPaths.TempFile("subscriber.token", SubscriberToken + "\n"))}}"
-                }
-              }
-            }
-            """);
+        var config = ConfigFile("console,alerter", DataDir);
         _app = RunCommand.Build(config);
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -100,6 +87,30 @@ public sealed class ConsoleFixture : IAsyncLifetime
 
     private static string Json(string text) => System.Text.Json.JsonEncodedText.Encode(text).ToString();
 
+    /// <summary>A worker configuration running <paramref name="roles"/> on loopback over <paramref name="dataDir"/>, with both console tokens.</summary>
+    public static string ConfigFile(string roles, string dataDir) => TestPaths.TempFile($"{roles.Replace(',', '-')}-config.json", $$"""
+        {
+          "Urls": "http://127.0.0.1:0",
+          "Wirewatch": {
+            "Roles": "{{roles}}",
+            "DataDir": "{{Json(dataDir)}}",
+            "Alerts": { "ReplayPollInterval": "00:00:00.200" },
+            "Console": {
+              "OperatorTokenFile": "{{Json(TestPaths.TempFile("operator.token", OperatorToken + "\n"))}}",
+              "SubscriberTokenFile": "{{Json(TestPaths.TempFile("subscriber.token", SubscriberToken + "\n"))}}"
+            }
+          }
+        }
+        """);
+
+    /// <summary>A medium sanctions alert of its own story, as the alerter raises it.</summary>
+    private static AlertRaised SanctionsAlert(string alertId, string story, string headline, string url, double score) => new()
+    {
+        AlertId = alertId, SubscriptionId = "sanctions-desk", Severity = "medium", Topics = [new AlertTopic { Topic = "sanctions", Score = score }],
+        Headline = headline, Url = url, Evidence = [], IsUpdate = false,
+        ArticleId = story.Replace("-story", "-article", StringComparison.Ordinal), Version = 1, StoryId = story, SourceId = "test", ProducedAt = TimeProvider.System.GetUtcNow(),
+    };
+
     /// <summary>An article whose text tries to run script: the page must show it as text.</summary>
     private static async Task AddHostileArticleAsync(SqliteArticleStore store)
     {
@@ -122,26 +133,14 @@ public sealed class ConsoleFixture : IAsyncLifetime
     /// <summary>An alert whose webhook delivery failed for good: the operator's replay button appears for it.</summary>
     private static async Task AddDeadLetterAsync(SqliteAlertLedger ledger)
     {
-        var alert = new AlertRaised
-        {
-            AlertId = DeadLetterAlertId, SubscriptionId = "sanctions-desk", Severity = "medium", Topics = [new AlertTopic { Topic = "sanctions", Score = 0.75 }],
-            Headline = "Dead-lettered sanctions alert", Url = "https://wire.example/dead", Evidence = [], IsUpdate = false,
-            ArticleId = "dead-letter-article", Version = 1, StoryId = "dead-letter-story", SourceId = "test", ProducedAt = TimeProvider.System.GetUtcNow(),
-        };
-        var raised = await ledger.RaiseAsync(alert, default);
+        var raised = await ledger.RaiseAsync(SanctionsAlert(DeadLetterAlertId, "dead-letter-story", "Dead-lettered sanctions alert", "https://wire.example/dead", 0.75), default);
         await ledger.DeliverOnceAsync(raised!.Alert, "webhook:https://hooks.example/gone", _ => Task.FromResult(ChannelResult.Failed("rejected", "HTTP 400")), default);
     }
 
     /// <summary>An alert whose webhook delivery threw once (the message was redelivered) and then got through.</summary>
     private static async Task AddRetriedAsync(SqliteAlertLedger ledger)
     {
-        var alert = new AlertRaised
-        {
-            AlertId = RetriedAlertId, SubscriptionId = "sanctions-desk", Severity = "medium", Topics = [new AlertTopic { Topic = "sanctions", Score = 0.72 }],
-            Headline = "Retried sanctions alert", Url = "https://wire.example/retried", Evidence = [], IsUpdate = false,
-            ArticleId = "retried-article", Version = 1, StoryId = "retried-story", SourceId = "test", ProducedAt = TimeProvider.System.GetUtcNow(),
-        };
-        var raised = await ledger.RaiseAsync(alert, default);
+        var raised = await ledger.RaiseAsync(SanctionsAlert(RetriedAlertId, "retried-story", "Retried sanctions alert", "https://wire.example/retried", 0.72), default);
         await Should.ThrowAsync<HttpRequestException>(() => ledger.DeliverOnceAsync(raised!.Alert, "webhook:https://hooks.example/flaky",
             _ => throw new HttpRequestException("Connection reset by peer"), default));
         await ledger.DeliverOnceAsync(raised!.Alert, "webhook:https://hooks.example/flaky", _ => Task.FromResult(ChannelResult.Delivered), default);

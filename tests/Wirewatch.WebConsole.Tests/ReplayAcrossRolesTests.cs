@@ -97,18 +97,5 @@ public sealed class ReplayAcrossRolesTests : IAsyncLifetime
     private static async Task<JsonElement> ReplayAsync(HttpClient client, long id) =>
         (await GetJsonAsync(client, $"api/replays?alert={Uri.EscapeDataString(AlertId)}")).EnumerateArray().Single(r => r.GetProperty("id").GetInt64() == id);
 
-    private string Config(string roles) => TestPaths.TempFile($"{roles}-config.json", $$"""
-        {
-          "Urls": "http://127.0.0.1:0",
-          "Wirewatch": {
-            "Roles": "{{roles}}",
-            "DataDir": "{{JsonEncodedText.Encode(_dataDir)}}",
-            "Alerts": { "ReplayPollInterval": "00:00:00.200" },
-            "Console": {
-              "OperatorTokenFile": "{{JsonEncodedText.Encode(TestPaths.TempFile("operator.token", OperatorToken + "\n"))}}",
-              "SubscriberTokenFile": "{{JsonEncodedText.Encode(TestPaths.TempFile("subscriber.token", SubscriberToken + "\n"))}}"
-            }
-          }
-        }
-        """);
+    private string Config(string roles) => ConsoleFixture.ConfigFile(roles, _dataDir);
 }

@@ -115,7 +115,7 @@ public sealed class PipelineHarness
             var allFinished = stages.Results.All(r => r.Finished) && pipeline.Result.Finished && results.All(r => r.Finished) && growth.All(g => g.Result.Finished);
             await _out.WriteLineAsync();
             // CPU per article is what survives a shared machine's noise best; the ratios line stays last.
-            await _out.WriteLineAsync("pipeline cpu ms/article: " + string.Join(' ', pipeline.Roles.Select(r => FormattableString.Invariant($"{r.Role}={r.CpuSecondsPerArticle * 1000:0.00}"))));
+            await _out.WriteLineAsync("pipeline cpu ms/article: " + string.Join(' ', pipeline.Roles.Select(r => FormattableString.Invariant($"{r.Label}={r.CpuSecondsPerArticle * 1000:0.00}"))));
             await _out.WriteLineAsync(FormattableString.Invariant($"ratios: bus/raw={busRatio:0.00} pipeline/slowest-stage={pipelineRatio:0.00} pipeline/raw={rawRatio:0.000}"));
             return allFinished ? 0 : 1;
         }
@@ -153,7 +153,7 @@ public sealed class PipelineHarness
         foreach (var run in runs)
         {
             var r = run.Result;
-            var ofRole = roles.Select(role => run.Roles.Where(x => x.Role == role || x.Role.StartsWith(role + " x", StringComparison.Ordinal)).ToArray()).ToArray();
+            var ofRole = roles.Select(role => run.Roles.Where(x => x.Role == role).ToArray()).ToArray();
             var all = ofRole.Select(x => x.Sum(f => f.CpuSecondsPerArticle) * 1000).ToArray();
             var warm = ofRole.Select(x => x.Sum(f => f.SteadyCpuSecondsPerArticle ?? double.NaN) * 1000).ToArray();
             static string Pair(double a, double w) => double.IsNaN(w) ? Broker.Format(a) : $"{Broker.Format(a)} / {Broker.Format(w)}";
@@ -319,7 +319,7 @@ public sealed class PipelineHarness
             var mark = steadyFrom.IsCompletedSuccessfully ? await steadyFrom : null;
             var steadyArticles = mark is null ? 0 : alerts.Articles - mark.Alerted;
             var roles = processes.GroupBy(p => p.Role).Select(g => new RoleFigures(
-                g.Count() > 1 ? $"{g.Key} x{g.Count()}" : g.Key,
+                g.Key, g.Count(),
                 g.Sum(p => (p.CpuTime - cpuAtReady.GetValueOrDefault(p)).TotalSeconds) / Math.Max(1, alerts.Articles),
                 g.Max(p => p.PeakRssMegabytes))
             {
@@ -453,7 +453,7 @@ public sealed class PipelineHarness
         text.AppendLine("| role | CPU ms/article | peak RSS MB |").AppendLine("|---|---:|---:|");
         foreach (var role in pipeline.Roles)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"| {role.Role} | {Broker.Format(role.CpuSecondsPerArticle * 1000)} | {Broker.Format(role.PeakRssMegabytes)} |");
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {role.Label} | {Broker.Format(role.CpuSecondsPerArticle * 1000)} | {Broker.Format(role.PeakRssMegabytes)} |");
         }
 
         text.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"fetch-to-alert latency ms: p50 {pipeline.P50:0} p95 {pipeline.P95:0} p99 {pipeline.P99:0}");
@@ -513,8 +513,11 @@ public sealed class PipelineHarness
 
     private sealed record StageRuns(IReadOnlyList<PhaseResult> Results, IReadOnlyList<byte[]>[] Hops);
 
-    private sealed record RoleFigures(string Role, double CpuSecondsPerArticle, double PeakRssMegabytes)
+    /// <param name="Replicas">How many processes of the role ran; the figures are their sum (CPU) or their maximum (RSS).</param>
+    private sealed record RoleFigures(string Role, int Replicas, double CpuSecondsPerArticle, double PeakRssMegabytes)
     {
+        public string Label => Replicas > 1 ? $"{Role} x{Replicas}" : Role;
+
         /// <summary>From the 10% mark of the alerts on (warm processes), when the run got that far.</summary>
         public double? SteadyCpuSecondsPerArticle { get; init; }
     }
